@@ -1,0 +1,192 @@
+"""The `kit` command: validate, lint and list packs, start new ones, and more.
+
+Errors go to stderr as plain sentences; a traceback is shown only with KIT_DEBUG=1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+from pathlib import Path
+
+from . import __version__
+from .errors import KitError
+
+
+def _cmd_validate(args) -> int:
+    from .lint import lint_report
+    from .packs import validate_tree
+
+    paths = args.paths or [_default_packs_arg()]
+    reports = validate_tree(paths)
+    if args.lint:
+        for r in reports:
+            if r.pack:
+                r.problems += lint_report(r)
+    problems = [p for r in reports for p in r.problems]
+    errors = [p for p in problems if p.severity == "error"]
+    if args.format == "json":
+        print(json.dumps({
+            "ok": not errors,
+            "packs": [{"path": r.path, "id": r.pack.id if r.pack else None, "ok": r.ok,
+                       "problems": [p.as_dict() for p in r.problems]} for r in reports],
+        }, indent=2))
+        return 1 if errors else 0
+    for p in problems:
+        print(p, file=sys.stderr if p.severity == "error" else sys.stdout)
+    good = sum(r.ok for r in reports)
+    warn = len(problems) - len(errors)
+    print(f"{good} of {len(reports)} pack(s) valid; {len(errors)} error(s), {warn} warning(s).")
+    return 1 if errors else 0
+
+
+def _cmd_lint(args) -> int:
+    args.lint = True
+    return _cmd_validate(args)
+
+
+def _cmd_list(args) -> int:
+    from .packs import validate_tree
+
+    reports = validate_tree(args.paths or [_default_packs_arg()])
+    rows = []
+    for r in reports:
+        if r.pack:
+            p = r.pack
+            rows.append({"id": p.id, "title": p.title, "decision_points": len(p.decision_points),
+                         "debates": len(p.debates), "themes": p.themes})
+    if args.format == "json":
+        print(json.dumps(rows, indent=2))
+    else:
+        for row in rows:
+            print(f"{row['id']}\n  {row['title']}\n  {row['decision_points']} decision points, "
+                  f"{row['debates']} debate(s); themes: {', '.join(row['themes']) or '-'}")
+    broken = [r for r in reports if not r.ok]
+    if broken:
+        print(f"{len(broken)} pack(s) not listed because they do not validate: "
+              f"{', '.join(r.path for r in broken)}. Run 'kit validate' for details.", file=sys.stderr)
+    return 1 if broken else 0
+
+
+def _cmd_new(args) -> int:
+    from .models import PACK_ID_RE, suggest_slug
+    from .packs import default_packs_dir
+
+    if not PACK_ID_RE.match(args.id):
+        raise KitError(f"'{args.id}' is not a pack id (3-60 lowercase letters, digits, hyphens). "
+                       f"Try '{suggest_slug(args.id)}'.")
+    template = default_packs_dir() / "_template"
+    dest = Path(args.dir) / args.id
+    if dest.exists():
+        raise KitError(f"{dest} already exists; choose another id or remove it first.")
+    shutil.copytree(template, dest)
+    f = dest / "pack.yaml"
+    f.write_text(f.read_text(encoding="utf-8").replace("id: TODO-pack-id", f"id: {args.id}"),
+                 encoding="utf-8")
+    print(f"Created {dest}. Replace every TODO in {f}, then run: kit validate {dest}")
+    return 0
+
+
+def _cmd_schema(args) -> int:
+    from .models import json_schema
+    from .packs import default_packs_dir
+
+    text = json.dumps(json_schema(), indent=2) + "\n"
+    out = Path(args.output) if args.output else default_packs_dir() / "pack.schema.json"
+    if args.check:
+        if not out.exists() or out.read_text(encoding="utf-8") != text:
+            print(f"{out} is stale; run 'kit schema' to regenerate it.", file=sys.stderr)
+            return 1
+        print(f"{out} is up to date.")
+        return 0
+    out.write_text(text, encoding="utf-8")
+    print(f"Wrote {out}")
+    return 0
+
+
+def _cmd_hash_name(args) -> int:
+    from .lint import hash_name
+
+    print(hash_name(args.name))
+    return 0
+
+
+def _default_packs_arg() -> str:
+    """casepacks/ in the current folder if there is one, else the kit's own."""
+    from .packs import default_packs_dir
+
+    here = Path("casepacks")
+    return str(here) if here.is_dir() and not os.environ.get("KIT_PACKS") else str(default_packs_dir())
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kit",
+        description="Reflective practice kit: case packs from child safeguarding reviews.",
+    )
+    parser.add_argument("--version", action="version", version=f"kit {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def paths_and_format(p):
+        p.add_argument("paths", nargs="*", metavar="PATH",
+                       help="pack folders, pack.yaml files or folders of packs (default: casepacks/)")
+        p.add_argument("--format", choices=["text", "json"], default="text", help="output format")
+
+    p = sub.add_parser("validate", help="check packs against the format; exit 1 on any error")
+    paths_and_format(p)
+    p.add_argument("--lint", action="store_true", help="also run the anonymisation lint")
+    p.set_defaults(func=_cmd_validate)
+
+    p = sub.add_parser("lint", help="validate and check packs for anything that could identify a person")
+    paths_and_format(p)
+    p.set_defaults(func=_cmd_lint)
+
+    p = sub.add_parser("list", help="list packs: id, title, decision points, debates, themes")
+    paths_and_format(p)
+    p.set_defaults(func=_cmd_list)
+
+    p = sub.add_parser("new", help="start a new pack from the template")
+    p.add_argument("id", help="the new pack's id, e.g. baby-k-closed-early")
+    p.add_argument("--dir", default="casepacks", help="where to create it (default: casepacks)")
+    p.set_defaults(func=_cmd_new)
+
+    p = sub.add_parser("schema", help="write casepacks/pack.schema.json from the models")
+    p.add_argument("--check", action="store_true", help="exit 1 if the file is stale")
+    p.add_argument("-o", "--output", help="where to write it")
+    p.set_defaults(func=_cmd_schema)
+
+    p = sub.add_parser("hash-name", help="print the denylist hash of a name (for kit/data/denylist.txt)")
+    p.add_argument("name")
+    p.set_defaults(func=_cmd_hash_name)
+
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 0
+    try:
+        return args.func(args)
+    except KitError as exc:
+        print(f"kit: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("kit: stopped.", file=sys.stderr)
+        return 130
+    except Exception as exc:  # the last line of defence: never a traceback for a user
+        if os.environ.get("KIT_DEBUG"):
+            raise
+        print(f"kit: unexpected problem ({type(exc).__name__}: {exc}). "
+              "Run again with KIT_DEBUG=1 for details and report it to the kit's maintainers.",
+              file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
