@@ -1,9 +1,44 @@
-"""Reflective practice kit: teach from child safeguarding case reviews."""
+"""Reflective practice kit: teach from child safeguarding case reviews.
+
+Public names are imported on first use, so `import kit` stays light (pydantic, pandas,
+seaborn and ipywidgets load only when a feature needs them).
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
 
 __version__ = "0.1.0"
 
-from .errors import KitError, PackError  # noqa: E402
-from .packs import load_pack, load_packs, validate_tree  # noqa: E402
-from .vocabulary import load_vocabulary  # noqa: E402
+_EXPORTS = {
+    "KitError": "errors",
+    "PackError": "errors",
+    "SessionError": "errors",
+    "load_pack": "packs",
+    "load_packs": "packs",
+    "validate_tree": "packs",
+    "load_vocabulary": "vocabulary",
+    "open_case": "session",
+    "CaseSession": "session",
+    "Journal": "journal",
+    "set_learner": "learner",
+    "current_learner": "learner",
+    "case_view": "ui",
+    "learner_picker": "ui",
+}
 
-__all__ = ["KitError", "PackError", "load_pack", "load_packs", "load_vocabulary", "validate_tree", "__version__"]
+__all__ = ["__version__", *_EXPORTS]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'kit' has no attribute '{name}'")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -1,0 +1,107 @@
+"""Compare a learner's choices with what was done and what the review supports.
+
+The kit compares; it does not grade. The summary states patterns in plain language,
+computed from the table, and never scores the learner.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+
+from .models import Pack
+
+
+def compare_table(pack: Pack, decisions: Mapping) -> pd.DataFrame:
+    """One row per decision point, in case order; uncommitted points have empty choices.
+
+    `decisions` maps point id to anything with .option_id and .confidence (a Decision).
+    """
+    rows = []
+    for p in pack.decision_points:
+        d = decisions.get(p.id)
+        chosen = p.option(d.option_id) if d else None
+        rows.append({
+            "point": p.id,
+            "when": p.when,
+            "your_choice": chosen.text if chosen else None,
+            "your_option": chosen.id if chosen else None,
+            "what_was_done": p.actual_option.text,
+            "actual_option": p.actual_option.id,
+            "review_supports": "; ".join(o.text for o in p.supported_options),
+            "supported_options": [o.id for o in p.supported_options],
+            "matched_actual": bool(chosen and chosen.actual) if d else None,
+            "matched_review": bool(chosen and chosen.review_supported) if d else None,
+            "actual_was_supported": p.actual_option.review_supported,
+            "confidence": d.confidence if d else None,
+            "committed": d is not None,
+        })
+    df = pd.DataFrame(rows)
+    df["confidence"] = df["confidence"].astype("Int64")
+    return df
+
+
+def summarise(df: pd.DataFrame) -> str:
+    """A few plain sentences about the committed points (no marks, no judgement)."""
+    done = df[df["committed"]]
+    n = len(done)
+    total = len(df)
+    if n == 0:
+        return "You have not committed a decision yet, so there is nothing to compare."
+    lines = [f"You have committed decisions at {n} of {total} points."]
+    same = done[done["matched_actual"].astype(bool)]
+    lines.append(_at(len(same), n, "you chose what was actually done", "choose what was actually done"))
+    if len(same):
+        not_supported = same[~same["actual_was_supported"].astype(bool)]
+        if len(not_supported) == len(same):
+            which = {1: "At that point", 2: "At both of those"}.get(len(same), f"At all {len(same)} of those")
+            lines.append(f"{which}, the review found that more was needed.")
+        elif len(not_supported):
+            lines.append(f"At {len(not_supported)} of those {len(same)}, the review found that more was needed.")
+    review = done[done["matched_review"].astype(bool)]
+    lines.append(_at(len(review), n, "your choice was one the review supports",
+                     "choose an option the review supports"))
+    conf = _confidence_pattern(done)
+    if conf:
+        lines.append(conf)
+    lines.append("This is a comparison, not a mark: the review had hindsight that you did not.")
+    return " ".join(lines)
+
+
+def _at(k: int, n: int, did: str, did_not: str) -> str:
+    """'At 3 of 6 points you ...', or 'You did not ... at any of the 6 points.'"""
+    if k == 0:
+        return f"You did not {did_not} at {'that point' if n == 1 else f'any of the {n} points'}."
+    if n == 1:
+        return f"At that point {did}."
+    return f"At {'all ' + str(n) if k == n else f'{k} of {n}'} points {did}."
+
+
+def _confidence_pattern(done: pd.DataFrame) -> str:
+    agree = done[done["matched_review"].astype(bool)]["confidence"].astype(float)
+    differ = done[~done["matched_review"].astype(bool)]["confidence"].astype(float)
+    if agree.empty or differ.empty:
+        return f"Your average confidence was {done['confidence'].astype(float).mean():.1f} out of 5."
+    a, d = agree.mean(), differ.mean()
+    if abs(a - d) < 0.5:
+        return f"Your confidence was about the same where you agreed with the review ({a:.1f}) and where you differed ({d:.1f})."
+    where = "differed from" if d > a else "agreed with"
+    return (f"Your confidence was highest where you {where} the review "
+            f"({max(a, d):.1f} against {min(a, d):.1f} out of 5).")
+
+
+def display_table(df: pd.DataFrame) -> pd.DataFrame:
+    """The learner-facing columns with readable headings."""
+    out = df[["when", "your_choice", "what_was_done", "review_supports", "matched_actual",
+              "matched_review", "confidence"]].copy()
+    for col in ("matched_actual", "matched_review"):
+        out[col] = out[col].map({True: "yes", False: "no", None: "-"}).fillna("-")
+    out["your_choice"] = out["your_choice"].fillna("(not yet decided)")
+    out.index = df["point"]
+    out.index.name = "decision point"
+    return out.rename(columns={
+        "when": "When", "your_choice": "Your choice", "what_was_done": "What was done",
+        "review_supports": "What the review supports", "matched_actual": "Same as what was done?",
+        "matched_review": "One the review supports?", "confidence": "Your confidence (1-5)",
+    })

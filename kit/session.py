@@ -1,0 +1,270 @@
+"""A learner working through one case: the rules of the journey, with no widgets.
+
+Content note first; then the decision points in order. A commit locks the first answer
+(no answering with hindsight), and only a committed point can be revealed. Everything
+is written to the journal as it happens, and a session rebuilt from the journal resumes
+exactly where the learner was.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import SessionError
+from .journal import DuplicateDecision, Event, Journal
+from .learner import check_learner
+from .models import ContributingFactor, DecisionPoint, Option, Pack
+from .packs import load_pack
+from .support import support_text
+
+
+@dataclass(frozen=True)
+class Decision:
+    point_id: str
+    option_id: str
+    confidence: int
+    rationale: str
+    committed_at: str
+
+
+@dataclass(frozen=True)
+class Reveal:
+    """What a learner sees after committing: the outcome, the review's view, and why."""
+
+    point: DecisionPoint
+    chosen: Option
+    actual: Option
+    supported: list[Option]
+    what_happened: str
+    feedback: str | None
+    review_finding: str
+    review_quote: str | None
+    factors_by_level: dict[str, list[ContributingFactor]]
+
+    @property
+    def matched_actual(self) -> bool:
+        return self.chosen.id == self.actual.id
+
+    @property
+    def matched_review(self) -> bool:
+        return self.chosen.review_supported
+
+
+@dataclass
+class State:
+    """What the journal says this learner has done in this case."""
+
+    acknowledged: bool = False
+    stepped_out: bool = False
+    decisions: dict[str, Decision] = field(default_factory=dict)
+    revealed: set[str] = field(default_factory=set)
+    second_thoughts: dict[str, list[str]] = field(default_factory=dict)
+    events: list[Event] = field(default_factory=list)
+
+
+class CaseSession:
+    """One learner in one case. Every method a learner's click calls is here."""
+
+    def __init__(self, pack: Pack, learner: str, journal: Journal | None = None):
+        self.pack = pack
+        self.learner = check_learner(learner)
+        self.journal = journal or Journal()
+        self.state = State()
+        self.reload()
+
+    # -- reading state --------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Rebuild state from the journal (another notebook may have written to it)."""
+        s = State()
+        for e in self.journal.events(self.learner, self.pack.id):
+            s.events.append(e)
+            if e.kind == "acknowledge":
+                s.acknowledged = True
+            elif e.kind == "step_out":
+                s.stepped_out = True
+            elif e.kind == "decide" and e.target not in s.decisions and self.pack.point(e.target):
+                p = e.payload
+                s.decisions[e.target] = Decision(e.target, str(p.get("option_id")), int(p.get("confidence", 3)),
+                                                 str(p.get("rationale", "")), e.created_at)
+            elif e.kind == "reveal":
+                s.revealed.add(e.target)
+            elif e.kind == "second_thought":
+                s.second_thoughts.setdefault(e.target, []).append(str(e.payload.get("text", "")))
+        self.state = s
+
+    @property
+    def warning(self) -> str | None:
+        """A message for the learner if their work cannot be saved to disk right now."""
+        return self.journal.warning
+
+    @property
+    def content_note(self) -> str:
+        return self.pack.content_note
+
+    @property
+    def acknowledged(self) -> bool:
+        return self.state.acknowledged
+
+    @property
+    def decisions(self) -> dict[str, Decision]:
+        return dict(self.state.decisions)
+
+    def decision(self, point_id: str) -> Decision | None:
+        return self.state.decisions.get(point_id)
+
+    def second_thoughts(self, point_id: str) -> list[str]:
+        return list(self.state.second_thoughts.get(point_id, []))
+
+    @property
+    def current_point(self) -> DecisionPoint | None:
+        """The first point not yet committed, or None when the case is done."""
+        return next((p for p in self.pack.decision_points if p.id not in self.state.decisions), None)
+
+    @property
+    def open_points(self) -> list[DecisionPoint]:
+        """Points the learner may see: every committed one and the current one."""
+        if not self.acknowledged:
+            return []
+        current = self.current_point
+        return [p for p in self.pack.decision_points if p.id in self.state.decisions or p is current]
+
+    @property
+    def is_complete(self) -> bool:
+        return self.current_point is None
+
+    @property
+    def timeline(self):
+        self._require_acknowledged()
+        return self.pack.timeline
+
+    # -- actions (each one is saved to the journal) ------------------------------------
+
+    def acknowledge(self) -> None:
+        """The learner has read the content note and chooses to go on."""
+        if not self.state.acknowledged:
+            self._save("acknowledge")
+        self.state.acknowledged = True
+
+    def step_out(self) -> str:
+        """The learner chooses not to continue; returns where to find support."""
+        self._save("step_out")
+        self.state.stepped_out = True
+        return support_text()
+
+    def decide(self, point_id: str, option_id: str | None, confidence: int | None = 3,
+               rationale: str = "") -> Decision:
+        """Commit a decision. The first commit is final; later thoughts are second thoughts."""
+        self._require_acknowledged()
+        point = self._point(point_id)
+        self.reload()
+        if point_id in self.state.decisions:
+            raise SessionError(
+                f"You already committed your decision at '{point_id}'. It stays as you first made it; "
+                "add a second thought after the reveal instead."
+            )
+        current = self.current_point
+        if current is not None and point.id != current.id:
+            raise SessionError(
+                f"Decision points open in order: decide '{current.id}' first ({current.when})."
+            )
+        if not option_id:
+            raise SessionError("Choose one of the options before you commit.")
+        if point.option(option_id) is None:
+            ids = ", ".join(o.id for o in point.options)
+            raise SessionError(f"'{option_id}' is not an option at '{point_id}'. The options are: {ids}.")
+        if isinstance(confidence, bool) or not isinstance(confidence, int) or not 1 <= confidence <= 5:
+            raise SessionError("Choose how confident you are, from 1 (not at all) to 5 (very).")
+        rationale = (rationale or "").strip()
+        try:
+            e = self._save("decide", point_id, option_id=option_id, confidence=confidence, rationale=rationale)
+        except DuplicateDecision:
+            self.reload()
+            raise SessionError(
+                f"Your decision at '{point_id}' was already committed in another notebook; "
+                "that first answer stands. This view now shows it."
+            ) from None
+        d = Decision(point_id, option_id, confidence, rationale, e.created_at)
+        self.state.decisions[point_id] = d
+        return d
+
+    def reveal(self, point_id: str) -> Reveal:
+        """What happened and what the review found; only after the learner has committed."""
+        point = self._point(point_id)
+        d = self.state.decisions.get(point_id)
+        if d is None:
+            raise SessionError("Commit your decision first: what happened stays hidden until then.")
+        if point_id not in self.state.revealed:
+            self._save("reveal", point_id)
+            self.state.revealed.add(point_id)
+        by_level: dict[str, list[ContributingFactor]] = {}
+        for f in point.contributing_factors:
+            by_level.setdefault(f.level, []).append(f)
+        chosen = point.option(d.option_id) or point.actual_option
+        return Reveal(point, chosen, point.actual_option, point.supported_options, point.what_happened,
+                      chosen.feedback, point.review_finding, point.review_quote, by_level)
+
+    def second_thought(self, point_id: str, text: str) -> None:
+        """A thought added after the reveal; kept apart from the committed answer."""
+        self._point(point_id)
+        if point_id not in self.state.decisions:
+            raise SessionError("Second thoughts come after the reveal: commit your decision first.")
+        text = (text or "").strip()
+        if not text:
+            raise SessionError("Write your second thought before saving it.")
+        self._save("second_thought", point_id, text=text)
+        self.state.second_thoughts.setdefault(point_id, []).append(text)
+
+    def record(self, kind: str, target: str = "", **payload) -> Event:
+        """Save another kind of learner work (debate answers, reflections) to the journal."""
+        return self._save(kind, target, **payload)
+
+    # -- views over the state ----------------------------------------------------------
+
+    def compare(self):
+        """A table (pandas DataFrame) of your choices against what was done and what the review supports."""
+        from .compare import compare_table
+
+        return compare_table(self.pack, self.state.decisions)
+
+    def summary(self) -> str:
+        """A short plain-language summary of the comparison (no marks)."""
+        from .compare import summarise
+
+        return summarise(self.compare())
+
+    def view(self):
+        """The widget view of this session (returned, not displayed)."""
+        from .ui import CaseView
+
+        return CaseView(self).widget
+
+    def _ipython_display_(self):
+        from IPython.display import display
+
+        display(self.view())
+
+    # -- helpers ---------------------------------------------------------------------
+
+    def _point(self, point_id: str) -> DecisionPoint:
+        point = self.pack.point(point_id)
+        if point is None:
+            ids = ", ".join(p.id for p in self.pack.decision_points)
+            raise SessionError(f"'{point_id}' is not a decision point in this case. The points are: {ids}.")
+        return point
+
+    def _require_acknowledged(self) -> None:
+        if not self.state.acknowledged:
+            raise SessionError("Read the content note and choose to continue before the case opens.")
+
+    def _save(self, kind: str, target: str = "", **payload) -> Event:
+        e = self.journal.append(Event(self.learner, self.pack.id, kind, target, payload))
+        self.state.events.append(e)
+        return e
+
+
+def open_case(pack: str | Path | Pack, learner: str, journal: Journal | None = None) -> CaseSession:
+    """Open a case (pack id, pack folder path, or a loaded Pack) for a learner, resuming their work."""
+    loaded = pack if isinstance(pack, Pack) else load_pack(pack)
+    return CaseSession(loaded, learner, journal)

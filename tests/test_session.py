@@ -1,0 +1,152 @@
+"""Session rules: content note first, order, lock on commit, reveal only after commit, resume."""
+
+from __future__ import annotations
+
+import pytest
+
+import kit
+from kit.errors import SessionError
+from kit.journal import Journal
+from kit.session import open_case
+
+
+@pytest.fixture
+def case(kit_home, example_pack):
+    return open_case(example_pack, learner="Robin")
+
+
+def test_nothing_opens_before_the_content_note(case):
+    """Before acknowledging, no point can be decided and no case text is offered."""
+    assert case.content_note.startswith("Serious physical injury")
+    assert case.open_points == []
+    with pytest.raises(SessionError, match="content note"):
+        case.decide("housing-referral", "visit")
+    with pytest.raises(SessionError, match="content note"):
+        case.timeline  # noqa: B018
+
+
+def test_points_open_in_order(case):
+    """Only the first uncommitted point is open; the next opens after a commit."""
+    case.acknowledge()
+    assert [p.id for p in case.open_points] == ["housing-referral"]
+    with pytest.raises(SessionError, match="decide 'housing-referral' first"):
+        case.decide("manager-sign-off", "sign")
+    case.decide("housing-referral", "visit", confidence=4, rationale="See the home.")
+    assert [p.id for p in case.open_points] == ["housing-referral", "manager-sign-off"]
+
+
+def test_commit_locks_the_first_answer(case):
+    """A second commit at the same point is refused and the first answer stands."""
+    case.acknowledge()
+    case.decide("housing-referral", "close", confidence=2, rationale="first")
+    with pytest.raises(SessionError, match="already committed"):
+        case.decide("housing-referral", "visit", confidence=5, rationale="hindsight")
+    d = case.decision("housing-referral")
+    assert (d.option_id, d.confidence, d.rationale) == ("close", 2, "first")
+
+
+def test_reveal_only_after_commit(case):
+    """The reveal is refused before commit and complete after it."""
+    case.acknowledge()
+    with pytest.raises(SessionError, match="Commit your decision first"):
+        case.reveal("housing-referral")
+    case.decide("housing-referral", "phone", confidence=3)
+    r = case.reveal("housing-referral")
+    assert r.chosen.id == "phone" and r.actual.id == "close"
+    assert [o.id for o in r.supported] == ["visit"]
+    assert r.what_happened == "The case was closed without a visit."
+    assert r.review_quote == "an outline of the process followed"
+    assert set(r.factors_by_level) == {"organisation", "individual"}
+    assert not r.matched_actual and not r.matched_review
+
+
+def test_commit_with_no_option_is_a_clear_message(case):
+    """Committing with nothing chosen (or a bad option or confidence) says what to do."""
+    case.acknowledge()
+    with pytest.raises(SessionError, match="Choose one of the options"):
+        case.decide("housing-referral", None)
+    with pytest.raises(SessionError, match="The options are: close, visit, phone"):
+        case.decide("housing-referral", "run-away")
+    with pytest.raises(SessionError, match="from 1"):
+        case.decide("housing-referral", "visit", confidence=9)
+    with pytest.raises(SessionError, match="not a decision point"):
+        case.decide("nowhere", "visit")
+    assert case.decisions == {}
+
+
+def test_second_thoughts_are_kept_apart(case):
+    """A second thought is stored beside, never instead of, the committed answer."""
+    case.acknowledge()
+    with pytest.raises(SessionError, match="commit your decision first"):
+        case.second_thought("housing-referral", "too early")
+    case.decide("housing-referral", "close", confidence=4, rationale="original")
+    case.second_thought("housing-referral", "I would visit now.")
+    assert case.second_thoughts("housing-referral") == ["I would visit now."]
+    assert case.decision("housing-referral").rationale == "original"
+    with pytest.raises(SessionError, match="Write your second thought"):
+        case.second_thought("housing-referral", "   ")
+
+
+def test_resume_after_restart(kit_home, example_pack):
+    """A new session (as after a kernel restart) resumes exactly where the learner was."""
+    first = open_case(example_pack, learner="Robin")
+    first.acknowledge()
+    first.decide("housing-referral", "visit", confidence=5, rationale="why")
+    first.reveal("housing-referral")
+    first.second_thought("housing-referral", "later")
+    again = open_case(example_pack, learner="Robin")
+    assert again.acknowledged
+    assert again.decision("housing-referral").rationale == "why"
+    assert again.current_point.id == "manager-sign-off"
+    assert again.second_thoughts("housing-referral") == ["later"]
+    other = open_case(example_pack, learner="Sam")
+    assert not other.acknowledged and other.decisions == {}
+
+
+def test_every_action_is_journalled_with_a_timestamp(kit_home, example_pack):
+    """Acknowledge, commit, reveal and second thought are each an event with a time."""
+    case = open_case(example_pack, learner="Robin")
+    case.acknowledge()
+    case.decide("housing-referral", "visit")
+    case.reveal("housing-referral")
+    case.second_thought("housing-referral", "x")
+    events = Journal().events("Robin", "example-baby-k")
+    assert [e.kind for e in events] == ["acknowledge", "decide", "reveal", "second_thought"]
+    assert all(e.created_at.endswith("+00:00") for e in events)
+
+
+def test_step_out_gives_support(case):
+    """Stepping out is recorded and returns where to find support."""
+    text = case.step_out()
+    assert "Samaritans" in text and case.state.stepped_out
+
+
+def test_support_text_can_be_set_by_the_educator(case, kit_home):
+    """support.md in KIT_HOME replaces the default signposting."""
+    (kit_home / "support.md").write_text("Ring the course office on extension 42.")
+    assert case.step_out().startswith("Ring the course office")
+
+
+def test_complete_case_and_compare(case):
+    """Deciding every point completes the case; compare has a row per point."""
+    case.acknowledge()
+    for point, option in [("housing-referral", "close"), ("manager-sign-off", "return"),
+                          ("police-callout", "no-referral")]:
+        case.decide(point, option, confidence=3)
+    assert case.is_complete and case.current_point is None
+    df = case.compare()
+    assert list(df["point"]) == ["housing-referral", "manager-sign-off", "police-callout"]
+    assert list(df["matched_actual"]) == [True, False, True]
+
+
+def test_open_case_by_repository_id(kit_home):
+    """kit.open_case takes a pack id from casepacks/."""
+    case = kit.open_case("robyn-front-door", learner="Robin")
+    assert case.pack.id == "robyn-front-door"
+
+
+@pytest.mark.parametrize("name", ["", "   ", "../../etc", "a" * 41, "<script>"])
+def test_bad_pseudonyms_are_refused(kit_home, example_pack, name):
+    """A pseudonym must be a short plain name."""
+    with pytest.raises(SessionError, match="pseudonym"):
+        open_case(example_pack, learner=name)
