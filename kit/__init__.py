@@ -26,6 +26,9 @@ _EXPORTS = {
     "current_learner": "learner",
     "case_view": "ui",
     "learner_picker": "ui",
+    "case_outline": "ui",
+    "support_box": "ui",
+    "self_check": "checks",
 }
 
 __all__ = ["__version__", *_EXPORTS]

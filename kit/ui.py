@@ -286,3 +286,19 @@ def learner_picker(on_chosen=None) -> W.Widget:
     return W.VBox([W.HTML("<p>Choose a pseudonym: any name you like, <strong>not</strong> your real "
                           "name. Your decisions are saved under it on this computer.</p>"),
                    W.HBox([name, save]), status])
+
+
+def case_outline(pack: str | Path) -> str:
+    """A plain overview of a case for the top of its notebook: no outcomes, nothing revealed."""
+    from .packs import load_pack
+
+    p = load_pack(pack)
+    minutes = 10 + 8 * len(p.decision_points)
+    lines = [p.title, f"Decision points: {len(p.decision_points)} (about {minutes} minutes)",
+             f"Debates: {len(p.debates)}", f"Content note: {p.content_note}"]
+    return "\n".join(lines)
+
+
+def support_box():
+    """Where to find support, as a widget (the educator's local text if they set one)."""
+    return W.HTML("<h3>Support</h3>" + esc(support_text()))

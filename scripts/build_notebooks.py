@@ -1,0 +1,271 @@
+"""Write the learner notebooks from the packs, keep their navigation current, and run them.
+
+    python scripts/build_notebooks.py            # rewrite notebooks/ and run them to store outputs
+    python scripts/build_notebooks.py --no-run   # rewrite only (outputs cleared)
+
+Case notebooks are the same few thin cells for every pack, so they are generated: add a
+pack to CASES below (or pass PACK to any case notebook) and run this again. Running stores
+the outputs that nbval checks (cells marked NBVAL_CHECK_OUTPUT).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+sys.path.insert(0, str(ROOT))
+
+from kit.packs import load_pack  # noqa: E402
+from kit.vocabulary import load_vocabulary  # noqa: E402
+
+# (notebook file, pack id) in course order
+CASES = [
+    ("01_nadiya.ipynb", "nadiya-plans-ended-early"),
+    ("02_robyn.ipynb", "robyn-front-door"),
+    ("03_baby_c.ipynb", "baby-c-closed-without-visit"),
+    ("04_child_l_and_j.ipynb", "child-l-and-j-torn-lip"),
+    ("05_three_siblings.ipynb", "three-siblings-neglect"),
+]
+START = "00_start_here.ipynb"
+# Notebooks after the cases, in order, if they exist (written by hand, navigation kept here).
+LATER = ["06_accountability_vs_context.ipynb", "90_facilitator_dashboard.ipynb"]
+KERNEL = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+          "language_info": {"name": "python"}}
+
+
+def order() -> list[str]:
+    return [START, *[f for f, _ in CASES], *[f for f in LATER if (NOTEBOOKS / f).exists()]]
+
+
+def nav_cell(name: str, where: str):
+    files = order()
+    i = files.index(name)
+    prev = f"[&larr; previous]({files[i - 1]})" if i > 0 else "&larr; previous"
+    nxt = f"[next &rarr;]({files[i + 1]})" if i + 1 < len(files) else "next &rarr;"
+    cell = new_markdown_cell(f"{prev} | [contents]({START}#The-cases) | {nxt}")
+    cell.metadata["tags"] = ["nav", f"nav-{where}"]
+    return cell
+
+
+def md(text: str):
+    return new_markdown_cell(text.strip())
+
+
+def code(text: str, *tags: str):
+    cell = new_code_cell(text.strip())
+    if tags:
+        cell.metadata["tags"] = list(tags)
+    return cell
+
+
+def case_notebook(name: str, pack_id: str):
+    pack = load_pack(pack_id)
+    vocab = load_vocabulary()
+    n = len(pack.decision_points)
+    minutes = 10 + 8 * n
+    themes = ", ".join(vocab.label("themes", t).lower() for t in pack.themes)
+    debate = (" It also has a reader-comment debate on accountability and context, which you can "
+              "work through in the debates notebook.") if pack.debates else ""
+    cells = [
+        nav_cell(name, "top"),
+        md(f"""
+# {pack.title}
+
+**Time:** about {minutes} minutes ({n} decision points). You can stop at any point: your work is
+saved as you go, and the case opens where you left it next time.
+
+### Questions
+- What did the professionals know at each point, and what could they not know yet?
+- Knowing only that, what would I have done, and why?
+- What in the team, the organisation and the wider system shaped the decisions that were made?
+
+### Objectives
+- Decide at each of the {n} points using only what was known then, and give your reasons.
+- Compare your decisions with what was done and with what the review found.
+- Name contributing factors at the levels of the individual, the team, the organisation, the
+  agencies working together, and national policy.
+- Notice how knowing the outcome (hindsight) changes how a decision looks.
+
+### Content note
+{pack.content_note} You can step out of this case at any time without giving a reason; the
+case itself starts with this note again and a *Step out* button, and shows where to find support.
+"""),
+        md(f"""
+## How this works
+
+Run the notebook once (**Run > Run All Cells**); after that everything is buttons and boxes.
+Nothing here needs you to write or change code.
+
+At each decision point you read the situation as it looked **at the time**, choose what you
+would do, say how confident you are and why, then **commit**. Your first answer is then
+locked, so it stays an honest record of what you thought before you knew the outcome. Only
+then do you see what happened, what the review found, and why the decision may have made
+sense at the time. You can add a *second thought* afterwards; it is kept beside your first
+answer, not instead of it.
+
+Themes in this case: {themes}.{debate}
+"""),
+        code(f'PACK = "{pack_id}"', "parameters"),
+        code("# NBVAL_CHECK_OUTPUT\nimport kit\n\nprint(kit.case_outline(PACK))"),
+        md("## The case\n\nRead the content note first. Choose *I have read this* to open the case."),
+        code("kit.case_view(PACK)"),
+        md("""
+## Key points
+- A decision is judged fairly against what was known and what was possible at the time, not
+  against the outcome.
+- Reviews look for the reasons in the system (workload, supervision, procedures, how agencies
+  share information) as well as in individual judgement.
+- Comparing your choices with the review is for reflection, not a mark: notice where you were
+  most confident, and why.
+- Take what you noticed into your reflective record, and talk it through with your practice
+  educator or a peer.
+"""),
+        nav_cell(name, "bottom"),
+    ]
+    return new_notebook(cells=cells, metadata=KERNEL)
+
+
+def start_notebook():
+    vocab = load_vocabulary()
+    rows = []
+    for name, pack_id in CASES:
+        p = load_pack(pack_id)
+        themes = ", ".join(vocab.label("themes", t) for t in p.themes[:5])
+        rows.append(f"| [{p.title}]({name}) | {len(p.decision_points)} | {themes} | {p.content_note} |")
+    table = "\n".join(["| Case | Decision points | Themes | Content note |", "|---|---|---|---|", *rows])
+    cells = [
+        nav_cell(START, "top"),
+        md("""
+# Start here: learning from case reviews
+
+**Time:** about 15 minutes.
+
+### Questions
+- What is this kit, and how does working through a case go?
+- Why is my first answer locked?
+- Where do I find support if a case is hard to read?
+
+### Objectives
+- Choose a pseudonym to save your work under.
+- Check that your setup works.
+- Choose a case to start with.
+
+### Content note
+The cases come from published reviews of real events in England in which children were
+seriously harmed, including injuries to babies, neglect, domestic abuse and sexual abuse. No
+case describes injuries in detail, and each case begins with its own content note. You can
+step out of any case, at any point, without giving a reason.
+"""),
+        md("""
+## What this kit is
+
+When a child is seriously harmed and services were involved, a **case review** (a serious case
+review, now a child safeguarding practice review) looks at what happened and why. Reviews name
+*missed opportunities*: moments when a different decision might have protected the child.
+
+Each case here lets you stand at those moments yourself:
+
+1. You read the situation **as it looked at the time**: no outcome, no review wording.
+2. You choose what you would do, rate your confidence from 1 to 5, and write your reasons.
+3. You **commit**. Your first answer is locked.
+4. Only then you see what happened, what the review found, and the reasons the decision may
+   have made sense at the time.
+5. At any point you can compare your choices with what was done and what the review supports.
+
+**Why lock the first answer?** Once we know how a story ended, the warning signs look obvious
+(*hindsight bias*), and we judge decisions by their results rather than by what was reasonable
+then (*outcome bias*). Reviews try to understand why actions made sense to the people involved
+(*local rationality*). Locking your first answer keeps an honest record of your own thinking
+before you knew the outcome, so you can learn from the difference.
+
+The kit compares; it does not mark you, and it does not tell you who was to blame.
+"""),
+        md("## Support\n\nIf anything here is difficult, you do not have to continue."),
+        code("import kit\n\nkit.support_box()"),
+        md("""
+## Choose a pseudonym
+
+Pick any name that is **not** your real name. Your decisions are saved under it on this
+computer, and every case notebook uses it.
+"""),
+        code("kit.learner_picker()"),
+        md("## Check your setup\n\nEach line should say **OK**. If one does not, it says what to do."),
+        code("kit.self_check()"),
+        md(f"""
+## The cases
+
+Open a case by its title. Each takes 30 to 140 minutes; you can stop and come back.
+
+{table}
+"""),
+        md("""
+## Key points
+- Work through a case in order; your first answer at each point is locked.
+- Judge decisions by what was known at the time; the review had hindsight.
+- Your work is saved as you go, under your pseudonym.
+- Step out whenever you need to, and use the support above.
+"""),
+        nav_cell(START, "bottom"),
+    ]
+    return new_notebook(cells=cells, metadata=KERNEL)
+
+
+def refresh_nav(path: Path) -> None:
+    """Rewrite the nav cells of a hand-written notebook in the course order."""
+    nb = nbformat.read(path, as_version=4)
+    for i, cell in enumerate(nb.cells):
+        tags = cell.metadata.get("tags", [])
+        if "nav-top" in tags:
+            nb.cells[i] = nav_cell(path.name, "top")
+        elif "nav-bottom" in tags:
+            nb.cells[i] = nav_cell(path.name, "bottom")
+    nbformat.write(nb, path)
+
+
+def run(path: Path) -> None:
+    """Execute a notebook in a throwaway KIT_HOME and store its outputs."""
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(path, as_version=4)
+    with tempfile.TemporaryDirectory() as home:
+        os.environ["KIT_HOME"] = home
+        NotebookClient(nb, timeout=300, kernel_name="python3", store_widget_state=False, resources={"metadata": {"path": str(path.parent)}}).execute()
+    nbformat.write(nb, path)
+
+
+def build() -> list[Path]:
+    """Write every generated notebook and refresh navigation in the others; returns the paths."""
+    NOTEBOOKS.mkdir(exist_ok=True)
+    written = []
+    nbformat.write(start_notebook(), NOTEBOOKS / START)
+    written.append(NOTEBOOKS / START)
+    for name, pack_id in CASES:
+        nbformat.write(case_notebook(name, pack_id), NOTEBOOKS / name)
+        written.append(NOTEBOOKS / name)
+    for name in LATER:
+        if (NOTEBOOKS / name).exists():
+            refresh_nav(NOTEBOOKS / name)
+    return written
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--no-run", action="store_true", help="do not execute the notebooks")
+    args = ap.parse_args()
+    for path in build():
+        if not args.no_run:
+            run(path)
+        print(f"wrote {path.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
