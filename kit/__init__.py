@@ -29,6 +29,19 @@ _EXPORTS = {
     "case_outline": "ui",
     "support_box": "ui",
     "self_check": "checks",
+    "points_table": "exercises",
+    "outcomes_table": "exercises",
+    "factors_table": "exercises",
+    "show_text": "exercises",
+    "answer_box": "exercises",
+    "solution": "exercises",
+    "factors_view": "charts",
+    "debate_view": "debate_view",
+    "record_view": "record_view",
+    "export_record": "export",
+    "DebateSession": "debate",
+    "accountability_overview": "accountability",
+    "my_attributions": "accountability",
 }
 
 __all__ = ["__version__", *_EXPORTS]

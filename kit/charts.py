@@ -55,7 +55,7 @@ def comparison_chart(df: pd.DataFrame):
     ax.set_xticks(range(0, 6))
     ax.set_xlabel("Your confidence (1 = not at all, 5 = very)")
     ax.set_ylabel("")
-    ax.set_title("Your decisions compared with what was done and with the review")
+    ax.set_title("Your decisions, what was done, and what the review supports", loc="left")
     sns.despine(ax=ax)
     return fig
 
@@ -84,3 +84,60 @@ def img_html(png: bytes, alt: str) -> str:
     data = base64.b64encode(png).decode("ascii")
     return (f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt, quote=True)}" '
             'style="max-width:100%;height:auto">')
+
+
+LEVEL_ORDER = ["individual", "supervision", "organisation", "multi-agency", "policy", "tools", "family"]
+
+
+def factors_by_level(factors: pd.DataFrame) -> pd.DataFrame:
+    """Counts of contributing factors per case and level (every level shown, zeros included)."""
+    levels = [lv for lv in LEVEL_ORDER if lv in set(factors["level"])] + sorted(
+        set(factors["level"]) - set(LEVEL_ORDER))
+    table = factors.groupby(["case", "level"]).size().unstack(fill_value=0)
+    return table.reindex(columns=levels, fill_value=0)
+
+
+def factors_chart(factors: pd.DataFrame):
+    """Grouped bars: how many contributing factors each case's review points to, by level."""
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+
+    counts = factors_by_level(factors).reset_index().melt(id_vars="case", var_name="level", value_name="factors")
+    cases = counts["case"].nunique()
+    fig, ax = plt.subplots(figsize=(10, 1.5 + 0.9 * cases), layout="constrained")
+    sns.barplot(data=counts, y="case", x="factors", hue="level", palette="colorblind", ax=ax)
+    for container in ax.containers:
+        ax.bar_label(container, fontsize=8, padding=2)
+    ax.set_xlabel("Number of contributing factors")
+    ax.set_ylabel("")
+    ax.set_title("Where the reviews locate the reasons: contributing factors by level")
+    ax.legend(title="Level", loc="lower right")
+    sns.despine(ax=ax)
+    return fig
+
+
+def factors_text(factors: pd.DataFrame) -> str:
+    """The factors chart in words: per case, the count at each level, largest first."""
+    table = factors_by_level(factors)
+    lines = []
+    for case, row in table.iterrows():
+        parts = [f"{level} {int(n)}" for level, n in row.sort_values(ascending=False).items() if n]
+        lines.append(f"{case}: {', '.join(parts)} (total {int(row.sum())}).")
+    return "\n".join(lines)
+
+
+def show_chart(fig, text: str):
+    """A chart with its text alternative beside it, as one widget (for notebooks and Voila)."""
+    import ipywidgets as W
+
+    return W.HTML(img_html(figure_png(fig), text)
+                  + "<details><summary>The chart in words</summary><ul>"
+                  + "".join(f"<li>{html.escape(t)}</li>" for t in text.splitlines()) + "</ul></details>")
+
+
+def factors_view(pack_ids=None):
+    """Contributing factors by level for some or all cases: the chart and its words."""
+    from .exercises import factors_table
+
+    df = factors_table(pack_ids)
+    return show_chart(factors_chart(df), factors_text(df))

@@ -114,6 +114,14 @@ def _cmd_hash_name(args) -> int:
     return 0
 
 
+def _cmd_export(args) -> int:
+    from .export import export_record
+
+    path = export_record(args.learner, args.case, args.format, args.output, include_text=not args.no_text)
+    print(f"Wrote {path}")
+    return 0
+
+
 def _default_packs_arg() -> str:
     """casepacks/ in the current folder if there is one, else the kit's own."""
     from .packs import default_packs_dir
@@ -161,6 +169,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("hash-name", help="print the denylist hash of a name (for kit/data/denylist.txt)")
     p.add_argument("name")
     p.set_defaults(func=_cmd_hash_name)
+
+    p = sub.add_parser("export", help="export a learner's reflective record (portfolio or CPD)")
+    p.add_argument("--learner", required=True, help="the learner's pseudonym")
+    p.add_argument("--case", help="only this case (pack id or path); default: every case")
+    p.add_argument("--format", choices=["md", "html", "json"], default="html", help="file format (default html)")
+    p.add_argument("-o", "--output", help="file to write (default: KIT_HOME/exports/record-<learner>.<format>)")
+    p.add_argument("--no-text", action="store_true",
+                   help="leave out free text (rationales, reflections): for sharing choices only")
+    p.set_defaults(func=_cmd_export)
 
     return parser
 

@@ -15,7 +15,7 @@ from .errors import SessionError
 from .journal import DuplicateDecision, Event, Journal
 from .learner import check_learner
 from .models import ContributingFactor, DecisionPoint, Option, Pack
-from .packs import load_pack
+from .packs import load_pack, resolve
 from .support import support_text
 
 
@@ -66,8 +66,10 @@ class State:
 class CaseSession:
     """One learner in one case. Every method a learner's click calls is here."""
 
-    def __init__(self, pack: Pack, learner: str, journal: Journal | None = None):
+    def __init__(self, pack: Pack, learner: str, journal: Journal | None = None,
+                 source: Path | None = None):
         self.pack = pack
+        self.source = source  # the pack.yaml it came from, so records can find packs outside casepacks/
         self.learner = check_learner(learner)
         self.journal = journal or Journal()
         self.state = State()
@@ -136,7 +138,7 @@ class CaseSession:
 
     @property
     def timeline(self):
-        self._require_acknowledged()
+        self.require_acknowledged()
         return self.pack.timeline
 
     # -- actions (each one is saved to the journal) ------------------------------------
@@ -144,7 +146,7 @@ class CaseSession:
     def acknowledge(self) -> None:
         """The learner has read the content note and chooses to go on."""
         if not self.state.acknowledged:
-            self._save("acknowledge")
+            self._save("acknowledge", pack_path=str(self.source.resolve()) if self.source else "")
         self.state.acknowledged = True
 
     def step_out(self) -> str:
@@ -156,7 +158,7 @@ class CaseSession:
     def decide(self, point_id: str, option_id: str | None, confidence: int | None = 3,
                rationale: str = "") -> Decision:
         """Commit a decision. The first commit is final; later thoughts are second thoughts."""
-        self._require_acknowledged()
+        self.require_acknowledged()
         point = self._point(point_id)
         self.reload()
         if point_id in self.state.decisions:
@@ -254,7 +256,8 @@ class CaseSession:
             raise SessionError(f"'{point_id}' is not a decision point in this case. The points are: {ids}.")
         return point
 
-    def _require_acknowledged(self) -> None:
+    def require_acknowledged(self) -> None:
+        """Raise unless the learner has read the content note and chosen to go on."""
         if not self.state.acknowledged:
             raise SessionError("Read the content note and choose to continue before the case opens.")
 
@@ -266,5 +269,7 @@ class CaseSession:
 
 def open_case(pack: str | Path | Pack, learner: str, journal: Journal | None = None) -> CaseSession:
     """Open a case (pack id, pack folder path, or a loaded Pack) for a learner, resuming their work."""
-    loaded = pack if isinstance(pack, Pack) else load_pack(pack)
-    return CaseSession(loaded, learner, journal)
+    if isinstance(pack, Pack):
+        return CaseSession(pack, learner, journal)
+    source = resolve(pack)
+    return CaseSession(load_pack(source), learner, journal, source=source)

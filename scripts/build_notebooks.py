@@ -36,13 +36,14 @@ CASES = [
 ]
 START = "00_start_here.ipynb"
 # Notebooks after the cases, in order, if they exist (written by hand, navigation kept here).
-LATER = ["06_accountability_vs_context.ipynb", "90_facilitator_dashboard.ipynb"]
+ACCOUNTABILITY = "06_accountability_vs_context.ipynb"
+LATER = ["90_facilitator_dashboard.ipynb"]
 KERNEL = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
           "language_info": {"name": "python"}}
 
 
 def order() -> list[str]:
-    return [START, *[f for f, _ in CASES], *[f for f in LATER if (NOTEBOOKS / f).exists()]]
+    return [START, *[f for f, _ in CASES], ACCOUNTABILITY, *[f for f in LATER if (NOTEBOOKS / f).exists()]]
 
 
 def nav_cell(name: str, where: str):
@@ -117,6 +118,21 @@ Themes in this case: {themes}.{debate}
         code("# NBVAL_CHECK_OUTPUT\nimport kit\n\nprint(kit.case_outline(PACK))"),
         md("## The case\n\nRead the content note first. Choose *I have read this* to open the case."),
         code("kit.case_view(PACK)"),
+        md("""
+## Debate
+
+Where the case has a reader-comment debate, you can work through it here: place each comment
+between individual accountability and context, compare with the kit's coding, then write your
+own position and the strongest case for the other side.
+"""),
+        code("kit.debate_view(PACK)"),
+        md("""
+## Reflect, and export your record
+
+When you have finished (or want to stop for now): say where you place the reasons, reflect
+with Gibbs' six stages, draft a CPD entry, and export your record for your portfolio.
+"""),
+        code("kit.record_view(PACK)"),
         md("""
 ## Key points
 - A decision is judged fairly against what was known and what was possible at the time, not
@@ -218,6 +234,86 @@ Open a case by its title. Each takes 30 to 140 minutes; you can stop and come ba
     return new_notebook(cells=cells, metadata=KERNEL)
 
 
+def accountability_notebook():
+    debates = [(pid, load_pack(pid)) for _, pid in CASES]
+    debates = [(pid, p) for pid, p in debates if p.debates]
+    cells = [
+        nav_cell(ACCOUNTABILITY, "top"),
+        md("""
+# Accountability or context? Across all the cases
+
+**Time:** about 60 minutes, or a 90-minute group session.
+
+### Questions
+- When a child is harmed while services are involved, who is accountable: the individuals who
+  decided, or the workload, staffing, turnover and funding they decided within?
+- Where do the reviews place the reasons, and where do I?
+- How do readers of the reviews argue about it, and how strong are their arguments?
+
+### Objectives
+- Work through the reader-comment debates: place each argument, then state your own position and
+  the strongest case against it (PCF: critical reflection and analysis; values and ethics).
+- Compare where the reviews locate contributing factors, case by case (PCF: contexts and organisations).
+- Set your own attributions beside the reviews' and explain the difference.
+
+### Content note
+This notebook draws on all five cases: serious harm to children, including injuries to babies,
+neglect, domestic abuse and sexual abuse, and strong opinions about professionals. Each debate
+opens with its case's content note. You can step out at any time without giving a reason.
+"""),
+        code("import kit\n\nkit.support_box()"),
+        md("""
+## The debates
+
+Readers argued under the published reports. Their comments are paraphrased and anonymised
+(Commenter A, B, ...). The kit's coding of each comment is one reading, not the answer.
+"""),
+    ]
+    for pid, p in debates:
+        cells += [md(f"### {p.title}"), code(f'kit.debate_view("{pid}")')]
+    cells += [
+        md("""
+## Where the reviews place the reasons
+
+Each decision point in the cases lists contributing factors by level: the individual, the team
+and supervision, the organisation, agencies working together, national policy, tools and
+procedures, and what the family brought. Counting them shows where each review looked.
+"""),
+        code("kit.accountability_overview()"),
+        md("""
+## Where you place them
+
+At the end of each case you can say how much each level contributed (*Where do you place the
+reasons?*). Here your view sits beside each review's, with your placing of the debate comments.
+"""),
+        code("kit.my_attributions()"),
+        md("""
+## For group discussion
+
+- Social Work England's standard 3 asks each social worker to be accountable for the quality of
+  their practice and decisions; PCF domain 8 (contexts and organisations) asks them to work within,
+  and influence, the organisation around them. How do the two fit together in these cases?
+- Which factors in one case were within the control of the person deciding, given what was known
+  then? Which were not?
+- Reviews are meant for system learning, not to hold individuals to account. Does that make it too
+  easy to blame "the system"? Or too easy to blame individuals when resources are cut?
+- National workforce statistics (the Department for Education publishes them each year) show high
+  turnover, vacancies and use of agency staff in children's social work. How should that change
+  what we expect of one worker on one day?
+- Argue the side you disagree with, as well as you can.
+"""),
+        md("""
+## Key points
+- Reviews look for reasons at every level; counting them is a start, not a verdict.
+- Accountability and context are not opposites: people decide, and they decide within systems.
+- Judge a decision by what was known and possible at the time, not by its outcome.
+- A good argument takes the strongest form of the other side seriously.
+"""),
+        nav_cell(ACCOUNTABILITY, "bottom"),
+    ]
+    return new_notebook(cells=cells, metadata=KERNEL)
+
+
 def refresh_nav(path: Path) -> None:
     """Rewrite the nav cells of a hand-written notebook in the course order."""
     nb = nbformat.read(path, as_version=4)
@@ -250,6 +346,8 @@ def build() -> list[Path]:
     for name, pack_id in CASES:
         nbformat.write(case_notebook(name, pack_id), NOTEBOOKS / name)
         written.append(NOTEBOOKS / name)
+    nbformat.write(accountability_notebook(), NOTEBOOKS / ACCOUNTABILITY)
+    written.append(NOTEBOOKS / ACCOUNTABILITY)
     for name in LATER:
         if (NOTEBOOKS / name).exists():
             refresh_nav(NOTEBOOKS / name)

@@ -31,7 +31,8 @@ def _sources(nb) -> list[tuple[str, str]]:
 def test_generated_notebooks_are_current():
     """Stored notebooks match what scripts/build_notebooks.py writes (run it after changing packs)."""
     b = _builder()
-    expected = {b.START: b.start_notebook(), **{name: b.case_notebook(name, pid) for name, pid in b.CASES}}
+    expected = {b.START: b.start_notebook(), b.ACCOUNTABILITY: b.accountability_notebook(),
+                **{name: b.case_notebook(name, pid) for name, pid in b.CASES}}
     for name, nb in expected.items():
         stored = nbformat.read(NOTEBOOKS / name, as_version=4)
         assert _sources(stored) == _sources(nb), f"{name} is stale: run python scripts/build_notebooks.py"

@@ -1,0 +1,129 @@
+"""A learner's part in a reader-comment debate: code each comment, compare with the pack,
+then state a position and the strongest case for the other side. No widgets here.
+
+Codes can be changed until the learner asks to see the pack's coding; after that they are
+locked, like decisions, so the comparison stays honest.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .errors import SessionError
+from .models import Debate
+from .session import CaseSession
+from .vocabulary import load_vocabulary
+
+STANCE_LABELS = {-2: "individuals accountable", -1: "mostly individuals", 0: "both",
+                 1: "mostly context", 2: "context and system"}
+
+
+@dataclass(frozen=True)
+class Code:
+    stance: int
+    holds_accountable: tuple[str, ...]
+
+
+class DebateSession:
+    """One learner working through one debate of a case."""
+
+    def __init__(self, case: CaseSession, debate_id: str | None = None):
+        self.case = case
+        debate = case.pack.debate(debate_id) if debate_id else (case.pack.debates or [None])[0]
+        if debate is None:
+            known = ", ".join(d.id for d in case.pack.debates) or "none"
+            raise SessionError(f"This case has no debate '{debate_id or ''}'. Its debates: {known}.")
+        self.debate: Debate = debate
+
+    def _key(self, comment_id: str) -> str:
+        return f"{self.debate.id}/{comment_id}"
+
+    @property
+    def codes(self) -> dict[str, Code]:
+        out: dict[str, Code] = {}
+        for e in self.case.state.events:
+            if e.kind == "debate_code" and e.target.startswith(self.debate.id + "/"):
+                out[e.target.split("/", 1)[1]] = Code(int(e.payload["stance"]),
+                                                      tuple(e.payload.get("holds_accountable", [])))
+        return out
+
+    @property
+    def revealed(self) -> bool:
+        return any(e.kind == "debate_reveal" and e.target == self.debate.id for e in self.case.state.events)
+
+    @property
+    def position(self) -> dict | None:
+        found = [e.payload for e in self.case.state.events
+                 if e.kind == "debate_position" and e.target == self.debate.id]
+        return found[-1] if found else None
+
+    def code(self, comment_id: str, stance: int, holds_accountable=()) -> Code:
+        """Place one comment on the accountability-context scale and say whom it holds accountable."""
+        self.case.require_acknowledged()
+        if self.revealed:
+            raise SessionError("You have already compared your coding with the pack's; it is now locked.")
+        if self.debate.comment(comment_id) is None:
+            raise SessionError(f"'{comment_id}' is not a comment in this debate.")
+        if isinstance(stance, bool) or not isinstance(stance, int) or not -2 <= stance <= 2:
+            raise SessionError("Place the comment on the scale from -2 (individuals) to +2 (context).")
+        allowed = load_vocabulary().holds_accountable
+        bad = [h for h in holds_accountable if h not in allowed]
+        if bad:
+            raise SessionError(f"'{bad[0]}' is not one of: {', '.join(allowed)}.")
+        self.case.record("debate_code", self._key(comment_id), stance=stance,
+                         holds_accountable=list(dict.fromkeys(holds_accountable)))
+        return Code(stance, tuple(holds_accountable))
+
+    def reveal(self) -> pd.DataFrame:
+        """Show the pack's coding beside the learner's; needs at least one comment coded."""
+        if not self.codes:
+            raise SessionError("Code at least one comment before comparing with the pack's coding.")
+        if not self.revealed:
+            self.case.record("debate_reveal", self.debate.id)
+        return self.comparison()
+
+    def comparison(self) -> pd.DataFrame:
+        """Per comment: your stance and the pack's, the gap, and whom each of you held accountable."""
+        if not self.revealed:
+            raise SessionError("Compare your coding first: the pack's coding stays hidden until then.")
+        mine = self.codes
+        rows = []
+        for c in self.debate.comments:
+            code = mine.get(c.id)
+            rows.append({
+                "comment": c.id, "author": c.author,
+                "your_stance": code.stance if code else None, "pack_stance": c.stance,
+                "difference": (code.stance - c.stance) if code else None,
+                "your_holds": ", ".join(code.holds_accountable) if code else "",
+                "pack_holds": ", ".join(c.holds_accountable),
+                "same_people": (set(code.holds_accountable) == set(c.holds_accountable)) if code else None,
+            })
+        df = pd.DataFrame(rows)
+        df["your_stance"] = df["your_stance"].astype("Int64")
+        df["difference"] = df["difference"].astype("Int64")
+        return df
+
+    def differences(self) -> list[str]:
+        """Plain sentences for the comments where the learner and the pack differ most."""
+        df = self.comparison()
+        out = []
+        for _, r in df[df["difference"].notna()].iterrows():
+            if abs(int(r["difference"])) >= 2:
+                out.append(f"{r['author']}: you placed it at {int(r['your_stance']):+d} "
+                           f"({STANCE_LABELS[int(r['your_stance'])]}), the pack at {int(r['pack_stance']):+d} "
+                           f"({STANCE_LABELS[int(r['pack_stance'])]}).")
+            elif r["same_people"] is False:
+                out.append(f"{r['author']}: you and the pack differ on who is held accountable "
+                           f"(you: {r['your_holds'] or 'nobody'}; pack: {r['pack_holds'] or 'nobody'}).")
+        return out
+
+    def save_position(self, position: str, other_side: str = "") -> None:
+        """The learner's own position, and the strongest case they can make for the other side."""
+        self.case.require_acknowledged()
+        position = (position or "").strip()
+        if not position:
+            raise SessionError("Write your own position before saving.")
+        self.case.record("debate_position", self.debate.id, position=position,
+                         other_side=(other_side or "").strip())

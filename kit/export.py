@@ -1,0 +1,120 @@
+"""Export a learner's reflective record as Markdown, one self-contained HTML file, or JSON.
+
+Learner text is escaped in every format: HTML through jinja2's autoescape, Markdown by
+escaping its special characters, JSON by the encoder. The HTML embeds its charts, so it
+reads and prints (A4) without Jupyter or a network.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import KitError
+from .record import Record, build_record, to_json
+from .reflection import ATTRIBUTION_SCALE, CPD, GIBBS
+
+FORMATS = ("md", "html", "json")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
+
+
+def md_escape(text: str) -> str:
+    """Learner text shown literally in Markdown: specials backslashed, HTML characters as entities."""
+    text = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MD_SPECIAL.sub(r"\\\1", text).replace("\n", "  \n")
+
+
+def to_markdown(rec: Record) -> str:
+    e = md_escape
+    out = ["# Reflective record", ""]
+    if rec.learner:
+        out.append(f"Pseudonym: **{e(rec.learner)}**  ")
+    out += [f"Record id: {e(rec.learner_id)}  ", f"Exported: {rec.exported_at[:10]}  ",
+            f"Active time: about {round(rec.minutes_active_total)} minutes", "",
+            "## PCF domains covered", ""]
+    out += [f"- {e(d)}" for d in rec.pcf_domains_covered] or ["- None yet."]
+    for c in rec.cases:
+        out += ["", f"## {e(c.title)}", "",
+                f"Decisions committed: {len(c.decisions)} of {c.points_total}; about {round(c.minutes_active)} minutes.", ""]
+        for i, d in enumerate(c.decisions, 1):
+            out += [f"### {i}. {e(d.when)}", "", f"*{e(d.question)}*", "",
+                    f"- **My decision** (confidence {d.confidence} of 5): {e(d.option_text)}"]
+            if d.rationale:
+                out.append(f"- **My reasons:** {e(d.rationale)}")
+            out += [f"- **What was done**{' (same as mine)' if d.matched_actual else ''}: {e(d.actual_option_text)}",
+                    f"- **What happened:** {e(d.what_happened)}",
+                    f"- **What the review found**{' (supports my choice)' if d.matched_review else ''}: "
+                    f"{e(d.review_finding)}"]
+            out += [f"- **Second thought:** {e(t)}" for t in d.second_thoughts or []]
+            out.append("")
+        for db in c.debates:
+            out += [f"### Debate: {e(db.title)}", ""]
+            out += [f"- {e(k.author)}: my stance {k.stance:+d}, the pack's {k.pack_stance:+d}" for k in db.codes]
+            if db.position:
+                out.append(f"- **My position:** {e(db.position)}")
+            if db.other_side:
+                out.append(f"- **The strongest case for the other side:** {e(db.other_side)}")
+            out.append("")
+        if c.attribution:
+            out += ["### Where I place the reasons", ""]
+            out += [f"- {e(k)}: {ATTRIBUTION_SCALE.get(v, v)}" for k, v in c.attribution.items()] + [""]
+        for title, fields, values in (("Reflection (Gibbs)", GIBBS, c.reflection), ("CPD entry", CPD, c.cpd)):
+            if values:
+                out += [f"### {title}", ""]
+                out += [f"- **{label}:** {e(values[key])}" for key, label, _ in fields if values.get(key)]
+                out.append("")
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _chart(case) -> str:
+    from .charts import comparison_chart, comparison_text, figure_png, img_html
+
+    if not case.decisions:
+        return ""
+    df = pd.DataFrame([{"committed": True, "when": d.when, "matched_actual": d.matched_actual,
+                        "matched_review": d.matched_review, "confidence": d.confidence} for d in case.decisions])
+    text = comparison_text(df)
+    return img_html(figure_png(comparison_chart(df)), text)
+
+
+def to_html(rec: Record) -> str:
+    from jinja2 import Environment, PackageLoader, select_autoescape
+
+    from .vocabulary import load_vocabulary
+
+    env = Environment(loader=PackageLoader("kit", "templates"), autoescape=select_autoescape(default=True))
+    vocab = load_vocabulary()
+    return env.get_template("record.html.j2").render(
+        rec=rec, charts={c.pack_id: _chart(c) for c in rec.cases},
+        domains=[vocab.label("pcf_domains", d) for d in rec.pcf_domains_covered],
+        gibbs=[(k, label) for k, label, _ in GIBBS], cpd=[(k, label) for k, label, _ in CPD],
+        scale=ATTRIBUTION_SCALE)
+
+
+def render(rec: Record, fmt: str) -> str:
+    if fmt not in FORMATS:
+        raise KitError(f"'{fmt}' is not an export format; use one of: {', '.join(FORMATS)}.")
+    return {"md": to_markdown, "html": to_html, "json": to_json}[fmt](rec)
+
+
+def export_record(learner: str, case: str | None = None, fmt: str = "html", output: str | Path | None = None,
+                  *, include_text: bool = True) -> Path:
+    """Write the record to a file (default: KIT_HOME/exports/) and return its path."""
+    from .journal import kit_home
+
+    rec = build_record(learner, case, include_text=include_text)
+    text = render(rec, fmt)
+    if output is None:
+        safe = re.sub(r"[^\w-]+", "-", learner).strip("-") or "learner"
+        output = kit_home() / "exports" / f"record-{safe}{'-' + Path(case).name if case else ''}.{fmt}"
+    path = Path(output)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".part")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+    except OSError as exc:
+        raise KitError(f"Could not write {path} ({exc.strerror}). Choose another folder with -o.") from None
+    return path

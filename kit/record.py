@@ -1,0 +1,290 @@
+"""A learner's reflective record, built from the journal; also the workshop submission format.
+
+The record is versioned JSON with a checksum. Learner free text (rationales, second
+thoughts, debate positions, reflections) is included only when the learner opts in, and
+the learner appears by a pseudonymous id derived with a salt kept on their computer.
+Reading a record back gives exactly the record that was written (round trip).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from . import __version__
+from .errors import KitError, SubmissionError
+from .journal import Event, Journal, kit_home
+from .packs import load_pack
+
+FORMAT = "reflective-practice-kit/record"
+VERSION = 1
+MAX_BYTES = 5 * 1024 * 1024
+IDLE_CAP_SECONDS = 10 * 60  # a gap longer than this between actions counts as 10 minutes
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class DecisionRecord(_Model):
+    point_id: str
+    when: str
+    question: str
+    option_id: str
+    option_text: str
+    actual_option_id: str
+    actual_option_text: str
+    supported_option_ids: list[str]
+    matched_actual: bool
+    matched_review: bool
+    confidence: int = Field(ge=1, le=5)
+    committed_at: str
+    what_happened: str
+    review_finding: str
+    rationale: str | None = None
+    second_thoughts: list[str] | None = None
+
+
+class CommentCode(_Model):
+    comment_id: str
+    author: str
+    stance: int = Field(ge=-2, le=2)
+    holds_accountable: list[str]
+    pack_stance: int = Field(ge=-2, le=2)
+    pack_holds_accountable: list[str]
+
+
+class DebateRecord(_Model):
+    debate_id: str
+    title: str
+    codes: list[CommentCode]
+    revealed: bool
+    position: str | None = None
+    other_side: str | None = None
+
+
+class CaseRecord(_Model):
+    pack_id: str
+    title: str
+    points_total: int
+    started_at: str
+    last_activity_at: str
+    minutes_active: float
+    stepped_out: bool
+    pcf_domains: list[str]
+    decisions: list[DecisionRecord]
+    debates: list[DebateRecord] = []
+    attribution: dict[str, int] | None = None
+    reflection: dict[str, str] | None = None
+    cpd: dict[str, str] | None = None
+
+
+class Record(_Model):
+    format: Literal["reflective-practice-kit/record"] = FORMAT
+    version: int
+    kit_version: str
+    exported_at: str
+    learner_id: str
+    learner: str | None = None
+    includes_text: bool
+    cases: list[CaseRecord]
+    pcf_domains_covered: list[str]
+    minutes_active_total: float
+    checksum: str = ""
+
+
+# -- building a record from the journal ------------------------------------------------
+
+def learner_id(learner: str) -> str:
+    """A stable pseudonymous id: salted hash of the pseudonym, salt kept in KIT_HOME."""
+    salt_file = kit_home() / "salt"
+    try:
+        salt = salt_file.read_text(encoding="utf-8").strip()
+    except OSError:
+        salt = ""
+    if not salt:
+        salt = secrets.token_hex(16)
+        try:
+            salt_file.parent.mkdir(parents=True, exist_ok=True)
+            salt_file.write_text(salt, encoding="utf-8")
+        except OSError:
+            salt = "unsaved"
+    return "l-" + hashlib.sha256(f"{salt}:{learner}".encode()).hexdigest()[:16]
+
+
+def build_record(learner: str, case: str | None = None, *, include_text: bool = True,
+                 include_name: bool = True, journal: Journal | None = None) -> Record:
+    """Everything this learner did (in one case, or all), from the journal."""
+    journal = journal or Journal()
+    events = journal.events(learner)
+    pack_ids = list(dict.fromkeys(e.pack_id for e in events if e.pack_id != "exercises"))
+    if case is not None:
+        wanted = case if case in pack_ids else load_pack(case).id
+        pack_ids = [p for p in pack_ids if p == wanted]
+        if not pack_ids:
+            raise SubmissionError(f"'{learner}' has no saved work in the case '{wanted}' yet.")
+    if not pack_ids:
+        raise SubmissionError(f"There is no saved work for the pseudonym '{learner}'. "
+                              "Check the spelling (it is case-sensitive), or KIT_HOME.")
+    cases = []
+    for pid in pack_ids:
+        mine = [e for e in events if e.pack_id == pid]
+        pack = _find_pack(pid, mine)
+        if pack is not None:  # a pack since removed or broken: its work stays in the journal, unexported
+            cases.append(_case_record(pack, mine, include_text))
+    domains = list(dict.fromkeys(d for c in cases for d in c.pcf_domains))
+    rec = Record(version=VERSION, kit_version=__version__, exported_at=_now(), learner_id=learner_id(learner),
+                 learner=learner if include_name else None, includes_text=include_text, cases=cases,
+                 pcf_domains_covered=domains, minutes_active_total=round(sum(c.minutes_active for c in cases), 1))
+    return with_checksum(rec)
+
+
+def _find_pack(pack_id: str, events: list[Event]):
+    """The pack by id in casepacks/, else from the path the learner opened it from."""
+    paths = [str(e.payload.get("pack_path")) for e in events if e.kind == "acknowledge" and e.payload.get("pack_path")]
+    for candidate in [pack_id, *reversed(paths)]:
+        try:
+            pack = load_pack(candidate)
+        except KitError:
+            continue
+        if pack.id == pack_id:
+            return pack
+    return None
+
+
+def _case_record(pack, events: list[Event], text: bool) -> CaseRecord:
+    decisions, thoughts, codes, positions, revealed_debates = {}, {}, {}, {}, set()
+    latest: dict[str, dict] = {}
+    for e in events:
+        if e.kind == "decide" and e.target not in decisions:
+            decisions[e.target] = e
+        elif e.kind == "second_thought":
+            thoughts.setdefault(e.target, []).append(str(e.payload.get("text", "")))
+        elif e.kind == "debate_code":
+            codes[e.target] = e.payload
+        elif e.kind == "debate_reveal":
+            revealed_debates.add(e.target)
+        elif e.kind == "debate_position":
+            positions[e.target] = e.payload
+        elif e.kind in ("reflection", "cpd", "attribution"):
+            latest[e.kind] = e.payload
+    drecs = []
+    touched: dict[str, None] = {}
+    for p in pack.decision_points:
+        e = decisions.get(p.id)
+        if not e:
+            continue
+        touched.update(dict.fromkeys(p.pcf_domains))
+        chosen = p.option(str(e.payload.get("option_id"))) or p.actual_option
+        drecs.append(DecisionRecord(
+            point_id=p.id, when=p.when, question=p.question, option_id=chosen.id, option_text=chosen.text,
+            actual_option_id=p.actual_option.id, actual_option_text=p.actual_option.text,
+            supported_option_ids=[o.id for o in p.supported_options], matched_actual=chosen.actual,
+            matched_review=chosen.review_supported, confidence=int(e.payload.get("confidence", 3)),
+            committed_at=e.created_at, what_happened=p.what_happened, review_finding=p.review_finding,
+            rationale=str(e.payload.get("rationale", "")) if text else None,
+            second_thoughts=thoughts.get(p.id, []) if text else None))
+    debates = []
+    for d in pack.debates:
+        mine = []
+        for c in d.comments:
+            code = codes.get(f"{d.id}/{c.id}")
+            if code is not None:
+                mine.append(CommentCode(comment_id=c.id, author=c.author, stance=int(code.get("stance", 0)),
+                                        holds_accountable=list(code.get("holds_accountable", [])),
+                                        pack_stance=c.stance, pack_holds_accountable=list(c.holds_accountable)))
+        pos = positions.get(d.id, {})
+        if mine or pos:
+            debates.append(DebateRecord(debate_id=d.id, title=d.title, codes=mine, revealed=d.id in revealed_debates,
+                                        position=pos.get("position") if text else None,
+                                        other_side=pos.get("other_side") if text else None))
+    attribution = {k: int(v) for k, v in latest["attribution"].items()} if "attribution" in latest else None
+    return CaseRecord(
+        pack_id=pack.id, title=pack.title, points_total=len(pack.decision_points),
+        started_at=events[0].created_at, last_activity_at=events[-1].created_at,
+        minutes_active=active_minutes(events), stepped_out=any(e.kind == "step_out" for e in events),
+        pcf_domains=list(touched), decisions=drecs, debates=debates, attribution=attribution,
+        reflection=_texts(latest.get("reflection")) if text else None,
+        cpd=_texts(latest.get("cpd")) if text else None)
+
+
+def _texts(payload: dict | None) -> dict[str, str] | None:
+    if not payload:
+        return None
+    return {str(k): str(v) for k, v in payload.items() if str(v).strip()}
+
+
+def active_minutes(events: list[Event]) -> float:
+    """Time between a learner's actions, each gap capped so a coffee break does not count."""
+    times = sorted(_parse(e.created_at) for e in events)
+    seconds = sum(min((b - a).total_seconds(), IDLE_CAP_SECONDS) for a, b in zip(times, times[1:], strict=False))
+    return round(seconds / 60, 1)
+
+
+def _parse(stamp: str) -> datetime:
+    return datetime.fromisoformat(stamp)
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+# -- checksum, writing and reading -----------------------------------------------------
+
+def _canonical(rec: Record) -> bytes:
+    data = rec.model_dump(mode="json")
+    data.pop("checksum", None)
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def with_checksum(rec: Record) -> Record:
+    return rec.model_copy(update={"checksum": "sha256:" + hashlib.sha256(_canonical(rec)).hexdigest()})
+
+
+def to_json(rec: Record) -> str:
+    return json.dumps(rec.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
+
+
+def read_record(path: str | Path) -> Record:
+    """Read and verify a record or submission, or raise SubmissionError saying why not."""
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+    except OSError as exc:
+        raise SubmissionError(f"{p}: cannot be read ({exc.strerror}).") from None
+    if size > MAX_BYTES:
+        raise SubmissionError(f"{p}: is {size:,} bytes; a submission may be at most {MAX_BYTES:,}.")
+    return parse_record(p.read_bytes(), str(p))
+
+
+def parse_record(raw: bytes, name: str = "submission") -> Record:
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise SubmissionError(f"{name}: is not UTF-8 text.") from None
+    except json.JSONDecodeError as exc:
+        raise SubmissionError(f"{name}: is not complete JSON (line {exc.lineno}: {exc.msg}); "
+                              "it may have been cut off. Ask the learner to export it again.") from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise SubmissionError(f"{name}: is not a kit record (no 'format': '{FORMAT}').")
+    version = data.get("version")
+    if isinstance(version, int) and not isinstance(version, bool) and version > VERSION:
+        raise SubmissionError(f"{name}: is record version {version}; this kit reads version {VERSION}. "
+                              "Upgrade the kit.")
+    try:
+        rec = Record.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(x) for x in first["loc"])
+        raise SubmissionError(f"{name}: {where}: {first['msg']} ({exc.error_count()} problem(s)).") from None
+    if rec.version != VERSION:
+        raise SubmissionError(f"{name}: record version {rec.version} is not one this kit reads.")
+    if with_checksum(rec).checksum != rec.checksum:
+        raise SubmissionError(f"{name}: the checksum does not match its content: it was changed after export.")
+    return rec

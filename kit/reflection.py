@@ -1,0 +1,88 @@
+"""End-of-case reflection: Gibbs' six stages, a CPD entry in Social Work England's fields,
+and the learner's own attribution of causes by level. Every field is optional; each save
+is a new journal event, so earlier versions are never lost (the latest is shown).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from .errors import SessionError
+from .session import CaseSession
+
+GIBBS = [
+    ("description", "Description", "What happened in this case, and at the points where you decided?"),
+    ("feelings", "Feelings", "What were you thinking and feeling as you decided, and when you saw the outcome?"),
+    ("evaluation", "Evaluation", "What was good and what was difficult about the decisions, yours and the professionals'?"),
+    ("analysis", "Analysis", "Why did things happen as they did? What theory, research or law helps you make sense of it?"),
+    ("conclusion", "Conclusion", "What else could have been done, and what have you learnt?"),
+    ("action_plan", "Action plan", "What will you do differently in practice, and how will you check it?"),
+]
+
+CPD = [
+    ("activity_type", "Type of activity", "e.g. self-directed learning: a case review exercise"),
+    ("description", "What you did, and why it is relevant to your practice", ""),
+    ("date", "Date", "the date of the activity"),
+    ("learning", "What you learnt", ""),
+    ("impact_practice", "The positive impact on your practice", ""),
+    ("impact_people", "The positive impact on the people you work with", ""),
+    ("peer_reflection", "What you learnt from discussing it with a peer (optional)",
+     "a colleague, supervision or a training discussion"),
+]
+CPD_STANDARD = "Social Work England professional standard 4: maintain my continuing professional development"
+
+ATTRIBUTION_LEVELS = ["individual", "supervision", "organisation", "multi-agency", "policy", "family", "tools"]
+ATTRIBUTION_SCALE = {0: "not at all", 1: "a little", 2: "a fair amount", 3: "a great deal"}
+
+
+def latest(case: CaseSession, kind: str) -> dict:
+    found = [e.payload for e in case.state.events if e.kind == kind]
+    return dict(found[-1]) if found else {}
+
+
+def save_reflection(case: CaseSession, stages: dict[str, str]) -> dict[str, str]:
+    """Save Gibbs stages (any may be empty, but not all)."""
+    case.require_acknowledged()
+    known = {k for k, _, _ in GIBBS}
+    unknown = set(stages) - known
+    if unknown:
+        raise SessionError(f"Unknown reflection stage(s): {', '.join(sorted(unknown))}.")
+    cleaned = {k: (v or "").strip() for k, v in stages.items()}
+    if not any(cleaned.values()):
+        raise SessionError("Write something in at least one stage before saving.")
+    case.record("reflection", "", **cleaned)
+    return cleaned
+
+
+def cpd_defaults(case: CaseSession) -> dict[str, str]:
+    """A CPD entry started for the learner: the activity, date and case (they write the rest)."""
+    return {"activity_type": "Self-directed learning: working through a published case review",
+            "description": f"Worked through the case '{case.pack.title}' decision by decision, then compared "
+                           "my decisions with the review's findings.",
+            "date": date.today().isoformat()}
+
+
+def save_cpd(case: CaseSession, fields: dict[str, str]) -> dict[str, str]:
+    """Save a CPD entry in Social Work England's fields, tagged to standard 4 and the case's PCF domains."""
+    case.require_acknowledged()
+    known = {k for k, _, _ in CPD}
+    unknown = set(fields) - known
+    if unknown:
+        raise SessionError(f"Unknown CPD field(s): {', '.join(sorted(unknown))}.")
+    cleaned = {k: (v or "").strip() for k, v in fields.items()}
+    if not any(v for k, v in cleaned.items() if k not in ("activity_type", "date")):
+        raise SessionError("Write what you learnt (or another field) before saving the CPD entry.")
+    case.record("cpd", "", **cleaned, standard=CPD_STANDARD, pcf_domains=", ".join(case.pack.pcf_domains))
+    return cleaned
+
+
+def save_attribution(case: CaseSession, weights: dict[str, int]) -> dict[str, int]:
+    """How much the learner thinks each level contributed (0 not at all ... 3 a great deal)."""
+    case.require_acknowledged()
+    for level, w in weights.items():
+        if level not in ATTRIBUTION_LEVELS:
+            raise SessionError(f"'{level}' is not a level: use {', '.join(ATTRIBUTION_LEVELS)}.")
+        if isinstance(w, bool) or not isinstance(w, int) or w not in ATTRIBUTION_SCALE:
+            raise SessionError(f"Rate '{level}' from 0 (not at all) to 3 (a great deal).")
+    case.record("attribution", "", **weights)
+    return dict(weights)
