@@ -42,6 +42,15 @@ _EXPORTS = {
     "DebateSession": "debate",
     "accountability_overview": "accountability",
     "my_attributions": "accountability",
+    "submit_view": "handin",
+    "load_cohort": "dashboard",
+    "cohort_report": "dashboard",
+    "cohort_choices": "dashboard",
+    "cohort_confidence": "dashboard",
+    "cohort_debates": "dashboard",
+    "cohort_attributions": "dashboard",
+    "cohort_rationales": "dashboard",
+    "summary_button": "dashboard",
 }
 
 __all__ = ["__version__", *_EXPORTS]

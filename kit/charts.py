@@ -105,13 +105,13 @@ def factors_chart(factors: pd.DataFrame):
     counts = factors_by_level(factors).reset_index().melt(id_vars="case", var_name="level", value_name="factors")
     cases = counts["case"].nunique()
     fig, ax = plt.subplots(figsize=(10, 1.5 + 0.9 * cases), layout="constrained")
-    sns.barplot(data=counts, y="case", x="factors", hue="level", palette="colorblind", ax=ax)
+    sns.barplot(data=counts, y="case", x="factors", hue="level", palette="colorblind", errorbar=None, ax=ax)
     for container in ax.containers:
         ax.bar_label(container, fontsize=8, padding=2)
     ax.set_xlabel("Number of contributing factors")
     ax.set_ylabel("")
     ax.set_title("Where the reviews locate the reasons: contributing factors by level")
-    ax.legend(title="Level", loc="lower right")
+    ax.legend(title="Level", loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
     sns.despine(ax=ax)
     return fig
 

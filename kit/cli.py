@@ -122,6 +122,38 @@ def _cmd_export(args) -> int:
     return 0
 
 
+def _cmd_collect(args) -> int:
+    from .cohort import collect
+
+    cohort = collect(args.folder)
+    for s in cohort.skipped:
+        print(f"skipped {s.file}: {s.reason}", file=sys.stderr)
+    done = cohort.cases_done()
+    print(f"{cohort.size} submission(s) loaded, {len(cohort.skipped)} skipped"
+          + ("" if done.empty else "; learners per case: " + ", ".join(f"{k} {v}" for k, v in done.items())) + ".")
+    if args.summary:
+        from .dashboard import write_summary
+
+        print(f"Wrote {write_summary(cohort, args.summary)}")
+    return 0
+
+
+def _cmd_demo_cohort(args) -> int:
+    from .demo import demo_cohort
+
+    paths = demo_cohort(args.n, args.out, seed=args.seed)
+    print(f"Wrote {len(paths)} synthetic submissions (learner ids demo-...) to {args.out}")
+    return 0
+
+
+def _cmd_submit(args) -> int:
+    from .handin import submit
+
+    path = submit(args.learner, share_text=args.share_text, folder=args.to)
+    print(f"Handed in: {path}")
+    return 0
+
+
 def _default_packs_arg() -> str:
     """casepacks/ in the current folder if there is one, else the kit's own."""
     from .packs import default_packs_dir
@@ -178,6 +210,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-text", action="store_true",
                    help="leave out free text (rationales, reflections): for sharing choices only")
     p.set_defaults(func=_cmd_export)
+
+    p = sub.add_parser("submit", help="hand in a learner's record to the workshop folder (KIT_EXCHANGE)")
+    p.add_argument("--learner", required=True, help="the learner's pseudonym")
+    p.add_argument("--share-text", action="store_true", help="include written reasons and reflections")
+    p.add_argument("--to", help="the workshop folder (default: KIT_EXCHANGE)")
+    p.set_defaults(func=_cmd_submit)
+
+    p = sub.add_parser("collect", help="read a folder of submissions; list and skip bad ones")
+    p.add_argument("folder", help="the folder of submitted .json files")
+    p.add_argument("--summary", metavar="FILE", help="also write the one-file HTML workshop summary")
+    p.set_defaults(func=_cmd_collect)
+
+    p = sub.add_parser("demo-cohort", help="write a clearly labelled synthetic cohort for rehearsal")
+    p.add_argument("--n", type=int, default=30, help="how many learners (default 30)")
+    p.add_argument("--out", required=True, help="folder to write into")
+    p.add_argument("--seed", type=int, default=1, help="random seed (same seed, same cohort)")
+    p.set_defaults(func=_cmd_demo_cohort)
 
     return parser
 

@@ -78,6 +78,8 @@ def show_text(df: pd.DataFrame, columns: list[str] | None = None):
 
 
 def _cell(value) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return "<em>not stated</em>"
     if isinstance(value, list):
         return "<ul>" + "".join(f"<li>{html.escape(str(v))}</li>" for v in value) + "</ul>"
     return html.escape(str(value))
@@ -95,7 +97,7 @@ def answer_box(exercise: str, question: str, prompt: str, learner: str | None = 
     target = f"{exercise}/{question}"
     saved = [e for e in journal.events(who, EXERCISE_PACK, kinds=["exercise_answer"]) if e.target == target]
     box = W.Textarea(value=saved[-1].payload.get("text", "") if saved else "", placeholder="Write your answer here",
-                     description=prompt, layout=W.Layout(width="100%", height="100px"),
+                     description="Your answer", layout=W.Layout(width="100%", height="100px"),
                      style={"description_width": "initial"})
     save = W.Button(description="Save answer", layout=W.Layout(width="auto"))
     status = W.HTML(message(journal.warning, "warning") if journal.warning else "")
@@ -138,4 +140,4 @@ def _markdown_html(text: str) -> str:
     """Markdown to HTML (mistune), with any raw HTML in the file escaped."""
     import mistune
 
-    return mistune.create_markdown(escape=True)(text)
+    return mistune.create_markdown(escape=True, plugins=["table"])(text)

@@ -232,7 +232,7 @@ def _parse(stamp: str) -> datetime:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
 
 
 # -- checksum, writing and reading -----------------------------------------------------

@@ -37,13 +37,13 @@ CASES = [
 START = "00_start_here.ipynb"
 # Notebooks after the cases, in order, if they exist (written by hand, navigation kept here).
 ACCOUNTABILITY = "06_accountability_vs_context.ipynb"
-LATER = ["90_facilitator_dashboard.ipynb"]
+DASHBOARD = "90_facilitator_dashboard.ipynb"
 KERNEL = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
           "language_info": {"name": "python"}}
 
 
 def order() -> list[str]:
-    return [START, *[f for f, _ in CASES], ACCOUNTABILITY, *[f for f in LATER if (NOTEBOOKS / f).exists()]]
+    return [START, *[f for f, _ in CASES], ACCOUNTABILITY, DASHBOARD]
 
 
 def nav_cell(name: str, where: str):
@@ -314,16 +314,58 @@ reasons?*). Here your view sits beside each review's, with your placing of the d
     return new_notebook(cells=cells, metadata=KERNEL)
 
 
-def refresh_nav(path: Path) -> None:
-    """Rewrite the nav cells of a hand-written notebook in the course order."""
-    nb = nbformat.read(path, as_version=4)
-    for i, cell in enumerate(nb.cells):
-        tags = cell.metadata.get("tags", [])
-        if "nav-top" in tags:
-            nb.cells[i] = nav_cell(path.name, "top")
-        elif "nav-bottom" in tags:
-            nb.cells[i] = nav_cell(path.name, "bottom")
-    nbformat.write(nb, path)
+def dashboard_notebook():
+    cells = [
+        nav_cell(DASHBOARD, "top"),
+        md("""
+# Facilitator dashboard: how did the room decide?
+
+**For practice educators.** **Time:** a few seconds to run; use it live in a workshop.
+
+### Questions
+- How did the group choose at each decision point, against what was done and what the review supports?
+- Was the group most confident where it agreed with the review, or where it did not?
+- How did the group place the debate comments, and where does it place the reasons?
+
+### Objectives
+- Load a group's hand-ins, see which were skipped and why.
+- Put the split on the screen, point by point, and talk it through.
+- Hand out a one-file summary after the session.
+
+### Content note
+The charts and shared rationales refer to all five cases (serious harm to children). Learners'
+shared reasons may be personal: read them to the room only with care.
+
+**Where the hand-ins come from.** Set `SUBMISSIONS` below to the folder of hand-ins (for example the
+shared `KIT_EXCHANGE` folder on your JupyterHub). Left empty, it uses `KIT_EXCHANGE` if that is set,
+or else a **synthetic demo cohort** for rehearsal, clearly labelled as such. To make your own demo:
+`kit demo-cohort --n 30 --out demo-cohort`.
+"""),
+        code('SUBMISSIONS = ""', "parameters"),
+        code("import kit\n\ncohort = kit.load_cohort(SUBMISSIONS)\nkit.cohort_report(cohort)"),
+        md("## How the group chose, point by point\n\nEach bar is the share of the group that chose what was "
+           "done, an option the review supports, or something else. The words under each chart say the same."),
+        code("kit.cohort_choices(cohort)"),
+        md("## Confidence against agreement with the review"),
+        code("kit.cohort_confidence(cohort)"),
+        md("## Debates: the group against the kit's coding"),
+        code("kit.cohort_debates(cohort)"),
+        md("## Where the group places the reasons"),
+        code("kit.cohort_attributions(cohort)"),
+        md("## Reasons learners chose to share\n\nOnly from learners who ticked *include my written reasons*."),
+        code("kit.cohort_rationales(cohort)"),
+        md("## Hand-out\n\nOne HTML file with every chart and its words, to print or share after the session."),
+        code("kit.summary_button(cohort)"),
+        md("""
+## Key points
+- The split in the room is the starting point for discussion, not a score.
+- Ask the group why each option made sense at the time before showing what the review found.
+- Confidence where the group differed from the review is worth exploring gently.
+- Close with support: some learners may have found the cases hard.
+"""),
+        nav_cell(DASHBOARD, "bottom"),
+    ]
+    return new_notebook(cells=cells, metadata=KERNEL)
 
 
 def run(path: Path) -> None:
@@ -346,11 +388,9 @@ def build() -> list[Path]:
     for name, pack_id in CASES:
         nbformat.write(case_notebook(name, pack_id), NOTEBOOKS / name)
         written.append(NOTEBOOKS / name)
-    nbformat.write(accountability_notebook(), NOTEBOOKS / ACCOUNTABILITY)
-    written.append(NOTEBOOKS / ACCOUNTABILITY)
-    for name in LATER:
-        if (NOTEBOOKS / name).exists():
-            refresh_nav(NOTEBOOKS / name)
+    for name, make in ((ACCOUNTABILITY, accountability_notebook), (DASHBOARD, dashboard_notebook)):
+        nbformat.write(make(), NOTEBOOKS / name)
+        written.append(NOTEBOOKS / name)
     return written
 
 

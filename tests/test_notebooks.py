@@ -32,6 +32,7 @@ def test_generated_notebooks_are_current():
     """Stored notebooks match what scripts/build_notebooks.py writes (run it after changing packs)."""
     b = _builder()
     expected = {b.START: b.start_notebook(), b.ACCOUNTABILITY: b.accountability_notebook(),
+                b.DASHBOARD: b.dashboard_notebook(),
                 **{name: b.case_notebook(name, pid) for name, pid in b.CASES}}
     for name, nb in expected.items():
         stored = nbformat.read(NOTEBOOKS / name, as_version=4)
@@ -78,7 +79,7 @@ def test_start_notebook_lists_every_case():
 
 def test_notebook_cells_are_thin():
     """Code cells stay a few lines calling kit (logic lives in the package)."""
-    for f in NOTEBOOKS.glob("*.ipynb"):
+    for f in [*NOTEBOOKS.glob("*.ipynb"), *(ROOT / "exercises").glob("*.ipynb")]:
         for cell in nbformat.read(f, as_version=4).cells:
             if cell.cell_type == "code":
                 assert len(cell.source.splitlines()) <= 6, f"{f.name}: {cell.source[:60]}"

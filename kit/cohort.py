@@ -1,0 +1,176 @@
+"""Collect a workshop's submissions and turn them into tables (no widgets here).
+
+`collect` reads a folder of submitted records: each bad file (malformed, truncated,
+tampered, from a newer kit, over the size cap, a duplicate) is listed with its reason
+and skipped; nothing a learner sent is changed. A learner who handed in twice counts
+once, with their newest record.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+from pydantic import ValidationError
+
+from .errors import KitError
+from .record import FORMAT, MAX_BYTES, VERSION, Record
+
+DEMO_PREFIX = "demo-"
+
+
+@dataclass
+class Skipped:
+    file: str
+    reason: str
+
+
+@dataclass
+class Cohort:
+    folder: str
+    records: list[Record] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+
+    @property
+    def size(self) -> int:
+        return len(self.records)
+
+    @property
+    def is_demo(self) -> bool:
+        return bool(self.records) and all(r.learner_id.startswith(DEMO_PREFIX) for r in self.records)
+
+    # -- tables -------------------------------------------------------------------
+
+    def decisions(self) -> pd.DataFrame:
+        """One row per learner per committed decision."""
+        rows = [(r.learner_id, c.pack_id, i, d.point_id, d.when, d.option_id, d.actual_option_id, d.matched_actual,
+                 d.matched_review, d.confidence, d.rationale if r.includes_text else None)
+                for r in self.records for c in r.cases for i, d in enumerate(c.decisions)]
+        return pd.DataFrame(rows, columns=["learner_id", "case", "order", "point", "when", "option", "actual_option",
+                                           "matched_actual", "matched_review", "confidence", "rationale"])
+
+    def choices(self) -> pd.DataFrame:
+        """Per case, point and option: how many chose it, and whether it was done / review-supported."""
+        d = self.decisions()
+        if d.empty:
+            return pd.DataFrame(columns=["case", "point", "when", "option", "learners", "share",
+                                         "was_done", "review_supported"])
+        keys = ["case", "order", "point", "when", "option"]
+        g = d.groupby(keys, sort=True).agg(learners=("learner_id", "size"), actual_option=("actual_option", "first"),
+                                            review_supported=("matched_review", "first")).reset_index()
+        g["share"] = (g["learners"] / g.groupby(["case", "point"])["learners"].transform("sum")).round(3)
+        g["was_done"] = g["option"] == g["actual_option"]
+        g = g[["case", "order", "point", "when", "option", "learners", "share", "was_done", "review_supported"]]
+        return g.drop(columns="order")
+
+    def confidence(self) -> pd.DataFrame:
+        """Mean confidence by whether the choice matched the review, per case."""
+        d = self.decisions()
+        if d.empty:
+            return pd.DataFrame(columns=["case", "matched_review", "mean_confidence", "decisions"])
+        return (d.groupby(["case", "matched_review"]).agg(mean_confidence=("confidence", "mean"),
+                                                          decisions=("confidence", "size"))
+                .round(2).reset_index())
+
+    def stances(self) -> pd.DataFrame:
+        """Per debate comment: the group's mean placing beside the pack's coding."""
+        rows = [(c.pack_id, db.debate_id, k.comment_id, k.author, k.stance, k.pack_stance)
+                for r in self.records for c in r.cases for db in c.debates for k in db.codes]
+        df = pd.DataFrame(rows, columns=["case", "debate", "comment", "author", "stance", "pack_stance"])
+        if df.empty:
+            return pd.DataFrame(columns=["case", "debate", "comment", "author", "group_mean", "pack_stance", "learners"])
+        return (df.groupby(["case", "debate", "comment", "author", "pack_stance"], sort=False)
+                .agg(group_mean=("stance", "mean"), learners=("stance", "size")).round(2).reset_index())
+
+    def attributions(self) -> pd.DataFrame:
+        """Per case and level: the group's mean rating (0-3) of how much that level contributed."""
+        rows = [(c.pack_id, level, w) for r in self.records for c in r.cases if c.attribution
+                for level, w in c.attribution.items()]
+        df = pd.DataFrame(rows, columns=["case", "level", "rating"])
+        if df.empty:
+            return pd.DataFrame(columns=["case", "level", "mean_rating", "learners"])
+        return df.groupby(["case", "level"]).agg(mean_rating=("rating", "mean"),
+                                                 learners=("rating", "size")).round(2).reset_index()
+
+    def rationales(self) -> pd.DataFrame:
+        """Rationales learners chose to share, by case, point and option."""
+        d = self.decisions()
+        d = d[d["rationale"].notna() & (d["rationale"].fillna("").str.strip() != "")]
+        return d[["case", "point", "option", "rationale"]].reset_index(drop=True)
+
+    def cases_done(self) -> pd.Series:
+        """How many learners committed at least one decision in each case."""
+        d = self.decisions()
+        return d.groupby("case")["learner_id"].nunique() if not d.empty else pd.Series(dtype=int)
+
+
+def checksum_ok(data: dict) -> bool:
+    """Verify the checksum on the raw data (fast: no model round trip)."""
+    body = {k: v for k, v in data.items() if k != "checksum"}
+    canon = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    return data.get("checksum") == "sha256:" + hashlib.sha256(canon).hexdigest()
+
+
+def read_submission(path: Path, max_bytes: int = MAX_BYTES) -> Record:
+    """One submitted file, validated, or a KitError whose message is the reason it was skipped."""
+    if path.is_symlink() or not path.is_file():
+        raise KitError("not a regular file")
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise KitError(f"too large ({size:,} bytes; the limit is {max_bytes:,})")
+    with open(path, "rb") as fh:
+        raw = fh.read(max_bytes + 1)
+    try:
+        data = json.loads(raw)
+    except UnicodeDecodeError:
+        raise KitError("not UTF-8 text") from None
+    except json.JSONDecodeError as exc:
+        raise KitError(f"malformed or truncated JSON (line {exc.lineno}: {exc.msg})") from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise KitError("not a kit record")
+    version = data.get("version")
+    if isinstance(version, int) and not isinstance(version, bool) and version > VERSION:
+        raise KitError(f"made by a newer kit (record version {version}; this kit reads {VERSION})")
+    if not checksum_ok(data):
+        raise KitError("checksum does not match: the file was changed after export")
+    try:
+        return Record.model_validate(data)
+    except ValidationError as exc:
+        e = exc.errors()[0]
+        raise KitError(f"wrong content at {'.'.join(str(x) for x in e['loc'])}: {e['msg']}") from None
+
+
+def collect(folder: str | Path, *, max_bytes: int = MAX_BYTES) -> Cohort:
+    """Read every *.json submission in a folder (not recursive); bad ones are listed and skipped."""
+    base = Path(folder)
+    if not base.is_dir():
+        raise KitError(f"{base} is not a folder of submissions. Check the path, or set KIT_EXCHANGE.")
+    cohort = Cohort(str(base))
+    seen_checksums: dict[str, str] = {}
+    newest: dict[str, tuple[str, Record, str]] = {}
+    for entry in sorted(os.scandir(base), key=lambda e: e.name):
+        if not entry.name.endswith(".json") or entry.name.startswith("."):
+            continue
+        path = Path(entry.path)
+        try:
+            rec = read_submission(path, max_bytes)
+        except KitError as exc:
+            cohort.skipped.append(Skipped(entry.name, str(exc)))
+            continue
+        if rec.checksum in seen_checksums:
+            cohort.skipped.append(Skipped(entry.name, f"duplicate of {seen_checksums[rec.checksum]}"))
+            continue
+        seen_checksums[rec.checksum] = entry.name
+        prev = newest.get(rec.learner_id)
+        if prev and prev[0] > rec.exported_at:
+            cohort.skipped.append(Skipped(entry.name, f"older hand-in from the same learner than {prev[2]}"))
+            continue
+        if prev:
+            cohort.skipped.append(Skipped(prev[2], f"older hand-in from the same learner than {entry.name}"))
+        newest[rec.learner_id] = (rec.exported_at, rec, entry.name)
+    cohort.records = [rec for _, rec, _ in newest.values()]
+    return cohort

@@ -1,0 +1,261 @@
+"""The facilitator dashboard: a cohort's choices, confidence, debate placings, attributions
+and shared rationales as charts legible on a projector, each with its words beside it, and
+a one-file HTML summary to hand out.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+from .charts import LEVEL_ORDER, figure_png, img_html
+from .cohort import Cohort, collect
+from .packs import default_packs_dir, load_packs
+
+CATEGORIES = ["What was done", "An option the review supports", "Something else"]
+
+
+def _words(lines: list[str]) -> str:
+    return ("<details open><summary>In words</summary><ul>"
+            + "".join(f"<li>{html.escape(t)}</li>" for t in lines) + "</ul></details>")
+
+
+def _section(title: str, body: str) -> str:
+    return f"<section><h2>{html.escape(title)}</h2>{body}</section>"
+
+
+def _packs():
+    return {p.id: p for p in load_packs(default_packs_dir())}
+
+
+def load_cohort(folder: str | Path = "", *, demo_size: int = 30) -> Cohort:
+    """SUBMISSIONS folder, else KIT_EXCHANGE, else a labelled demo cohort in KIT_HOME."""
+    from .handin import exchange_dir
+    from .journal import kit_home
+
+    if folder:
+        return collect(folder)
+    if exchange_dir() and exchange_dir().is_dir():
+        return collect(exchange_dir())
+    from .demo import demo_cohort
+
+    demo = kit_home() / "demo-cohort"
+    if not demo.is_dir() or not any(demo.glob("*.json")):
+        demo_cohort(demo_size, demo)
+    return collect(demo)
+
+
+def report_html(cohort: Cohort) -> str:
+    packs = _packs()
+    done = cohort.cases_done()
+    banner = ("<p style='border:3px solid #7a4b00;padding:8px'><strong>DEMO DATA:</strong> this is a synthetic "
+              "cohort for rehearsal, not real learners.</p>") if cohort.is_demo else ""
+    rows = "".join(f"<tr><td>{html.escape(p.title)}</td><td>{int(done.get(pid, 0))}</td></tr>"
+                   for pid, p in packs.items())
+    skipped = ("<h3>Skipped files</h3><table><tr><th>File</th><th>Reason</th></tr>"
+               + "".join(f"<tr><td>{html.escape(s.file)}</td><td>{html.escape(s.reason)}</td></tr>"
+                         for s in cohort.skipped) + "</table>") if cohort.skipped else "<p>No file was skipped.</p>"
+    return (banner + f"<p><strong>{cohort.size}</strong> learner(s) loaded from {html.escape(cohort.folder)}; "
+            f"{len(cohort.skipped)} file(s) skipped.</p><table><tr><th>Case</th><th>Learners who decided at least "
+            f"one point</th></tr>{rows}</table>" + skipped)
+
+
+def choices_html(cohort: Cohort, case: str) -> str:
+    """Per decision point of one case: the share choosing what was done, a review-supported option, or other."""
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+
+    pack = _packs().get(case)
+    title = pack.title if pack else case
+    ch = cohort.choices()
+    ch = ch[ch["case"] == case]
+    if ch.empty:
+        return _section(title, "<p>Nobody in this group has committed a decision in this case yet.</p>")
+    ch = ch.assign(category=[CATEGORIES[0] if d else CATEGORIES[1] if s else CATEGORIES[2]
+                             for d, s in zip(ch["was_done"], ch["review_supported"], strict=True)])
+    order = list(dict.fromkeys(ch["point"]))
+    agg = (ch.groupby(["point", "category"])["learners"].sum().unstack(fill_value=0)
+           .reindex(index=order, columns=CATEGORIES, fill_value=0))
+    share = agg.div(agg.sum(axis=1), axis=0)
+    labels = [f"{i + 1}. {p}" for i, p in enumerate(order)]
+    long = share.set_axis(labels).reset_index(names="point").melt(id_vars="point", var_name="choice",
+                                                                   value_name="share")
+    with sns.plotting_context("talk", font_scale=0.8):
+        fig, ax = plt.subplots(figsize=(12, 1.5 + 0.8 * len(order)), layout="constrained")
+        sns.barplot(data=long, y="point", x="share", hue="choice", hue_order=CATEGORIES, palette="colorblind", errorbar=None, ax=ax)
+        for container in ax.containers:
+            ax.bar_label(container, labels=[f"{v:.0%}" if v else "" for v in container.datavalues], padding=3)
+        ax.set_xlim(0, 1.15)
+        ax.set_xlabel("Share of the group")
+        ax.set_ylabel("")
+        ax.set_title(title, loc="left")
+        ax.legend(title="", loc="lower right")
+    lines = [f"{lab}: {int(agg.loc[p].sum())} learner(s); " + ", ".join(
+        f"{share.loc[p, c]:.0%} {c.lower()}" for c in CATEGORIES) + "." for lab, p in zip(labels, order, strict=True)]
+    table = ch[["point", "option", "learners", "share", "was_done", "review_supported"]].to_html(
+        index=False, escape=True, border=0)
+    return _section(title, img_html(figure_png(fig), " ".join(lines)) + _words(lines)
+                    + f"<details><summary>Every option</summary>{table}</details>")
+
+
+def confidence_html(cohort: Cohort) -> str:
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+
+    conf = cohort.confidence()
+    if conf.empty:
+        return _section("Confidence", "<p>No decisions yet.</p>")
+    conf = conf.assign(agreement=conf["matched_review"].map({True: "Chose an option the review supports",
+                                                             False: "Chose another option"}))
+    with sns.plotting_context("talk", font_scale=0.8):
+        fig, ax = plt.subplots(figsize=(12, 1.5 + 0.9 * conf["case"].nunique()), layout="constrained")
+        sns.barplot(data=conf, y="case", x="mean_confidence", hue="agreement", palette="colorblind", errorbar=None, ax=ax)
+        for container in ax.containers:
+            ax.bar_label(container, fmt="%.1f", padding=3)
+        ax.set_xlim(0, 5.5)
+        ax.set_xlabel("Mean confidence (1-5)")
+        ax.set_ylabel("")
+        ax.legend(title="", loc="lower right")
+    lines = [f"{r.case}: {r.agreement.lower()}: mean confidence {r.mean_confidence:.1f} over {r.decisions} decisions."
+             for r in conf.itertuples()]
+    return _section("Confidence against agreement with the review", img_html(figure_png(fig), " ".join(lines))
+                    + _words(lines))
+
+
+def stances_html(cohort: Cohort) -> str:
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+
+    st = cohort.stances()
+    if st.empty:
+        return _section("Debates", "<p>Nobody has coded a debate yet.</p>")
+    st = st.assign(label=[f"{c} · {a} ({cm})" for c, a, cm in zip(st["case"], st["author"], st["comment"], strict=True)])
+    long = st.melt(id_vars=["label"], value_vars=["group_mean", "pack_stance"], var_name="who", value_name="stance")
+    long["who"] = long["who"].map({"group_mean": "Group (mean)", "pack_stance": "Kit's coding"})
+    with sns.plotting_context("talk", font_scale=0.7):
+        fig, ax = plt.subplots(figsize=(12, 1.5 + 0.45 * len(st)), layout="constrained")
+        sns.scatterplot(data=long, y="label", x="stance", hue="who", style="who", s=140, palette="colorblind", ax=ax)
+        ax.set_xlim(-2.3, 2.3)
+        ax.set_xticks([-2, -1, 0, 1, 2], ["-2\nindividuals", "-1", "0\nboth", "+1", "+2\ncontext"])
+        ax.set_ylabel("")
+        ax.set_xlabel("")
+        ax.legend(title="", loc="lower right")
+    lines = [f"{r.label}: group {r.group_mean:+.1f} ({r.learners} learners), kit {r.pack_stance:+d}."
+             for r in st.itertuples()]
+    return _section("Debate placings: the group against the kit's coding", img_html(figure_png(fig), " ".join(lines))
+                    + _words(lines))
+
+
+def attributions_html(cohort: Cohort) -> str:
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+
+    at = cohort.attributions()
+    if at.empty:
+        return _section("Where the group places the reasons", "<p>Nobody has rated the levels yet.</p>")
+    grid = at.pivot(index="case", columns="level", values="mean_rating")
+    grid = grid.reindex(columns=[lv for lv in LEVEL_ORDER if lv in grid.columns])
+    with sns.plotting_context("talk", font_scale=0.8):
+        fig, ax = plt.subplots(figsize=(12, 1.8 + 0.8 * len(grid)), layout="constrained")
+        sns.heatmap(grid, annot=True, fmt=".1f", vmin=0, vmax=3, cmap="Blues", cbar_kws={"label": "0 not at all - 3 a great deal"},
+                    linewidths=1, ax=ax)
+        ax.set_xlabel("")
+        ax.set_ylabel("")
+    lines = [f"{case}: " + ", ".join(f"{lv} {v:.1f}" for lv, v in row.dropna().items()) + "."
+             for case, row in grid.iterrows()]
+    return _section("Where the group places the reasons (mean rating 0-3)", img_html(figure_png(fig), " ".join(lines))
+                    + _words(lines))
+
+
+def rationales_html(cohort: Cohort, case: str | None = None) -> str:
+    ra = cohort.rationales()
+    if case:
+        ra = ra[ra["case"] == case]
+    if ra.empty:
+        return _section("Shared rationales", "<p>No learner has chosen to share written reasons here.</p>")
+    parts = []
+    for (c, point), grp in ra.groupby(["case", "point"], sort=False):
+        parts.append(f"<h3>{html.escape(c)}: {html.escape(point)}</h3>")
+        for option, g in grp.groupby("option"):
+            parts.append(f"<h4>Chose {html.escape(option)} ({len(g)})</h4><ul>"
+                         + "".join(f"<li>{html.escape(t)}</li>" for t in g["rationale"]) + "</ul>")
+    return _section("Rationales learners chose to share, by option", "".join(parts))
+
+
+def summary_html(cohort: Cohort) -> str:
+    """The whole workshop summary as one self-contained HTML page."""
+    from jinja2 import Environment, select_autoescape
+
+    body = [_section("The group", report_html(cohort))]
+    body += [choices_html(cohort, pid) for pid in _packs()]
+    body += [confidence_html(cohort), stances_html(cohort), attributions_html(cohort), rationales_html(cohort)]
+    page = Environment(autoescape=select_autoescape(default=True)).from_string(
+        "<!DOCTYPE html><html lang='en-GB'><head><meta charset='utf-8'><title>{{ title }}</title><style>"
+        "body{font-family:Arial,sans-serif;max-width:1100px;margin:auto;padding:1em}img{max-width:100%}"
+        "table{border-collapse:collapse}td,th{border:1px solid #999;padding:3px 6px;text-align:left}"
+        "@page{size:A4 landscape;margin:12mm}section{break-inside:avoid-page}</style></head><body>"
+        "<h1>{{ title }}</h1>{{ body|safe }}</body></html>")
+    return page.render(title="Workshop summary", body="".join(body))
+
+
+def write_summary(cohort: Cohort, path: str | Path) -> Path:
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    p.write_text(summary_html(cohort), encoding="utf-8")
+    return p
+
+
+# -- widgets for the dashboard notebook ------------------------------------------------
+
+def _w(text: str):
+    import ipywidgets as W
+
+    return W.HTML(text, layout=W.Layout(width="100%"))
+
+
+def cohort_report(cohort: Cohort):
+    return _w(report_html(cohort))
+
+
+def cohort_choices(cohort: Cohort):
+    return _w("".join(choices_html(cohort, pid) for pid in _packs()))
+
+
+def cohort_confidence(cohort: Cohort):
+    return _w(confidence_html(cohort))
+
+
+def cohort_debates(cohort: Cohort):
+    return _w(stances_html(cohort))
+
+
+def cohort_attributions(cohort: Cohort):
+    return _w(attributions_html(cohort))
+
+
+def cohort_rationales(cohort: Cohort):
+    return _w(rationales_html(cohort))
+
+
+def summary_button(cohort: Cohort):
+    """Write the one-file workshop summary (KIT_HOME/workshop-summary.html) and offer it for download."""
+    import base64
+
+    import ipywidgets as W
+
+    from .journal import kit_home
+    from .ui import message
+
+    button = W.Button(description="Write the workshop summary (one HTML file)", layout=W.Layout(width="auto"))
+    out = W.HTML()
+
+    def on_click(_b=None):
+        path = write_summary(cohort, kit_home() / "workshop-summary.html")
+        data = base64.b64encode(path.read_bytes()).decode("ascii")
+        out.value = (message(f"Written to {path}.", "ok")
+                     + f'<p><a download="workshop-summary.html" href="data:text/html;base64,{data}">'
+                       "Download workshop-summary.html</a></p>")
+
+    button.on_click(on_click)
+    return W.VBox([button, out])
+
