@@ -51,6 +51,22 @@ ensure_env() {
   fi
 }
 
+# The browser tests need Debian's chromium (no browser download) and axe-core from npm.
+ensure_browser() {
+  if ! command -v chromium >/dev/null 2>&1; then
+    apt_install chromium || say "could not install chromium: the browser tests will fail (install the chromium package)"
+  fi
+  if [ ! -f .cache/axe/node_modules/axe-core/axe.min.js ]; then
+    if command -v npm >/dev/null 2>&1; then
+      say "installing axe-core (npm) into .cache/axe"
+      npm install --silent --no-audit --no-fund --prefix .cache/axe axe-core@4 >/dev/null 2>&1 || say "npm could not install axe-core"
+    else
+      apt_install npm && npm install --silent --no-audit --no-fund --prefix .cache/axe axe-core@4 >/dev/null 2>&1 || say "npm is missing: the accessibility test will fail"
+    fi
+  fi
+  export KIT_BROWSER_TESTS=required
+}
+
 case "${1:-}" in
   start)
     ensure_env
@@ -60,8 +76,13 @@ case "${1:-}" in
     exec "$venv/bin/jupyter" lab notebooks/00_start_here.ipynb --ip=127.0.0.1 --no-browser \
       --ServerApp.root_dir="$PWD" "${extra[@]}" "${@:2}"
     ;;
+  app)
+    ensure_env
+    exec "$venv/bin/kit" app "${@:2}"
+    ;;
   test)
     ensure_env
+    ensure_browser
     targets=(tests)
     for d in notebooks exercises; do compgen -G "$d/*.ipynb" >/dev/null && targets+=("$d"); done
     exec "$py" -m pytest "${targets[@]}" --nbval-lax --nbval-current-env "${@:2}"
@@ -71,7 +92,7 @@ case "${1:-}" in
     say "ready: $venv"
     ;;
   *)
-    echo "usage: ./kit.sh start | test | env" >&2
+    echo "usage: ./kit.sh start | test | app | env" >&2
     exit 2
     ;;
 esac

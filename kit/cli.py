@@ -154,6 +154,12 @@ def _cmd_submit(args) -> int:
     return 0
 
 
+def _cmd_app(args) -> int:
+    from .app import serve
+
+    return serve(port=args.port, open_browser=False)
+
+
 def _default_packs_arg() -> str:
     """casepacks/ in the current folder if there is one, else the kit's own."""
     from .packs import default_packs_dir
@@ -221,6 +227,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("folder", help="the folder of submitted .json files")
     p.add_argument("--summary", metavar="FILE", help="also write the one-file HTML workshop summary")
     p.set_defaults(func=_cmd_collect)
+
+    p = sub.add_parser("app", help="serve the notebooks as a code-free web app (Voila) on 127.0.0.1")
+    p.add_argument("--port", type=int, default=8866, help="port (default 8866)")
+    p.set_defaults(func=_cmd_app)
 
     p = sub.add_parser("demo-cohort", help="write a clearly labelled synthetic cohort for rehearsal")
     p.add_argument("--n", type=int, default=30, help="how many learners (default 30)")

@@ -42,7 +42,7 @@ class DebateView:
         d = debate.debate
         people = load_vocabulary().lists["holds_accountable"]
         depth: dict[str, int] = {}
-        self.sliders: dict[str, W.SelectionSlider] = {}
+        self.sliders: dict[str, W.Dropdown] = {}
         self.ticks: dict[str, dict[str, W.Checkbox]] = {}
         rows = []
         codes = debate.codes
@@ -52,9 +52,8 @@ class DebateView:
             role = f" ({html.escape(c.role)})" if c.role else ""
             head = W.HTML(f"<p><strong>{html.escape(c.author)}</strong>{role}{reply}</p>{esc(c.text)}")
             code = codes.get(c.id)
-            slider = W.SelectionSlider(options=STANCE_OPTIONS, value=code.stance if code else 0,
-                                       description=f"Where does {c.author} stand?",
-                                       style={"description_width": "initial"}, layout=W.Layout(width="640px"))
+            slider = W.Dropdown(options=STANCE_OPTIONS, value=code.stance if code else 0,
+                                description=f"Where does {c.author} stand?", style={"description_width": "initial"})
             ticks = {slug: W.Checkbox(value=bool(code and slug in code.holds_accountable), description=term.label,
                                       indent=False, layout=W.Layout(width="auto", margin="0 12px 0 0"))
                      for slug, term in people.items()}

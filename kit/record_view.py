@@ -55,9 +55,8 @@ def attribution_widget(case: CaseSession) -> W.Widget:
     vocab = load_vocabulary()
     saved = latest(case, "attribution")
     options = [(f"{v} {label}", v) for v, label in ATTRIBUTION_SCALE.items()]
-    sliders = {lv: W.SelectionSlider(options=options, value=int(saved.get(lv, 0)),
-                                     description=vocab.label("levels", lv), style={"description_width": "220px"},
-                                     layout=W.Layout(width="560px")) for lv in ATTRIBUTION_LEVELS}
+    sliders = {lv: W.Dropdown(options=options, value=int(saved.get(lv, 0)), description=vocab.label("levels", lv),
+                              style={"description_width": "220px"}) for lv in ATTRIBUTION_LEVELS}
     return W.VBox([W.HTML("<h3>Where do you place the reasons?</h3><p>How much did each level contribute to "
                           "what happened, in your view? There is no right answer; the workshop compares views.</p>"),
                    *sliders.values(), _saver("Save where I place the reasons", lambda v: save_attribution(case, v),

@@ -17,6 +17,15 @@ from .support import support_text
 
 FULL = W.Layout(width="100%")
 
+# ipywidgets gives radio labels one fixed line; long option texts must wrap instead of overlapping.
+STYLE = """<style>
+.kit-options .widget-radio-box label { height: auto !important; line-height: 1.35 !important;
+  white-space: normal !important; margin: 0 0 8px 0 !important; align-items: flex-start !important;
+  flex-wrap: nowrap !important; display: flex !important; }
+.kit-options .widget-radio-box input { margin-top: 3px !important; flex-shrink: 0; }
+.kit-options .widget-radio-box { height: auto !important; }
+</style>"""
+
 
 def esc(text: str | None) -> str:
     """Escaped text with paragraphs and line breaks kept."""
@@ -61,9 +70,11 @@ class PointView:
             options=[(o.text, o.id) for o in point.options], value=None,
             description="Your choice", layout=FULL, style={"description_width": "initial"},
         )
-        self.confidence = W.IntSlider(
-            value=3, min=1, max=5, step=1, description="How confident are you? (1 = not at all, 5 = very)",
-            style={"description_width": "initial"}, layout=W.Layout(width="520px"),
+        self.choice.add_class("kit-options")
+        # A dropdown, not a slider: ipywidgets' slider handle has no accessible name (axe: aria-input-field-name).
+        self.confidence = W.Dropdown(
+            options=[("1 - not at all", 1), ("2", 2), ("3 - fairly", 3), ("4", 4), ("5 - very", 5)], value=3,
+            description="How confident are you?", style={"description_width": "initial"},
         )
         self.rationale = W.Textarea(
             placeholder="Why this choice? What would you want to know, and from whom?",
@@ -159,7 +170,7 @@ class CaseView:
     def __init__(self, session: CaseSession):
         self.session = session
         pack = session.pack
-        self.title = W.HTML(f"<h2>{html.escape(pack.title)}</h2><p><em>Working as: "
+        self.title = W.HTML(STYLE + f"<h2>{html.escape(pack.title)}</h2><p><em>Working as: "
                             f"{html.escape(session.learner)}</em></p>")
         self.warning = W.HTML()
         self.note = W.HTML(

@@ -30,7 +30,7 @@ def test_debate_view_gate_code_compare_and_position(kit_home, example_pack):
     box = debate_view(example_pack, learner="Robin")
     (go,) = _find(box, "Button", "I have read this")
     go.click()
-    sliders = _find(box, "SelectionSlider")
+    sliders = [d for d in _find(box, "Dropdown") if d.description.startswith("Where does")]
     assert len(sliders) == 2
     sliders[0].value = 2
     (ticks,) = [t for t in _find(box, "Checkbox") if t.description == "Managers"][:1]

@@ -1,0 +1,125 @@
+"""Real servers and a real browser: Voila (the code-free app) and JupyterLab, driven by
+Playwright in Debian's chromium. No browser download: chromium comes from apt.
+
+Under ./kit.sh test (KIT_BROWSER_TESTS=required) a missing browser is a failure; in a
+plain pytest run without chromium these tests are skipped with the reason.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+LAUNCH_ARGS = ["--disable-gpu", "--disable-background-networking", "--disable-component-update",
+               "--disable-sync", "--no-first-run", "--no-sandbox", "--disable-dev-shm-usage"]
+
+
+def _need_browser():
+    missing = None
+    if not Path(CHROMIUM).exists():
+        missing = "chromium is not installed (apt-get install chromium)"
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        missing = "playwright is not installed"
+    if missing:
+        if os.environ.get("KIT_BROWSER_TESTS") == "required":
+            pytest.fail(missing)
+        pytest.skip(missing)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_http(url: str, proc: subprocess.Popen, timeout: float = 90) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited early with {proc.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=5) as r:
+                if r.status < 500:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise RuntimeError(f"{url} did not answer in {timeout} s")
+
+
+def stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    _need_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="session")
+def app_home(tmp_path_factory):
+    return tmp_path_factory.mktemp("app-kit-home")
+
+
+@pytest.fixture(scope="session")
+def app(app_home):
+    """`kit app` (Voila) on a free loopback port, with its own KIT_HOME."""
+    _need_browser()
+    from kit.app import start_url, voila_command
+
+    port = free_port()
+    env = {**os.environ, "KIT_HOME": str(app_home)}
+    log = open(app_home / "voila.log", "w")  # noqa: SIM115 (closed with the server)
+    proc = subprocess.Popen(voila_command(port), cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        wait_http(f"http://127.0.0.1:{port}/", proc)
+        yield {"base": f"http://127.0.0.1:{port}", "start": start_url(port), "home": app_home}
+    finally:
+        stop(proc)
+        log.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    pg = context.new_page()
+    pg.route("**/fonts.googleapis.com/**", lambda r: r.abort())
+    pg.route("**/cdn.jsdelivr.net/**", lambda r: r.abort())
+    pg.set_default_timeout(90_000)
+    yield pg
+    context.close()
+
+
+def shot(page, name: str) -> Path:
+    """Save a screenshot of the current page to test-artifacts/ (git-ignored)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    # Voila and Lab scroll an inner element, so grow the viewport to the tallest scroller first.
+    height = page.evaluate("Math.max(...Array.from(document.querySelectorAll('*')).map(e => e.scrollHeight))")
+    size = page.viewport_size
+    page.set_viewport_size({"width": size["width"], "height": min(max(height, size["height"]), 8000)})
+    page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size(size)
+    return path
+
