@@ -8,17 +8,14 @@ once, with their newest record.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-from pydantic import ValidationError
 
-from .errors import KitError
-from .record import FORMAT, MAX_BYTES, VERSION, Record
+from .errors import KitError, SubmissionError
+from .record import MAX_BYTES, Record, read_record
 
 DEMO_PREFIX = "demo-"
 
@@ -34,6 +31,7 @@ class Cohort:
     folder: str
     records: list[Record] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
+    _decisions: pd.DataFrame | None = field(default=None, repr=False)
 
     @property
     def size(self) -> int:
@@ -46,12 +44,16 @@ class Cohort:
     # -- tables -------------------------------------------------------------------
 
     def decisions(self) -> pd.DataFrame:
-        """One row per learner per committed decision."""
+        """One row per learner per committed decision (built once, then reused)."""
+        if self._decisions is not None:
+            return self._decisions
         rows = [(r.learner_id, c.pack_id, i, d.point_id, d.when, d.option_id, d.actual_option_id, d.matched_actual,
                  d.matched_review, d.confidence, d.rationale if r.includes_text else None)
                 for r in self.records for c in r.cases for i, d in enumerate(c.decisions)]
-        return pd.DataFrame(rows, columns=["learner_id", "case", "order", "point", "when", "option", "actual_option",
-                                           "matched_actual", "matched_review", "confidence", "rationale"])
+        self._decisions = pd.DataFrame(rows, columns=[
+            "learner_id", "case", "order", "point", "when", "option", "actual_option", "matched_actual",
+            "matched_review", "confidence", "rationale"])
+        return self._decisions
 
     def choices(self) -> pd.DataFrame:
         """Per case, point and option: how many chose it, and whether it was done / review-supported."""
@@ -108,42 +110,6 @@ class Cohort:
         return d.groupby("case")["learner_id"].nunique() if not d.empty else pd.Series(dtype=int)
 
 
-def checksum_ok(data: dict) -> bool:
-    """Verify the checksum on the raw data (fast: no model round trip)."""
-    body = {k: v for k, v in data.items() if k != "checksum"}
-    canon = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-    return data.get("checksum") == "sha256:" + hashlib.sha256(canon).hexdigest()
-
-
-def read_submission(path: Path, max_bytes: int = MAX_BYTES) -> Record:
-    """One submitted file, validated, or a KitError whose message is the reason it was skipped."""
-    if path.is_symlink() or not path.is_file():
-        raise KitError("not a regular file")
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise KitError(f"too large ({size:,} bytes; the limit is {max_bytes:,})")
-    with open(path, "rb") as fh:
-        raw = fh.read(max_bytes + 1)
-    try:
-        data = json.loads(raw)
-    except UnicodeDecodeError:
-        raise KitError("not UTF-8 text") from None
-    except json.JSONDecodeError as exc:
-        raise KitError(f"malformed or truncated JSON (line {exc.lineno}: {exc.msg})") from None
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise KitError("not a kit record")
-    version = data.get("version")
-    if isinstance(version, int) and not isinstance(version, bool) and version > VERSION:
-        raise KitError(f"made by a newer kit (record version {version}; this kit reads {VERSION})")
-    if not checksum_ok(data):
-        raise KitError("checksum does not match: the file was changed after export")
-    try:
-        return Record.model_validate(data)
-    except ValidationError as exc:
-        e = exc.errors()[0]
-        raise KitError(f"wrong content at {'.'.join(str(x) for x in e['loc'])}: {e['msg']}") from None
-
-
 def collect(folder: str | Path, *, max_bytes: int = MAX_BYTES) -> Cohort:
     """Read every *.json submission in a folder (not recursive); bad ones are listed and skipped."""
     base = Path(folder)
@@ -157,9 +123,9 @@ def collect(folder: str | Path, *, max_bytes: int = MAX_BYTES) -> Cohort:
             continue
         path = Path(entry.path)
         try:
-            rec = read_submission(path, max_bytes)
-        except KitError as exc:
-            cohort.skipped.append(Skipped(entry.name, str(exc)))
+            rec = read_record(path, max_bytes)
+        except SubmissionError as exc:
+            cohort.skipped.append(Skipped(entry.name, exc.reason))
             continue
         if rec.checksum in seen_checksums:
             cohort.skipped.append(Skipped(entry.name, f"duplicate of {seen_checksums[rec.checksum]}"))

@@ -66,9 +66,9 @@ class DebateView:
                                 layout=W.Layout(width="auto"))
         self.status = W.HTML()
         self.result = W.HTML(layout=FULL)
-        self.position = W.Textarea(description="My position", placeholder="Where do you stand, and why?",
+        self.position = W.Textarea(continuous_update=False, description="My position", placeholder="Where do you stand, and why?",
                                    layout=W.Layout(width="100%", height="90px"), style={"description_width": "initial"})
-        self.other = W.Textarea(description="The strongest case for the other side",
+        self.other = W.Textarea(continuous_update=False, description="The strongest case for the other side",
                                 placeholder="Argue the view you disagree with as well as you can",
                                 layout=W.Layout(width="100%", height="90px"), style={"description_width": "initial"})
         saved = debate.position or {}

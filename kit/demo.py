@@ -46,12 +46,10 @@ def demo_record(i: int, packs: list[Pack], rng: random.Random) -> Record:
             t += timedelta(minutes=rng.randint(3, 12))
             pool = [p.actual_option] * 3 + p.supported_options * 3 + list(p.options)
             chosen = rng.choice(pool)
-            decisions.append(DecisionRecord(
-                point_id=p.id, when=p.when, question=p.question, option_id=chosen.id, option_text=chosen.text,
-                actual_option_id=p.actual_option.id, actual_option_text=p.actual_option.text,
+            decisions.append(DecisionRecord(  # compact, as a real hand-in is: no pack texts
+                point_id=p.id, when=p.when, option_id=chosen.id, actual_option_id=p.actual_option.id,
                 supported_option_ids=[o.id for o in p.supported_options], matched_actual=chosen.actual,
                 matched_review=chosen.review_supported, confidence=rng.randint(1, 5), committed_at=t.isoformat(),
-                what_happened=p.what_happened, review_finding=p.review_finding,
                 rationale=rng.choice(REASONS) if share else None, second_thoughts=[] if share else None))
         debates = [DebateRecord(debate_id=d.id, title=d.title, revealed=True, codes=[
             CommentCode(comment_id=c.id, author=c.author, stance=max(-2, min(2, c.stance + rng.choice([-1, 0, 0, 1]))),

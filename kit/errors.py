@@ -83,4 +83,8 @@ class SessionError(KitError):
 
 
 class SubmissionError(KitError):
-    """A workshop submission that cannot be read."""
+    """A record or workshop submission that cannot be read; .reason is the short why."""
+
+    def __init__(self, message: str, reason: str = ""):
+        super().__init__(message)
+        self.reason = reason or message

@@ -96,7 +96,7 @@ def answer_box(exercise: str, question: str, prompt: str, learner: str | None = 
     journal = Journal()
     target = f"{exercise}/{question}"
     saved = [e for e in journal.events(who, EXERCISE_PACK, kinds=["exercise_answer"]) if e.target == target]
-    box = W.Textarea(value=saved[-1].payload.get("text", "") if saved else "", placeholder="Write your answer here",
+    box = W.Textarea(continuous_update=False, value=saved[-1].payload.get("text", "") if saved else "", placeholder="Write your answer here",
                      description="Your answer", layout=W.Layout(width="100%", height="100px"),
                      style={"description_width": "initial"})
     save = W.Button(description="Save answer", layout=W.Layout(width="auto"))

@@ -39,14 +39,17 @@ def to_markdown(rec: Record) -> str:
         out += ["", f"## {e(c.title)}", "",
                 f"Decisions committed: {len(c.decisions)} of {c.points_total}; about {round(c.minutes_active)} minutes.", ""]
         for i, d in enumerate(c.decisions, 1):
-            out += [f"### {i}. {e(d.when)}", "", f"*{e(d.question)}*", "",
-                    f"- **My decision** (confidence {d.confidence} of 5): {e(d.option_text)}"]
+            out += [f"### {i}. {e(d.when)}", ""] + ([f"*{e(d.question)}*", ""] if d.question else [])
+            out.append(f"- **My decision** (confidence {d.confidence} of 5): {e(d.option_text or d.option_id)}")
             if d.rationale:
                 out.append(f"- **My reasons:** {e(d.rationale)}")
-            out += [f"- **What was done**{' (same as mine)' if d.matched_actual else ''}: {e(d.actual_option_text)}",
-                    f"- **What happened:** {e(d.what_happened)}",
-                    f"- **What the review found**{' (supports my choice)' if d.matched_review else ''}: "
-                    f"{e(d.review_finding)}"]
+            out.append(f"- **What was done**{' (same as mine)' if d.matched_actual else ''}: "
+                       f"{e(d.actual_option_text or d.actual_option_id)}")
+            if d.what_happened:
+                out.append(f"- **What happened:** {e(d.what_happened)}")
+            if d.review_finding:
+                out.append(f"- **What the review found**{' (supports my choice)' if d.matched_review else ''}: "
+                           f"{e(d.review_finding)}")
             out += [f"- **Second thought:** {e(t)}" for t in d.second_thoughts or []]
             out.append("")
         for db in c.debates:

@@ -27,7 +27,7 @@ def submit(learner: str, *, share_text: bool = False, folder: str | Path | None 
     if target is None:
         raise KitError("No workshop folder is set (KIT_EXCHANGE). Use the download link instead, "
                        "and give the file to your educator.")
-    rec = build_record(learner, include_text=share_text, include_name=share_text)
+    rec = build_record(learner, include_text=share_text, include_name=share_text, compact=True)
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f")
     path = target / f"{rec.learner_id}-{stamp}.json"
     try:
@@ -61,7 +61,7 @@ def submit_view(learner: str | None = None):
                 path = submit(who, share_text=share.value)
                 out.value = message(f"Handed in. Your educator will see it as {path.name}.", "ok")
             else:
-                rec = build_record(who, include_text=share.value, include_name=share.value)
+                rec = build_record(who, include_text=share.value, include_name=share.value, compact=True)
                 data = base64.b64encode(to_json(rec).encode("utf-8")).decode("ascii")
                 name = f"{rec.learner_id}.json"
                 out.value = (message("There is no shared workshop folder here: download the file and give it "

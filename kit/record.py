@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import secrets
 from datetime import datetime, timezone
 from pathlib import Path
@@ -33,20 +34,22 @@ class _Model(BaseModel):
 
 
 class DecisionRecord(_Model):
+    """Pack texts (question, options, what happened, finding) are left out of compact hand-ins."""
+
     point_id: str
     when: str
-    question: str
     option_id: str
-    option_text: str
     actual_option_id: str
-    actual_option_text: str
     supported_option_ids: list[str]
     matched_actual: bool
     matched_review: bool
     confidence: int = Field(ge=1, le=5)
     committed_at: str
-    what_happened: str
-    review_finding: str
+    question: str | None = None
+    option_text: str | None = None
+    actual_option_text: str | None = None
+    what_happened: str | None = None
+    review_finding: str | None = None
     rationale: str | None = None
     second_thoughts: list[str] | None = None
 
@@ -119,8 +122,12 @@ def learner_id(learner: str) -> str:
 
 
 def build_record(learner: str, case: str | None = None, *, include_text: bool = True,
-                 include_name: bool = True, journal: Journal | None = None) -> Record:
-    """Everything this learner did (in one case, or all), from the journal."""
+                 include_name: bool = True, compact: bool = False, journal: Journal | None = None) -> Record:
+    """Everything this learner did (in one case, or all), from the journal.
+
+    compact leaves out the pack's own texts (the workshop already has the packs), which keeps
+    hand-ins small enough to collect thousands in seconds.
+    """
     journal = journal or Journal()
     events = journal.events(learner)
     pack_ids = list(dict.fromkeys(e.pack_id for e in events if e.pack_id != "exercises"))
@@ -137,7 +144,7 @@ def build_record(learner: str, case: str | None = None, *, include_text: bool = 
         mine = [e for e in events if e.pack_id == pid]
         pack = _find_pack(pid, mine)
         if pack is not None:  # a pack since removed or broken: its work stays in the journal, unexported
-            cases.append(_case_record(pack, mine, include_text))
+            cases.append(_case_record(pack, mine, include_text, compact))
     domains = list(dict.fromkeys(d for c in cases for d in c.pcf_domains))
     rec = Record(version=VERSION, kit_version=__version__, exported_at=_now(), learner_id=learner_id(learner),
                  learner=learner if include_name else None, includes_text=include_text, cases=cases,
@@ -158,7 +165,7 @@ def _find_pack(pack_id: str, events: list[Event]):
     return None
 
 
-def _case_record(pack, events: list[Event], text: bool) -> CaseRecord:
+def _case_record(pack, events: list[Event], text: bool, compact: bool = False) -> CaseRecord:
     decisions, thoughts, codes, positions, revealed_debates = {}, {}, {}, {}, set()
     latest: dict[str, dict] = {}
     for e in events:
@@ -182,14 +189,15 @@ def _case_record(pack, events: list[Event], text: bool) -> CaseRecord:
             continue
         touched.update(dict.fromkeys(p.pcf_domains))
         chosen = p.option(str(e.payload.get("option_id"))) or p.actual_option
+        texts = {} if compact else {
+            "question": p.question, "option_text": chosen.text, "actual_option_text": p.actual_option.text,
+            "what_happened": p.what_happened, "review_finding": p.review_finding}
         drecs.append(DecisionRecord(
-            point_id=p.id, when=p.when, question=p.question, option_id=chosen.id, option_text=chosen.text,
-            actual_option_id=p.actual_option.id, actual_option_text=p.actual_option.text,
+            point_id=p.id, when=p.when, option_id=chosen.id, actual_option_id=p.actual_option.id,
             supported_option_ids=[o.id for o in p.supported_options], matched_actual=chosen.actual,
             matched_review=chosen.review_supported, confidence=int(e.payload.get("confidence", 3)),
-            committed_at=e.created_at, what_happened=p.what_happened, review_finding=p.review_finding,
-            rationale=str(e.payload.get("rationale", "")) if text else None,
-            second_thoughts=thoughts.get(p.id, []) if text else None))
+            committed_at=e.created_at, rationale=str(e.payload.get("rationale", "")) if text else None,
+            second_thoughts=thoughts.get(p.id, []) if text else None, **texts))
     debates = []
     for d in pack.debates:
         mine = []
@@ -236,55 +244,87 @@ def _now() -> str:
 
 
 # -- checksum, writing and reading -----------------------------------------------------
+# The checksum is SHA-256 of the file's own bytes with the checksum value left empty, so it
+# is checked without re-serialising (fast for thousands of hand-ins) and any edit shows.
 
-def _canonical(rec: Record) -> bytes:
-    data = rec.model_dump(mode="json")
-    data.pop("checksum", None)
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-
-
-def with_checksum(rec: Record) -> Record:
-    return rec.model_copy(update={"checksum": "sha256:" + hashlib.sha256(_canonical(rec)).hexdigest()})
+_KEY = b'"checksum": "'
+_SNIFF = re.compile(rb'"format":\s*"([^"]*)",\s*"version":\s*(-?\d+)')
 
 
-def to_json(rec: Record) -> str:
+def _dump(rec: Record) -> str:
     return json.dumps(rec.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
 
 
-def read_record(path: str | Path) -> Record:
+def with_checksum(rec: Record) -> Record:
+    blank = _dump(rec.model_copy(update={"checksum": ""})).encode("utf-8")
+    return rec.model_copy(update={"checksum": "sha256:" + hashlib.sha256(blank).hexdigest()})
+
+
+def to_json(rec: Record) -> str:
+    return _dump(rec)
+
+
+def checksum_ok(raw: bytes) -> bool:
+    """True when the bytes hash to the checksum they carry (the value blanked while hashing)."""
+    at = raw.rfind(_KEY)
+    if at < 0:
+        return False
+    start = at + len(_KEY)
+    end = raw.find(b'"', start)
+    value = raw[start:end].decode("ascii", "replace")
+    blank = raw[:start] + raw[end:]
+    return value == "sha256:" + hashlib.sha256(blank).hexdigest()
+
+
+def read_record(path: str | Path, max_bytes: int = MAX_BYTES) -> Record:
     """Read and verify a record or submission, or raise SubmissionError saying why not."""
     p = Path(path)
     try:
+        if p.is_symlink() or not p.is_file():
+            raise SubmissionError(f"{p}: not a regular file.", reason="not a regular file")
         size = p.stat().st_size
+        if size > max_bytes:
+            raise SubmissionError(f"{p}: is {size:,} bytes; a submission may be at most {max_bytes:,}.",
+                                  reason=f"too large ({size:,} bytes; the limit is {max_bytes:,})")
+        with open(p, "rb") as fh:
+            raw = fh.read(max_bytes + 1)
     except OSError as exc:
-        raise SubmissionError(f"{p}: cannot be read ({exc.strerror}).") from None
-    if size > MAX_BYTES:
-        raise SubmissionError(f"{p}: is {size:,} bytes; a submission may be at most {MAX_BYTES:,}.")
-    return parse_record(p.read_bytes(), str(p))
+        raise SubmissionError(f"{p}: cannot be read ({exc.strerror}).", reason="cannot be read") from None
+    return parse_record(raw, str(p))
 
 
 def parse_record(raw: bytes, name: str = "submission") -> Record:
+    """Verify and load a record's bytes; every refusal says why (SubmissionError.reason)."""
+    def fail(reason: str, advice: str = ""):
+        raise SubmissionError(f"{name}: {reason}.{' ' + advice if advice else ''}", reason=reason)
+
+    head = _SNIFF.search(raw[:400])
+    if head and head.group(1) == FORMAT.encode() and int(head.group(2)) > VERSION:
+        fail(f"made by a newer kit (record version {int(head.group(2))}; this kit reads {VERSION})", "Upgrade the kit.")
+    if not head or head.group(1) != FORMAT.encode() or not checksum_ok(raw):
+        _explain(raw, fail)  # the slow path, only for files that are not intact records
+        fail("checksum does not match: the file was changed after export")
+    try:
+        rec = Record.model_validate_json(raw)
+    except ValidationError as exc:
+        e = exc.errors()[0]
+        fail(f"wrong content at {'.'.join(str(x) for x in e['loc'])}: {e['msg']}")
+    if rec.version != VERSION:
+        fail(f"record version {rec.version} is not one this kit reads")
+    return rec
+
+
+def _explain(raw: bytes, fail) -> None:
+    """Why bytes that failed the fast checks are not a record (truncated, not JSON, foreign)."""
     try:
         data = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
-        raise SubmissionError(f"{name}: is not UTF-8 text.") from None
+        fail("not UTF-8 text")
     except json.JSONDecodeError as exc:
-        raise SubmissionError(f"{name}: is not complete JSON (line {exc.lineno}: {exc.msg}); "
-                              "it may have been cut off. Ask the learner to export it again.") from None
+        fail(f"malformed or truncated JSON (line {exc.lineno}: {exc.msg})",
+             "It may have been cut off: ask the learner to export it again.")
     if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise SubmissionError(f"{name}: is not a kit record (no 'format': '{FORMAT}').")
+        fail(f"not a kit record (no 'format': '{FORMAT}')")
     version = data.get("version")
     if isinstance(version, int) and not isinstance(version, bool) and version > VERSION:
-        raise SubmissionError(f"{name}: is record version {version}; this kit reads version {VERSION}. "
-                              "Upgrade the kit.")
-    try:
-        rec = Record.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(x) for x in first["loc"])
-        raise SubmissionError(f"{name}: {where}: {first['msg']} ({exc.error_count()} problem(s)).") from None
-    if rec.version != VERSION:
-        raise SubmissionError(f"{name}: record version {rec.version} is not one this kit reads.")
-    if with_checksum(rec).checksum != rec.checksum:
-        raise SubmissionError(f"{name}: the checksum does not match its content: it was changed after export.")
-    return rec
+        fail(f"made by a newer kit (record version {version}; this kit reads {VERSION})", "Upgrade the kit.")

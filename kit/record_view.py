@@ -30,7 +30,7 @@ MIME = {"html": "text/html", "md": "text/markdown", "json": "application/json"}
 
 
 def _area(label: str, placeholder: str, value: str = "") -> W.Textarea:
-    return W.Textarea(value=value, description=label, placeholder=placeholder,
+    return W.Textarea(continuous_update=False, value=value, description=label, placeholder=placeholder,
                       layout=W.Layout(width="100%", height="80px"), style={"description_width": "initial"})
 
 

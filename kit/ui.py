@@ -16,6 +16,8 @@ from .session import CaseSession, Reveal, open_case
 from .support import support_text
 
 FULL = W.Layout(width="100%")
+# Text boxes sync when they lose focus (continuous_update=False), so the value always reaches
+# the kernel before a following button press: a fast Tab+Enter never loses the last characters.
 
 # ipywidgets gives radio labels one fixed line; long option texts must wrap instead of overlapping.
 STYLE = """<style>
@@ -76,7 +78,7 @@ class PointView:
             options=[("1 - not at all", 1), ("2", 2), ("3 - fairly", 3), ("4", 4), ("5 - very", 5)], value=3,
             description="How confident are you?", style={"description_width": "initial"},
         )
-        self.rationale = W.Textarea(
+        self.rationale = W.Textarea(continuous_update=False,
             placeholder="Why this choice? What would you want to know, and from whom?",
             description="Your reasons", layout=W.Layout(width="100%", height="90px"),
             style={"description_width": "initial"},
@@ -86,7 +88,7 @@ class PointView:
                                layout=W.Layout(width="auto"))
         self.status = W.HTML()
         self.reveal_box = W.VBox(layout=FULL)
-        self.second = W.Textarea(placeholder="Now that you know more, what would you add? (kept apart from your answer)",
+        self.second = W.Textarea(continuous_update=False, placeholder="Now that you know more, what would you add? (kept apart from your answer)",
                                  description="Second thought", layout=W.Layout(width="100%", height="70px"),
                                  style={"description_width": "initial"})
         self.save_second = W.Button(description="Save second thought", layout=W.Layout(width="auto"))
@@ -278,7 +280,7 @@ def learner_picker(on_chosen=None) -> W.Widget:
     """Choose a pseudonym (remembered on this computer for every notebook)."""
     from .learner import current_learner, set_learner
 
-    name = W.Text(value=current_learner() or "", placeholder="e.g. Robin, or Student 7",
+    name = W.Text(continuous_update=False, value=current_learner() or "", placeholder="e.g. Robin, or Student 7",
                   description="Your pseudonym", style={"description_width": "initial"})
     save = W.Button(description="Use this pseudonym", button_style="primary", layout=W.Layout(width="auto"))
     status = W.HTML()

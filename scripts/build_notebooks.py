@@ -96,7 +96,7 @@ saved as you go, and the case opens where you left it next time.
 - Notice how knowing the outcome (hindsight) changes how a decision looks.
 
 ### Content note
-{pack.content_note} You can step out of this case at any time without giving a reason; the
+{" ".join(pack.content_note.split())} You can step out of this case at any time without giving a reason; the
 case itself starts with this note again and a *Step out* button, and shows where to find support.
 """),
         md(f"""
@@ -155,7 +155,8 @@ def start_notebook():
     for name, pack_id in CASES:
         p = load_pack(pack_id)
         themes = ", ".join(vocab.label("themes", t) for t in p.themes[:5])
-        rows.append(f"| [{p.title}]({name}) | {len(p.decision_points)} | {themes} | {p.content_note} |")
+        note = " ".join(p.content_note.split())
+        rows.append(f"| [{p.title}]({name}) | {len(p.decision_points)} | {themes} | {note} |")
     table = "\n".join(["| Case | Decision points | Themes | Content note |", "|---|---|---|---|", *rows])
     cells = [
         nav_cell(START, "top"),

@@ -10,11 +10,12 @@ import os
 import pytest
 
 from kit.cli import main
-from kit.cohort import checksum_ok, collect
+from kit.cohort import collect
 from kit.dashboard import load_cohort, report_html, summary_html
 from kit.demo import demo_cohort
 from kit.errors import KitError
 from kit.handin import submit, submit_view
+from kit.record import checksum_ok
 from kit.session import open_case
 
 
@@ -79,11 +80,11 @@ def exchange(kit_home, example_pack, tmp_path):
     (ex / "newer.json").write_text(json.dumps(newer))
     wrong = json.loads(text)
     wrong["cases"] = "lots"
-    body = {k: v for k, v in wrong.items() if k != "checksum"}  # re-sign so only the type is wrong
-    wrong["checksum"] = "sha256:" + hashlib.sha256(json.dumps(body, sort_keys=True, separators=(",", ":"),
-                                                          ensure_ascii=False).encode()).hexdigest()
-    assert checksum_ok(wrong)
-    (ex / "wrong-types.json").write_text(json.dumps(wrong))
+    wrong["checksum"] = ""  # re-sign so that only the type is wrong
+    blank = (json.dumps(wrong, indent=2, ensure_ascii=False) + "\n").encode()
+    signed = blank.replace(b'"checksum": ""', b'"checksum": "sha256:' + hashlib.sha256(blank).hexdigest().encode() + b'"')
+    assert checksum_ok(signed)
+    (ex / "wrong-types.json").write_bytes(signed)
     (ex / "duplicate.json").write_text(text)
     (ex / "evil-id.json").write_text(text.replace('"learner_id": "', '"learner_id": "../../x'))
     with open(ex / "huge.json", "wb") as fh:
@@ -101,7 +102,7 @@ def test_collect_lists_and_skips_each_bad_file(exchange):
     reasons = {s.file: s.reason for s in cohort.skipped}
     assert "truncated" in reasons["truncated.json"] and "malformed" in reasons["malformed.json"]
     assert "checksum" in reasons["tampered.json"] and "checksum" in reasons["evil-id.json"]
-    assert "newer kit" in reasons["newer.json"]
+    assert "newer kit" in reasons["newer.json"], reasons
     assert "wrong content at cases" in reasons["wrong-types.json"]
     duplicates = [f for f, r in reasons.items() if r.startswith("duplicate of")]
     assert len(duplicates) == 1 and "duplicate.json" in duplicates + [reasons[duplicates[0]].split()[-1]]

@@ -135,14 +135,14 @@ def test_tampered_record_is_refused(worked, tmp_path):
 
 
 @pytest.mark.parametrize("mutate, words", [
-    (lambda t: t[: len(t) // 2], "not complete JSON"),
-    (lambda t: t.replace('"version": 1', '"version": 2'), "version 2; this kit reads version 1"),
-    (lambda t: t.replace('"confidence": 4', '"confidence": "high"'), "confidence"),
+    (lambda t: t[: len(t) // 2], "truncated JSON"),
+    (lambda t: t.replace('"version": 1', '"version": 2'), "record version 2; this kit reads 1"),
+    (lambda t: t.replace('"confidence": 4', '"confidence": "high"'), "checksum does not match"),
     (lambda t: "[1, 2]", "not a kit record"),
     (lambda t: t.replace("reflective-practice-kit/record", "something-else"), "not a kit record"),
 ])
 def test_bad_records_get_clear_errors(worked, tmp_path, mutate, words):
-    """Truncated, newer, wrongly typed or foreign files are refused with a reason."""
+    """Truncated, newer, edited or foreign files are refused with a reason (wrong types: test_cohort)."""
     text = export_record("Robin", fmt="json", output=tmp_path / "r.json").read_text()
     with pytest.raises(SubmissionError, match=words):
         parse_record(mutate(text).encode())

@@ -90,8 +90,7 @@ def test_learner_path_with_the_keyboard_alone(app, page, pack):
     tab_until(page, "el.placeholder === 'e.g. Robin, or Student 7'")
     page.keyboard.press("Control+A")
     page.keyboard.type("Keyboard Learner")
-    page.keyboard.press("Tab")  # the next stop after the name box is its button
-    assert page.evaluate("document.activeElement.textContent.trim()") == "Use this pseudonym"
+    tab_until(page, "el.textContent.trim() === 'Use this pseudonym'")
     page.keyboard.press("Enter")
     try:
         page.get_by_text("You are working as 'Keyboard Learner'").wait_for(timeout=30_000)
@@ -110,6 +109,12 @@ def test_learner_path_with_the_keyboard_alone(app, page, pack):
     tab_until(page, "el.textContent.trim() === 'Commit my decision'")
     page.keyboard.press("Enter")
     page.get_by_text("Your decision is committed and saved.").wait_for()
+    from kit.journal import (
+        Journal,  # the whole rationale reached the journal: nothing typed was lost
+    )
+
+    (decided,) = Journal(app["home"] / "journal.sqlite3").events("Keyboard Learner", kinds=["decide"])
+    assert decided.payload["rationale"] == "Chosen with the keyboard."
     page.get_by_text("What the review found").first.wait_for()
     shot(page, "07-keyboard-reveal")
 
