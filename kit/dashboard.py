@@ -8,7 +8,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from .charts import LEVEL_ORDER, figure_png, img_html
+from .charts import LEVEL_ORDER, figure_image, img_html
 from .cohort import Cohort, collect
 from .packs import default_packs_dir, load_packs
 
@@ -94,7 +94,7 @@ def choices_html(cohort: Cohort, case: str) -> str:
         f"{share.loc[p, c]:.0%} {c.lower()}" for c in CATEGORIES) + "." for lab, p in zip(labels, order, strict=True)]
     table = ch[["point", "option", "learners", "share", "was_done", "review_supported"]].to_html(
         index=False, escape=True, border=0)
-    return _section(title, img_html(figure_png(fig), " ".join(lines)) + _words(lines)
+    return _section(title, img_html(figure_image(fig), " ".join(lines)) + _words(lines)
                     + f"<details><summary>Every option</summary>{table}</details>")
 
 
@@ -118,7 +118,7 @@ def confidence_html(cohort: Cohort) -> str:
         ax.legend(title="", loc="lower right")
     lines = [f"{r.case}: {r.agreement.lower()}: mean confidence {r.mean_confidence:.1f} over {r.decisions} decisions."
              for r in conf.itertuples()]
-    return _section("Confidence against agreement with the review", img_html(figure_png(fig), " ".join(lines))
+    return _section("Confidence against agreement with the review", img_html(figure_image(fig), " ".join(lines))
                     + _words(lines))
 
 
@@ -142,7 +142,7 @@ def stances_html(cohort: Cohort) -> str:
         ax.legend(title="", loc="lower right")
     lines = [f"{r.label}: group {r.group_mean:+.1f} ({r.learners} learners), kit {r.pack_stance:+d}."
              for r in st.itertuples()]
-    return _section("Debate placings: the group against the kit's coding", img_html(figure_png(fig), " ".join(lines))
+    return _section("Debate placings: the group against the kit's coding", img_html(figure_image(fig), " ".join(lines))
                     + _words(lines))
 
 
@@ -163,7 +163,7 @@ def attributions_html(cohort: Cohort) -> str:
         ax.set_ylabel("")
     lines = [f"{case}: " + ", ".join(f"{lv} {v:.1f}" for lv, v in row.dropna().items()) + "."
              for case, row in grid.iterrows()]
-    return _section("Where the group places the reasons (mean rating 0-3)", img_html(figure_png(fig), " ".join(lines))
+    return _section("Where the group places the reasons (mean rating 0-3)", img_html(figure_image(fig), " ".join(lines))
                     + _words(lines))
 
 

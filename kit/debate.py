@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import pandas as pd
-
 from .errors import SessionError
 from .models import Debate
 from .session import CaseSession
@@ -76,7 +74,7 @@ class DebateSession:
                          holds_accountable=list(dict.fromkeys(holds_accountable)))
         return Code(stance, tuple(holds_accountable))
 
-    def reveal(self) -> pd.DataFrame:
+    def reveal(self):
         """Show the pack's coding beside the learner's; needs at least one comment coded."""
         if not self.codes:
             raise SessionError("Code at least one comment before comparing with the pack's coding.")
@@ -84,8 +82,9 @@ class DebateSession:
             self.case.record("debate_reveal", self.debate.id)
         return self.comparison()
 
-    def comparison(self) -> pd.DataFrame:
-        """Per comment: your stance and the pack's, the gap, and whom each of you held accountable."""
+    def comparison(self):
+        """Per comment (a pandas DataFrame): your stance and the pack's, the gap, whom each held accountable."""
+        import pandas as pd  # imported here: opening a debate should not wait for pandas
         if not self.revealed:
             raise SessionError("Compare your coding first: the pack's coding stays hidden until then.")
         mine = self.codes

@@ -72,14 +72,14 @@ def to_markdown(rec: Record) -> str:
 
 
 def _chart(case) -> str:
-    from .charts import comparison_chart, comparison_text, figure_png, img_html
+    from .charts import comparison_chart, comparison_text, figure_image, img_html
 
     if not case.decisions:
         return ""
     df = pd.DataFrame([{"committed": True, "when": d.when, "matched_actual": d.matched_actual,
                         "matched_review": d.matched_review, "confidence": d.confidence} for d in case.decisions])
     text = comparison_text(df)
-    return img_html(figure_png(comparison_chart(df)), text)
+    return img_html(figure_image(comparison_chart(df)), text)  # one chart per case; see benchmarks
 
 
 def to_html(rec: Record) -> str:

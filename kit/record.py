@@ -93,7 +93,7 @@ class Record(_Model):
     version: int
     kit_version: str
     exported_at: str
-    learner_id: str
+    learner_id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]{0,63}$")  # never a path: it names files
     learner: str | None = None
     includes_text: bool
     cases: list[CaseRecord]

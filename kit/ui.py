@@ -242,13 +242,13 @@ def timeline_widget(pack) -> W.Widget:
 
 def compare_html(session: CaseSession) -> str:
     """Summary, table and chart (with its text alternative) for a learner's committed points."""
-    from .charts import comparison_chart, comparison_text, figure_png, img_html
+    from .charts import comparison_chart, comparison_text, figure_image, img_html
     from .compare import display_table
 
     df = session.compare()
     text = comparison_text(df)
     table = display_table(df).to_html(escape=True, border=0, classes="kit-table")
-    png = figure_png(comparison_chart(df))
+    png = figure_image(comparison_chart(df))
     return ("<h4>In short</h4>" + esc(session.summary())
             + "<h4>Point by point</h4>" + table
             + "<h4>As a chart</h4>" + img_html(png, text)

@@ -71,5 +71,5 @@ def test_views_render_with_and_without_learner_data(kit_home):
     case.acknowledge()
     save_attribution(case, {"multi-agency": 3})
     html = my_attributions("Robin").value
-    assert "data:image/png;base64," in html and "robyn-front-door, multi-agency: you 100%" in html
+    assert "data:image/svg+xml;base64," in html and "robyn-front-door, multi-agency: you 100%" in html
     assert isinstance(learner_attributions("Robin"), pd.DataFrame)

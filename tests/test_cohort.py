@@ -168,7 +168,7 @@ def test_dashboard_for_one_learner_and_case_nobody_did(kit_home, example_pack, t
     html = summary_html(cohort)
     assert "Nobody in this group has committed a decision in this case yet." in html
     assert "1</strong> learner(s) loaded" in html
-    assert html.count("data:image/png;base64,") >= 2
+    assert html.count("data:image/svg+xml;base64,") >= 2
 
 
 def test_load_cohort_falls_back_to_a_demo(kit_home, monkeypatch):

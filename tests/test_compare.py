@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kit.charts import comparison_chart, comparison_text, figure_png, img_html
+from kit.charts import comparison_chart, comparison_text, figure_image, img_html
 from kit.compare import display_table, summarise
 from kit.session import open_case
 
@@ -57,8 +57,8 @@ def test_display_table_marks_undecided_points(kit_home, example_pack):
 def test_chart_has_a_text_alternative(done):
     """The chart renders to PNG and its text alternative names every committed point."""
     df = done.compare()
-    png = figure_png(comparison_chart(df))
-    assert png.startswith(b"\x89PNG")
+    png = figure_image(comparison_chart(df))
+    assert b"<svg" in png[:500]
     text = comparison_text(df)
     assert len(text.splitlines()) == 3
     assert "confidence 2 of 5; review supports it" in text

@@ -81,7 +81,7 @@ def test_html_escapes_learner_text(worked):
     html = to_html(build_record("Robin"))
     assert "<script>" not in html and "<b>bold</b>" not in html
     assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in html
-    assert html.count('src="data:image/png;base64,') == 1  # chart embedded: one file, no network
+    assert html.count('src="data:image/svg+xml;base64,') == 1  # chart embedded: one file, no network
     assert "@page { size: A4" in html
     assert not re.search(r'(src|href)="https?://', html)
 

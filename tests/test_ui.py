@@ -104,7 +104,7 @@ def test_whole_case_with_clicks_then_compare(kit_home, example_pack):
     view.compare_button.click()
     out = view.compare_out.value
     assert "At 1 of 3 points you chose what was actually done." in out
-    assert "<table" in out and 'src="data:image/png;base64,' in out and "The chart in words" in out
+    assert "<table" in out and 'src="data:image/svg+xml;base64,' in out and "The chart in words" in out
 
 
 def test_step_out_hides_the_case_and_signposts(kit_home, example_pack):
