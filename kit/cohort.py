@@ -9,7 +9,9 @@ once, with their newest record.
 from __future__ import annotations
 
 import os
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
 
 import pandas as pd
@@ -18,6 +20,7 @@ from .errors import KitError, SubmissionError
 from .record import MAX_BYTES, Record, read_record
 
 DEMO_PREFIX = "demo-"
+PARALLEL_FROM = 400  # files; below this, starting worker processes costs more than it saves
 
 
 @dataclass
@@ -26,10 +29,35 @@ class Skipped:
     reason: str
 
 
+@dataclass(frozen=True)
+class Handin:
+    """What the dashboard needs from one submission: small enough to hold thousands."""
+
+    file: str
+    learner_id: str
+    exported_at: str
+    checksum: str
+    decisions: tuple  # (case, order, point, when, option, actual_option, matched_actual, matched_review, confidence, rationale)
+    codes: tuple  # (case, debate, comment, author, stance, pack_stance)
+    attributions: tuple  # (case, level, rating)
+
+
+def summarise(rec: Record, file: str) -> Handin:
+    text = rec.includes_text
+    return Handin(
+        file, rec.learner_id, rec.exported_at, rec.checksum,
+        tuple((c.pack_id, i, d.point_id, d.when, d.option_id, d.actual_option_id, d.matched_actual,
+               d.matched_review, d.confidence, d.rationale if text else None)
+              for c in rec.cases for i, d in enumerate(c.decisions)),
+        tuple((c.pack_id, db.debate_id, k.comment_id, k.author, k.stance, k.pack_stance)
+              for c in rec.cases for db in c.debates for k in db.codes),
+        tuple((c.pack_id, level, w) for c in rec.cases if c.attribution for level, w in c.attribution.items()))
+
+
 @dataclass
 class Cohort:
     folder: str
-    records: list[Record] = field(default_factory=list)
+    records: list[Handin] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     _decisions: pd.DataFrame | None = field(default=None, repr=False)
 
@@ -47,9 +75,7 @@ class Cohort:
         """One row per learner per committed decision (built once, then reused)."""
         if self._decisions is not None:
             return self._decisions
-        rows = [(r.learner_id, c.pack_id, i, d.point_id, d.when, d.option_id, d.actual_option_id, d.matched_actual,
-                 d.matched_review, d.confidence, d.rationale if r.includes_text else None)
-                for r in self.records for c in r.cases for i, d in enumerate(c.decisions)]
+        rows = [(r.learner_id, *d) for r in self.records for d in r.decisions]
         self._decisions = pd.DataFrame(rows, columns=[
             "learner_id", "case", "order", "point", "when", "option", "actual_option", "matched_actual",
             "matched_review", "confidence", "rationale"])
@@ -80,8 +106,7 @@ class Cohort:
 
     def stances(self) -> pd.DataFrame:
         """Per debate comment: the group's mean placing beside the pack's coding."""
-        rows = [(c.pack_id, db.debate_id, k.comment_id, k.author, k.stance, k.pack_stance)
-                for r in self.records for c in r.cases for db in c.debates for k in db.codes]
+        rows = [k for r in self.records for k in r.codes]
         df = pd.DataFrame(rows, columns=["case", "debate", "comment", "author", "stance", "pack_stance"])
         if df.empty:
             return pd.DataFrame(columns=["case", "debate", "comment", "author", "group_mean", "pack_stance", "learners"])
@@ -90,8 +115,7 @@ class Cohort:
 
     def attributions(self) -> pd.DataFrame:
         """Per case and level: the group's mean rating (0-3) of how much that level contributed."""
-        rows = [(c.pack_id, level, w) for r in self.records for c in r.cases if c.attribution
-                for level, w in c.attribution.items()]
+        rows = [a for r in self.records for a in r.attributions]
         df = pd.DataFrame(rows, columns=["case", "level", "rating"])
         if df.empty:
             return pd.DataFrame(columns=["case", "level", "mean_rating", "learners"])
@@ -110,33 +134,48 @@ class Cohort:
         return d.groupby("case")["learner_id"].nunique() if not d.empty else pd.Series(dtype=int)
 
 
+def _read(path: str, max_bytes: int) -> Handin | str:
+    """One file: its Handin, or the reason it is skipped (runs in worker processes)."""
+    try:
+        return summarise(read_record(path, max_bytes), Path(path).name)
+    except SubmissionError as exc:
+        return exc.reason
+
+
+def _read_all(paths: list[str], max_bytes: int) -> list[Handin | str]:
+    if len(paths) < PARALLEL_FROM or (os.cpu_count() or 1) < 2 or "fork" not in get_all_start_methods():
+        return [_read(p, max_bytes) for p in paths]
+    workers = min(os.cpu_count() or 2, 8)
+    with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
+        return list(pool.map(_read, paths, [max_bytes] * len(paths), chunksize=max(50, len(paths) // (workers * 4))))
+
+
 def collect(folder: str | Path, *, max_bytes: int = MAX_BYTES) -> Cohort:
-    """Read every *.json submission in a folder (not recursive); bad ones are listed and skipped."""
+    """Read every *.json submission in a folder (not recursive); bad ones are listed and skipped.
+
+    Large folders are read by one worker process per core; files are only read, never changed.
+    """
     base = Path(folder)
     if not base.is_dir():
         raise KitError(f"{base} is not a folder of submissions. Check the path, or set KIT_EXCHANGE.")
     cohort = Cohort(str(base))
+    names = sorted(e.name for e in os.scandir(base) if e.name.endswith(".json") and not e.name.startswith("."))
     seen_checksums: dict[str, str] = {}
-    newest: dict[str, tuple[str, Record, str]] = {}
-    for entry in sorted(os.scandir(base), key=lambda e: e.name):
-        if not entry.name.endswith(".json") or entry.name.startswith("."):
+    newest: dict[str, Handin] = {}
+    for name, got in zip(names, _read_all([str(base / n) for n in names], max_bytes), strict=True):
+        if isinstance(got, str):
+            cohort.skipped.append(Skipped(name, got))
             continue
-        path = Path(entry.path)
-        try:
-            rec = read_record(path, max_bytes)
-        except SubmissionError as exc:
-            cohort.skipped.append(Skipped(entry.name, exc.reason))
+        if got.checksum in seen_checksums:
+            cohort.skipped.append(Skipped(name, f"duplicate of {seen_checksums[got.checksum]}"))
             continue
-        if rec.checksum in seen_checksums:
-            cohort.skipped.append(Skipped(entry.name, f"duplicate of {seen_checksums[rec.checksum]}"))
-            continue
-        seen_checksums[rec.checksum] = entry.name
-        prev = newest.get(rec.learner_id)
-        if prev and prev[0] > rec.exported_at:
-            cohort.skipped.append(Skipped(entry.name, f"older hand-in from the same learner than {prev[2]}"))
+        seen_checksums[got.checksum] = name
+        prev = newest.get(got.learner_id)
+        if prev and prev.exported_at > got.exported_at:
+            cohort.skipped.append(Skipped(name, f"older hand-in from the same learner than {prev.file}"))
             continue
         if prev:
-            cohort.skipped.append(Skipped(prev[2], f"older hand-in from the same learner than {entry.name}"))
-        newest[rec.learner_id] = (rec.exported_at, rec, entry.name)
-    cohort.records = [rec for _, rec, _ in newest.values()]
+            cohort.skipped.append(Skipped(prev.file, f"older hand-in from the same learner than {name}"))
+        newest[got.learner_id] = got
+    cohort.records = list(newest.values())
     return cohort
