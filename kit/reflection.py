@@ -40,14 +40,18 @@ def latest(case: CaseSession, kind: str) -> dict:
     return dict(found[-1]) if found else {}
 
 
+def _cleaned(case: CaseSession, fields: dict[str, str], spec, what: str) -> dict[str, str]:
+    """Fields stripped of surrounding space, after refusing any the form does not have."""
+    case.require_acknowledged()
+    unknown = set(fields) - {k for k, _, _ in spec}
+    if unknown:
+        raise SessionError(f"Unknown {what}: {', '.join(sorted(unknown))}.")
+    return {k: (v or "").strip() for k, v in fields.items()}
+
+
 def save_reflection(case: CaseSession, stages: dict[str, str]) -> dict[str, str]:
     """Save Gibbs stages (any may be empty, but not all)."""
-    case.require_acknowledged()
-    known = {k for k, _, _ in GIBBS}
-    unknown = set(stages) - known
-    if unknown:
-        raise SessionError(f"Unknown reflection stage(s): {', '.join(sorted(unknown))}.")
-    cleaned = {k: (v or "").strip() for k, v in stages.items()}
+    cleaned = _cleaned(case, stages, GIBBS, "reflection stage(s)")
     if not any(cleaned.values()):
         raise SessionError("Write something in at least one stage before saving.")
     case.record("reflection", "", **cleaned)
@@ -64,12 +68,7 @@ def cpd_defaults(case: CaseSession) -> dict[str, str]:
 
 def save_cpd(case: CaseSession, fields: dict[str, str]) -> dict[str, str]:
     """Save a CPD entry in Social Work England's fields, tagged to standard 4 and the case's PCF domains."""
-    case.require_acknowledged()
-    known = {k for k, _, _ in CPD}
-    unknown = set(fields) - known
-    if unknown:
-        raise SessionError(f"Unknown CPD field(s): {', '.join(sorted(unknown))}.")
-    cleaned = {k: (v or "").strip() for k, v in fields.items()}
+    cleaned = _cleaned(case, fields, CPD, "CPD field(s)")
     if not any(v for k, v in cleaned.items() if k not in ("activity_type", "date")):
         raise SessionError("Write what you learnt (or another field) before saving the CPD entry.")
     case.record("cpd", "", **cleaned, standard=CPD_STANDARD, pcf_domains=", ".join(case.pack.pcf_domains))
