@@ -34,14 +34,14 @@ def timed(fn, repeat: int = 5) -> list[float]:
     return out
 
 
-def python_seconds(code: str, env: dict | None = None, repeat: int = 5) -> float:
-    """Median wall time of a fresh interpreter running code."""
+def python_seconds(code: str, env: dict | None = None, repeat: int = 7) -> float:
+    """Best wall time of a fresh interpreter running code (the least disturbed run)."""
     times = []
     for _ in range(repeat):
         t = time.perf_counter()
         subprocess.run([sys.executable, "-c", code], check=True, env=env, cwd=ROOT)
         times.append(time.perf_counter() - t)
-    return statistics.median(times)
+    return min(times)
 
 
 def bench_import(results):
