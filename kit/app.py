@@ -27,7 +27,7 @@ def start_url(port: int) -> str:
 def serve(port: int = 8866, open_browser: bool = False) -> int:
     """Run Voila in the foreground until Ctrl+C; prints the start page's address."""
     if shutil.which("voila") is None and not _has_voila():
-        raise KitError("Voila is not installed. Run ./kit.sh app (it installs what is missing).")
+        raise KitError("Voila is not installed. Run bash kit.sh app (it installs what is missing).")
     print(f"The kit is at {start_url(port)}  (Ctrl+C to stop)", flush=True)
     try:
         return subprocess.call(voila_command(port))

@@ -30,15 +30,15 @@ def _version_tuple(v: str) -> tuple[int, ...]:
 def run_checks() -> list[Check]:
     """Each check says what it found and, when it fails, the fix."""
     checks = [Check("Python", sys.version_info >= (3, 10), sys.version.split()[0],
-                    "Install Python 3.10 or newer, then run ./kit.sh start again.")]
+                    "Install Python 3.10 or newer, then run bash kit.sh start again.")]
     for module, minimum in PACKAGES:
         try:
             mod = importlib.import_module(module)
             version = getattr(mod, "__version__", "?")
             ok = _version_tuple(version) >= _version_tuple(minimum)
-            checks.append(Check(module, ok, version, f"Needs {minimum} or newer: run ./kit.sh start again."))
+            checks.append(Check(module, ok, version, f"Needs {minimum} or newer: run bash kit.sh start again."))
         except ImportError:
-            checks.append(Check(module, False, "missing", "Run ./kit.sh start again to install it."))
+            checks.append(Check(module, False, "missing", "Run bash kit.sh start again to install it."))
     from .packs import default_packs_dir, validate_tree
 
     reports = validate_tree([default_packs_dir()])

@@ -37,5 +37,5 @@ def test_environment_yml_installs_the_kit_itself():
 def test_readme_opens_with_the_two_commands():
     """The README's first lines give the start command and the test command, and CI runs the latter."""
     head = "\n".join((ROOT / "README.md").read_text().splitlines()[:25])
-    assert "./kit.sh start" in head and "./kit.sh test" in head
-    assert "./kit.sh test" in (ROOT / ".ci" / "run").read_text()
+    assert "bash kit.sh start" in head and "bash kit.sh test" in head
+    assert "bash kit.sh test" in (ROOT / ".ci" / "run").read_text()

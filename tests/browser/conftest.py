@@ -1,7 +1,7 @@
 """Real servers and a real browser: Voila (the code-free app) and JupyterLab, driven by
 Playwright in Debian's chromium. No browser download: chromium comes from apt.
 
-Under ./kit.sh test (KIT_BROWSER_TESTS=required) a missing browser is a failure; in a
+Under bash kit.sh test (KIT_BROWSER_TESTS=required) a missing browser is a failure; in a
 plain pytest run without chromium these tests are skipped with the reason.
 """
 

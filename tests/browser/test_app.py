@@ -129,7 +129,7 @@ def run_axe(page) -> list[dict]:
 def test_no_critical_or_serious_accessibility_violations(app, page, pack, where):
     """axe-core finds no critical or serious violations on the start page and a case page."""
     if not AXE.exists():
-        pytest.fail("axe-core is missing: ./kit.sh test installs it into .cache/axe")
+        pytest.fail("axe-core is missing: bash kit.sh test installs it into .cache/axe")
     if where == "start":
         open_start(page, app)
     else:
