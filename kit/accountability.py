@@ -11,11 +11,10 @@ import pandas as pd
 
 from .charts import (
     LEVEL_ORDER,
+    chart_html,
     factors_by_level,
     factors_chart,
     factors_text,
-    figure_image,
-    img_html,
 )
 from .errors import KitError
 from .exercises import factors_table
@@ -65,10 +64,13 @@ def learner_stances(learner: str, journal: Journal | None = None) -> pd.DataFram
     events = (journal or Journal()).events(learner, kinds=["debate_code"])
     latest = {(e.pack_id, e.target): e.payload for e in events}
     rows = []
+    packs: dict = {}  # each pack parsed once, however many comments were coded
     for (pack_id, target), code in latest.items():
         debate_id, comment_id = target.split("/", 1)
         try:
-            comment = load_pack(pack_id).debate(debate_id).comment(comment_id)
+            if pack_id not in packs:
+                packs[pack_id] = load_pack(pack_id)
+            comment = packs[pack_id].debate(debate_id).comment(comment_id)
         except (KitError, AttributeError):  # a pack or debate that no longer loads: nothing to compare
             continue
         if comment is not None:
@@ -86,9 +88,7 @@ def accountability_overview():
     df = factors_table()
     table = system_vs_individual(df).to_html(escape=True, border=0)
     text = factors_text(df)
-    return W.HTML(img_html(figure_image(factors_chart(df)), text)
-                  + "<details><summary>The chart in words</summary><ul>"
-                  + "".join(f"<li>{html.escape(t)}</li>" for t in text.splitlines()) + "</ul></details>"
+    return W.HTML(chart_html(factors_chart(df), text.splitlines())
                   + "<h4>Individual, system and family, per case</h4>" + table)
 
 
@@ -117,9 +117,7 @@ def my_attributions(learner: str | None = None):
         g.figure.suptitle("Where you place the reasons, and where the review does", y=1.02)
         lines = [f"{r.case}, {r.level}: you {r.your_share:.0%}, the review {r.review_share:.0%}."
                  for r in att.itertuples() if r.your_share or r.review_share]
-        parts.append(img_html(figure_image(g.figure), " ".join(lines)))
-        parts.append("<details><summary>The chart in words</summary><ul>"
-                     + "".join(f"<li>{html.escape(t)}</li>" for t in lines) + "</ul></details>")
+        parts.append(chart_html(g.figure, lines))
         plt.close("all")
     if stances.empty:
         parts.append("<p>You have not coded a debate yet.</p>")

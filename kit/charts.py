@@ -135,13 +135,22 @@ def factors_text(factors: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
+def words_html(lines: list[str], summary: str = "The chart in words", *, opened: bool = False) -> str:
+    """A chart's text alternative as a list a person can open (escaped)."""
+    return (f"<details{' open' if opened else ''}><summary>{html.escape(summary)}</summary><ul>"
+            + "".join(f"<li>{html.escape(t)}</li>" for t in lines) + "</ul></details>")
+
+
+def chart_html(fig, lines: list[str]) -> str:
+    """The chart as an image whose alt text is its words, with the words beside it."""
+    return img_html(figure_image(fig), " ".join(lines)) + words_html(lines)
+
+
 def show_chart(fig, text: str):
     """A chart with its text alternative beside it, as one widget (for notebooks and Voila)."""
     import ipywidgets as W
 
-    return W.HTML(img_html(figure_image(fig), text)
-                  + "<details><summary>The chart in words</summary><ul>"
-                  + "".join(f"<li>{html.escape(t)}</li>" for t in text.splitlines()) + "</ul></details>")
+    return W.HTML(chart_html(fig, text.splitlines()))
 
 
 def factors_view(pack_ids=None):

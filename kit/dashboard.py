@@ -8,16 +8,16 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from .charts import LEVEL_ORDER, figure_image, img_html
+from .charts import LEVEL_ORDER, figure_image, img_html, words_html
 from .cohort import Cohort, collect
 from .packs import default_packs_dir, load_packs
 
 CATEGORIES = ["What was done", "An option the review supports", "Something else"]
 
 
-def _words(lines: list[str]) -> str:
-    return ("<details open><summary>In words</summary><ul>"
-            + "".join(f"<li>{html.escape(t)}</li>" for t in lines) + "</ul></details>")
+def _chart(fig, lines: list[str]) -> str:
+    """Projector charts keep their words open beneath them."""
+    return img_html(figure_image(fig), " ".join(lines)) + words_html(lines, "In words", opened=True)
 
 
 def _section(title: str, body: str) -> str:
@@ -60,13 +60,14 @@ def report_html(cohort: Cohort) -> str:
             f"one point</th></tr>{rows}</table>" + skipped)
 
 
-def choices_html(cohort: Cohort, case: str) -> str:
+def choices_html(cohort: Cohort, case: str, title: str | None = None) -> str:
     """Per decision point of one case: the share choosing what was done, a review-supported option, or other."""
     import matplotlib.pyplot as plt
     import seaborn as sns
 
-    pack = _packs().get(case)
-    title = pack.title if pack else case
+    if title is None:
+        pack = _packs().get(case)
+        title = pack.title if pack else case
     ch = cohort.choices()
     ch = ch[ch["case"] == case]
     if ch.empty:
@@ -94,7 +95,7 @@ def choices_html(cohort: Cohort, case: str) -> str:
         f"{share.loc[p, c]:.0%} {c.lower()}" for c in CATEGORIES) + "." for lab, p in zip(labels, order, strict=True)]
     table = ch[["point", "option", "learners", "share", "was_done", "review_supported"]].to_html(
         index=False, escape=True, border=0)
-    return _section(title, img_html(figure_image(fig), " ".join(lines)) + _words(lines)
+    return _section(title, _chart(fig, lines)
                     + f"<details><summary>Every option</summary>{table}</details>")
 
 
@@ -118,8 +119,7 @@ def confidence_html(cohort: Cohort) -> str:
         ax.legend(title="", loc="lower right")
     lines = [f"{r.case}: {r.agreement.lower()}: mean confidence {r.mean_confidence:.1f} over {r.decisions} decisions."
              for r in conf.itertuples()]
-    return _section("Confidence against agreement with the review", img_html(figure_image(fig), " ".join(lines))
-                    + _words(lines))
+    return _section("Confidence against agreement with the review", _chart(fig, lines))
 
 
 def stances_html(cohort: Cohort) -> str:
@@ -142,8 +142,7 @@ def stances_html(cohort: Cohort) -> str:
         ax.legend(title="", loc="lower right")
     lines = [f"{r.label}: group {r.group_mean:+.1f} ({r.learners} learners), kit {r.pack_stance:+d}."
              for r in st.itertuples()]
-    return _section("Debate placings: the group against the kit's coding", img_html(figure_image(fig), " ".join(lines))
-                    + _words(lines))
+    return _section("Debate placings: the group against the kit's coding", _chart(fig, lines))
 
 
 def attributions_html(cohort: Cohort) -> str:
@@ -163,8 +162,7 @@ def attributions_html(cohort: Cohort) -> str:
         ax.set_ylabel("")
     lines = [f"{case}: " + ", ".join(f"{lv} {v:.1f}" for lv, v in row.dropna().items()) + "."
              for case, row in grid.iterrows()]
-    return _section("Where the group places the reasons (mean rating 0-3)", img_html(figure_image(fig), " ".join(lines))
-                    + _words(lines))
+    return _section("Where the group places the reasons (mean rating 0-3)", _chart(fig, lines))
 
 
 def rationales_html(cohort: Cohort, case: str | None = None) -> str:
@@ -187,7 +185,7 @@ def summary_html(cohort: Cohort) -> str:
     from jinja2 import Environment, select_autoescape
 
     body = [_section("The group", report_html(cohort))]
-    body += [choices_html(cohort, pid) for pid in _packs()]
+    body += [choices_html(cohort, pid, p.title) for pid, p in _packs().items()]
     body += [confidence_html(cohort), stances_html(cohort), attributions_html(cohort), rationales_html(cohort)]
     page = Environment(autoescape=select_autoescape(default=True)).from_string(
         "<!DOCTYPE html><html lang='en-GB'><head><meta charset='utf-8'><title>{{ title }}</title><style>"
@@ -218,7 +216,7 @@ def cohort_report(cohort: Cohort):
 
 
 def cohort_choices(cohort: Cohort):
-    return _w("".join(choices_html(cohort, pid) for pid in _packs()))
+    return _w("".join(choices_html(cohort, pid, p.title) for pid, p in _packs().items()))
 
 
 def cohort_confidence(cohort: Cohort):

@@ -242,17 +242,14 @@ def timeline_widget(pack) -> W.Widget:
 
 def compare_html(session: CaseSession) -> str:
     """Summary, table and chart (with its text alternative) for a learner's committed points."""
-    from .charts import comparison_chart, comparison_text, figure_image, img_html
+    from .charts import chart_html, comparison_chart, comparison_text
     from .compare import display_table
 
     df = session.compare()
-    text = comparison_text(df)
     table = display_table(df).to_html(escape=True, border=0, classes="kit-table")
-    png = figure_image(comparison_chart(df))
     return ("<h4>In short</h4>" + esc(session.summary())
             + "<h4>Point by point</h4>" + table
-            + "<h4>As a chart</h4>" + img_html(png, text)
-            + "<details><summary>The chart in words</summary>" + bullet_list(text.splitlines()) + "</details>")
+            + "<h4>As a chart</h4>" + chart_html(comparison_chart(df), comparison_text(df).splitlines()))
 
 
 def case_view(pack: str | Path, learner: str | None = None) -> W.Widget:

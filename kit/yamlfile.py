@@ -158,7 +158,7 @@ def _check_and_map(node, path, lines, file, depth, budget) -> None:
                     file,
                     f"the key '{key}' appears twice (first on line {seen[key]}).",
                     line=line,
-                    field=_dotted(path + (key,)),
+                    field=dotted(path + (key,)),
                     hint="Keep one of them.",
                 )
             seen[key] = line
@@ -169,7 +169,7 @@ def _check_and_map(node, path, lines, file, depth, budget) -> None:
             _check_and_map(item, path + (i,), lines, file, depth + 1, budget)
 
 
-def _dotted(path: PathKey) -> str:
+def dotted(path) -> str:
     """("decision_points", 2, "id") -> "decision_points[2].id"."""
     out = ""
     for part in path:
@@ -178,10 +178,6 @@ def _dotted(path: PathKey) -> str:
         else:
             out += f".{part}" if out else str(part)
     return out
-
-
-def dotted(path) -> str:
-    return _dotted(tuple(path))
 
 
 __all__ = ["Located", "Problem", "load", "read_text", "dotted"]
