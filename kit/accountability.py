@@ -74,7 +74,7 @@ def learner_stances(learner: str, journal: Journal | None = None) -> pd.DataFram
         except (KitError, AttributeError):  # a pack or debate that no longer loads: nothing to compare
             continue
         if comment is not None:
-            rows.append({"case": pack_id, "debate": debate_id, "yours": int(code["stance"]), "kit": comment.stance})
+            rows.append({"case": pack_id, "debate": debate_id, "yours": int(code["stance"]), "kit": comment.legacy_stance})
     df = pd.DataFrame(rows, columns=["case", "debate", "yours", "kit"])
     if df.empty:
         return df

@@ -73,7 +73,7 @@ def _cmd_list(args) -> int:
 
 def _cmd_new(args) -> int:
     from .models import PACK_ID_RE, suggest_slug
-    from .packs import default_packs_dir
+    from .settings import packs_dir as default_packs_dir
 
     if not PACK_ID_RE.match(args.id):
         raise KitError(f"'{args.id}' is not a pack id (3-60 lowercase letters, digits, hyphens). "
@@ -92,7 +92,7 @@ def _cmd_new(args) -> int:
 
 def _cmd_schema(args) -> int:
     from .models import json_schema
-    from .packs import default_packs_dir
+    from .settings import packs_dir as default_packs_dir
 
     text = json.dumps(json_schema(), indent=2) + "\n"
     out = Path(args.output) if args.output else default_packs_dir() / "pack.schema.json"
@@ -162,7 +162,7 @@ def _cmd_app(args) -> int:
 
 def _default_packs_arg() -> str:
     """casepacks/ in the current folder if there is one, else the kit's own."""
-    from .packs import default_packs_dir
+    from .settings import packs_dir as default_packs_dir
 
     here = Path("casepacks")
     return str(here) if here.is_dir() and not os.environ.get("KIT_PACKS") else str(default_packs_dir())

@@ -93,8 +93,8 @@ class DebateSession:
             code = mine.get(c.id)
             rows.append({
                 "comment": c.id, "author": c.author,
-                "your_stance": code.stance if code else None, "pack_stance": c.stance,
-                "difference": (code.stance - c.stance) if code else None,
+                "your_stance": code.stance if code else None, "pack_stance": c.legacy_stance,
+                "difference": (code.stance - c.legacy_stance) if code else None,
                 "your_holds": ", ".join(code.holds_accountable) if code else "",
                 "pack_holds": ", ".join(c.holds_accountable),
                 "same_people": (set(code.holds_accountable) == set(c.holds_accountable)) if code else None,

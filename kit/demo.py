@@ -14,7 +14,8 @@ from pathlib import Path
 from . import __version__
 from .cohort import DEMO_PREFIX
 from .models import Pack
-from .packs import default_packs_dir, load_packs
+from .settings import packs_dir as default_packs_dir
+from .packs import load_packs
 from .record import (
     VERSION,
     CaseRecord,
@@ -52,8 +53,8 @@ def demo_record(i: int, packs: list[Pack], rng: random.Random) -> Record:
                 matched_review=chosen.review_supported, confidence=rng.randint(1, 5), committed_at=t.isoformat(),
                 rationale=rng.choice(REASONS) if share else None, second_thoughts=[] if share else None))
         debates = [DebateRecord(debate_id=d.id, title=d.title, revealed=True, codes=[
-            CommentCode(comment_id=c.id, author=c.author, stance=max(-2, min(2, c.stance + rng.choice([-1, 0, 0, 1]))),
-                        holds_accountable=list(c.holds_accountable), pack_stance=c.stance,
+            CommentCode(comment_id=c.id, author=c.author, stance=max(-2, min(2, c.legacy_stance + rng.choice([-1, 0, 0, 1]))),
+                        holds_accountable=list(c.holds_accountable), pack_stance=c.legacy_stance,
                         pack_holds_accountable=list(c.holds_accountable)) for c in d.comments])
             for d in pack.debates if rng.random() < 0.6]
         attribution = {lv: rng.randint(0, 3) for lv in ATTRIBUTION_LEVELS} if rng.random() < 0.8 else None

@@ -13,7 +13,8 @@ from pathlib import Path
 import pandas as pd
 
 from .journal import Event, Journal
-from .packs import default_packs_dir, load_pack, load_packs
+from .settings import packs_dir as default_packs_dir
+from .packs import load_pack, load_packs
 
 SOLUTIONS = Path(__file__).resolve().parent.parent / "exercises" / "solutions"
 EXERCISE_PACK = "exercises"  # the journal's pack_id for exercise answers
@@ -36,7 +37,7 @@ def points_table(pack_ids=None) -> pd.DataFrame:
     for p in _packs(pack_ids):
         for i, d in enumerate(p.decision_points, 1):
             rows.append({"case": p.id, "n": i, "point": d.id, "when": d.when, "agency": d.agency or "",
-                         "situation": " ".join(d.situation.split()), "known": list(d.known_at_the_time),
+                         "situation": " ".join(d.situation.split()), "known": [k.text for k in d.known_at_the_time],
                          "question": d.question, "themes": list(d.themes)})
     return pd.DataFrame(rows)
 

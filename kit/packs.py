@@ -3,24 +3,18 @@
 from __future__ import annotations
 
 import difflib
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
 from .errors import PackError, PackNotFound, Problem
-from .models import PACK_ID_RE, Pack
+from . import settings
+from .models import PACK_ID_RE, Pack, normal_version
 from .vocabulary import Vocabulary, load_vocabulary
 from .yamlfile import Located, dotted, load
 
 PACK_FILE = "pack.yaml"
-
-
-def default_packs_dir() -> Path:
-    """KIT_PACKS if set, else casepacks/ beside the kit package (the repository's)."""
-    env = os.environ.get("KIT_PACKS")
-    return Path(env) if env else Path(__file__).resolve().parent.parent / "casepacks"
 
 
 @dataclass
@@ -60,7 +54,7 @@ def resolve(pack: str | Path, packs_dir: str | Path | None = None) -> Path:
                 p, f"this folder has no {PACK_FILE}.", hint="A pack is a folder holding pack.yaml."
             )
         return f
-    base = Path(packs_dir) if packs_dir else default_packs_dir()
+    base = Path(packs_dir) if packs_dir else settings.packs_dir()
     if PACK_ID_RE.match(str(pack)) and (base / str(pack) / PACK_FILE).exists():
         return base / str(pack) / PACK_FILE
     known = [d.name for d in list_pack_dirs(base)]
@@ -146,7 +140,7 @@ def validate_tree(paths: list[str | Path], vocabulary: Vocabulary | None = None)
 
 def load_packs(base: str | Path | None = None, vocabulary: Vocabulary | None = None) -> list[Pack]:
     """Every valid pack in a folder; raises PackError naming every problem if any is broken."""
-    reports = validate_tree([Path(base) if base else default_packs_dir()], vocabulary)
+    reports = validate_tree([Path(base) if base else settings.packs_dir()], vocabulary)
     errors = [p for r in reports for p in r.errors]
     if errors:
         raise PackError(errors)
@@ -170,8 +164,9 @@ def _validate(located: Located, shown: str, vocab: Vocabulary) -> tuple[Pack | N
             f"the top level must be a mapping of fields (schema_version, id, title, ...), not a {kind}.",
             line=1,
         )
+    version = normal_version(data.get("schema_version"))
     try:
-        return Pack.model_validate(data, context={"vocabulary": vocab}), []
+        return Pack.model_validate(data, context={"vocabulary": vocab, "schema_version": version}), []
     except ValidationError as exc:
         return None, [_problem(e, located, shown) for e in exc.errors()]
 
@@ -193,8 +188,6 @@ def _problem(err: dict, located: Located, shown: str) -> Problem:
         near = difflib.get_close_matches(str(loc[-1]), known, n=1)
         problem = f"'{loc[-1]}' is not a field here."
         hint = (f"Did you mean '{near[0]}'? " if near else "") + "Put your own fields under top-level 'extra:'."
-    elif kind == "literal_error" and loc == ("schema_version",):
-        problem = f"must be 1 for this format (found {value!r})."
     elif kind in ("string_type", "int_type", "bool_type", "list_type", "dict_type", "model_type",
                   "date_type", "date_from_datetime_parsing", "date_parsing", "int_parsing",
                   "bool_parsing", "model_attributes_type"):

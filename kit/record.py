@@ -206,7 +206,7 @@ def _case_record(pack, events: list[Event], text: bool, compact: bool = False) -
             if code is not None:
                 mine.append(CommentCode(comment_id=c.id, author=c.author, stance=int(code.get("stance", 0)),
                                         holds_accountable=list(code.get("holds_accountable", [])),
-                                        pack_stance=c.stance, pack_holds_accountable=list(c.holds_accountable)))
+                                        pack_stance=c.legacy_stance, pack_holds_accountable=list(c.holds_accountable)))
         pos = positions.get(d.id, {})
         if mine or pos:
             debates.append(DebateRecord(debate_id=d.id, title=d.title, codes=mine, revealed=d.id in revealed_debates,

@@ -63,7 +63,7 @@ class PointView:
         self.header = W.HTML(
             f"<h3>Decision point {index + 1} of {n}: {html.escape(point.when)}{agency}</h3>"
             + esc(point.situation)
-            + (("<p><strong>What is known at this point</strong></p>" + bullet_list(point.known_at_the_time))
+            + (("<p><strong>What is known at this point</strong></p>" + bullet_list(k.text for k in point.known_at_the_time))
                if point.known_at_the_time else "")
             + f"<p><strong>{html.escape(point.question)}</strong></p>",
             layout=FULL,

@@ -1,6 +1,8 @@
-"""The controlled lists (themes, levels, PCF domains, who is held accountable) as data.
+"""The controlled lists (themes, levels, PCF domains, who is held accountable, reasoning
+patterns) as data, in the order the file gives them, and the kit's rating scales.
 
-They live in casepacks/vocabulary.yaml so an educator can extend them without code.
+The lists live in casepacks/vocabulary.yaml so an educator can extend them without code;
+every other module takes its lists, their labels and their order from here.
 """
 
 from __future__ import annotations
@@ -13,7 +15,15 @@ from pathlib import Path
 from .errors import PackError
 from .yamlfile import load
 
-LISTS = ("themes", "levels", "pcf_domains", "holds_accountable")
+LISTS = ("themes", "levels", "pcf_domains", "holds_accountable")  # required in every vocabulary.yaml
+OPTIONAL_LISTS = ("reasoning",)  # format 1.1; an older vocabulary without it still loads
+
+# The kit's scales: one home each, in display order.
+CONFIDENCE_SCALE = {1: "not at all confident", 2: "a little confident", 3: "fairly confident",
+                    4: "quite confident", 5: "very confident"}
+RATING_SCALE = {0: "not at all", 1: "a little", 2: "a fair amount", 3: "a great deal"}  # levels and debate scales
+STANCE_SCALE = {-2: "individuals accountable", -1: "mostly individuals", 0: "both",
+                1: "mostly context", 2: "context and system"}  # format 1's single debate scale
 
 
 @dataclass(frozen=True)
@@ -21,6 +31,9 @@ class Term:
     slug: str
     label: str
     description: str = ""
+    reference: str = ""
+    question: str = ""
+    kind: str = ""  # reasoning patterns: "caution" or "strength"
 
 
 @dataclass(frozen=True)
@@ -29,7 +42,11 @@ class Vocabulary:
     lists: dict[str, dict[str, Term]] = field(default_factory=dict)
 
     def slugs(self, name: str) -> list[str]:
-        return list(self.lists[name])
+        """A list's slugs in the file's order (empty for an optional list the file lacks)."""
+        return list(self.lists.get(name, {}))
+
+    def term(self, name: str, slug: str) -> Term | None:
+        return self.lists.get(name, {}).get(slug)
 
     def label(self, name: str, slug: str) -> str:
         term = self.lists.get(name, {}).get(slug)
@@ -41,26 +58,25 @@ class Vocabulary:
         return match[0] if match else None
 
     @property
-    def themes(self) -> list[str]:
-        return self.slugs("themes")
-
-    @property
     def levels(self) -> list[str]:
+        """Contributing-factor levels in the vocabulary's order (every chart and form uses it)."""
         return self.slugs("levels")
-
-    @property
-    def pcf_domains(self) -> list[str]:
-        return self.slugs("pcf_domains")
 
     @property
     def holds_accountable(self) -> list[str]:
         return self.slugs("holds_accountable")
 
+    def ordered(self, name: str, slugs) -> list[str]:
+        """slugs in the vocabulary's order, any it does not know after them (sorted)."""
+        given = list(dict.fromkeys(slugs))
+        known = [s for s in self.slugs(name) if s in given]
+        return known + sorted(s for s in given if s not in known)
+
 
 def default_path() -> Path:
-    from .packs import default_packs_dir
+    from .settings import packs_dir
 
-    return default_packs_dir() / "vocabulary.yaml"
+    return packs_dir() / "vocabulary.yaml"
 
 
 @lru_cache(maxsize=8)
@@ -70,8 +86,10 @@ def _load_cached(path: str, mtime: float) -> Vocabulary:
     if not isinstance(data, dict):
         raise PackError.single(path, "must be a mapping of lists (themes, levels, ...).", line=1)
     lists: dict[str, dict[str, Term]] = {}
-    for name in LISTS:
+    for name in LISTS + OPTIONAL_LISTS:
         entries = data.get(name)
+        if name in OPTIONAL_LISTS and entries is None:
+            continue
         if not isinstance(entries, dict) or not entries:
             raise PackError.single(
                 path,
@@ -84,7 +102,8 @@ def _load_cached(path: str, mtime: float) -> Vocabulary:
         for slug, value in entries.items():
             value = value if isinstance(value, dict) else {"label": str(value or slug)}
             terms[str(slug)] = Term(
-                str(slug), str(value.get("label", slug)), str(value.get("description", ""))
+                str(slug), str(value.get("label", slug)), str(value.get("description", "")),
+                str(value.get("reference", "")), str(value.get("question", "")), str(value.get("kind", "")),
             )
         lists[name] = terms
     return Vocabulary(str(path), lists)

@@ -104,6 +104,13 @@ def load(path: Path, text: str | None = None) -> Located:
         line = mark.line + 1 if mark else None
         problem = (exc.problem or exc.context or "is not valid YAML").strip()
         hint = ""
+        if "nesting depth" in problem or "too deep" in problem:  # PyYAML 6.0.2+ has its own limit
+            raise PackError.single(path, f"is nested too deeply (more than {MAX_DEPTH} levels).",
+                                   line=line) from None
+        if "cannot start any token" in problem and line and _tab_indented(text, line):
+            raise PackError.single(
+                path, "uses a tab to indent this line; YAML indents with spaces only.", line=line,
+                hint="Replace the tab with spaces (most editors: convert indentation to spaces).") from None
         if "could not determine a constructor" in problem or "tag:" in problem:
             problem = f"uses a YAML tag the kit does not allow ({problem})"
             hint = "Packs are plain data: remove the '!!' tag."
@@ -117,6 +124,15 @@ def load(path: Path, text: str | None = None) -> Located:
     finally:
         loader.dispose()
     return Located(data, lines)
+
+
+def _tab_indented(text: str, line: int) -> bool:
+    """True when a tab is in the leading whitespace of the given (1-based) line."""
+    lines = text.splitlines()
+    if not 0 < line <= len(lines):
+        return False
+    row = lines[line - 1]
+    return "\t" in row[: len(row) - len(row.lstrip(" \t"))]
 
 
 def _control_character(path, text: str, exc) -> PackError:

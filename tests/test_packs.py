@@ -153,7 +153,7 @@ RULES = [
     ("bad_date", sub("date: 2017-05-02", "date: 2017-13-45"),
      "source.articles[0].date", "must be a date", "date: 2017-13-45"),
     ("newer_version", sub("schema_version: 1", "schema_version: 2"),
-     "", "format version 2; this kit reads version 1", "schema_version: 2"),
+     "", "format version 2; this kit reads versions 1 and 1.1", "schema_version: 2"),
     ("empty_text", sub('outcome: "The children live with a relative."', 'outcome: "  "'),
      "outcome", "is empty", "outcome:"),
     ("duplicate_key", sub("title: \"Baby K", "title: \"x\"\ntitle: \"Baby K"),

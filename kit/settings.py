@@ -1,0 +1,147 @@
+"""Every setting the kit reads, and where it finds its own files: one module owns them all.
+
+Each setting is an environment variable with one obvious name, a default and a line of
+help, defined once below; `kit settings` prints them with their current values. Nothing
+else in the kit reads os.environ for these or works out a path from its own location.
+
+The kit's teaching material (case packs, learner notebooks, exercises) is found beside
+the package in a checkout, or inside it in an installed wheel (kit/bundled/), so the
+same code runs from a clone, an editable install and `pip install reflective-practice-kit`.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent
+APP_NAME = "reflective-practice-kit"
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One environment variable the kit reads."""
+
+    env: str
+    help: str
+    default: str
+
+    def raw(self) -> str | None:
+        """The value set in the environment, or None when unset or empty."""
+        value = os.environ.get(self.env, "").strip()
+        return value or None
+
+
+HOME = Setting("KIT_HOME", "where a learner's journal, pseudonym, identity and exports are kept",
+               "the per-user data folder (platformdirs)")
+EXCHANGE = Setting("KIT_EXCHANGE", "the shared folder learners hand in to for a workshop",
+                   "unset: learners download their hand-in file instead")
+PACKS = Setting("KIT_PACKS", "a different folder of case packs (with its own vocabulary.yaml)",
+                "the case packs that come with the kit")
+SUPPORT = Setting("KIT_SUPPORT_FILE", "a support.yaml or Markdown file with your institution's support "
+                  "(wellbeing service, practice educator, helplines)", "KIT_HOME/support.yaml, else the kit's UK list")
+DENYLIST = Setting("KIT_DENYLIST", "extra denylist files for kit lint (separated by the path separator)",
+                   "none")
+DEBUG = Setting("KIT_DEBUG", "1 shows a traceback for an unexpected error in the kit command", "off")
+
+SETTINGS = (HOME, EXCHANGE, PACKS, SUPPORT, DENYLIST, DEBUG)
+
+
+# -- where the kit's own files are ---------------------------------------------------------
+
+def resources() -> Path:
+    """The folder holding casepacks/, notebooks/ and exercises/ (a wheel's bundle or the checkout)."""
+    bundled = PACKAGE / "bundled"
+    if (bundled / "casepacks").is_dir():
+        return bundled
+    return PACKAGE.parent
+
+
+def bundled_packs_dir() -> Path:
+    """The case packs that come with the kit."""
+    return resources() / "casepacks"
+
+
+def packs_dir() -> Path:
+    """KIT_PACKS if set, else the kit's own case packs."""
+    raw = PACKS.raw()
+    return Path(raw).expanduser() if raw else bundled_packs_dir()
+
+
+def notebooks_dir() -> Path:
+    """The learner notebooks that come with the kit (kit init copies them for a learner)."""
+    return resources() / "notebooks"
+
+
+def exercises_dir() -> Path:
+    """The standalone exercises that come with the kit."""
+    return resources() / "exercises"
+
+
+def facilitator_dir() -> Path:
+    """Material for facilitators only (model answers and notes), never served to learners."""
+    return resources() / "facilitator"
+
+
+def templates_dir() -> Path:
+    """Jinja templates for exports (package data)."""
+    return PACKAGE / "templates"
+
+
+def data_dir() -> Path:
+    """The kit's own small data files (denylist, common words, stylesheet)."""
+    return PACKAGE / "data"
+
+
+# -- the learner's and the workshop's folders ------------------------------------------------
+
+def kit_home() -> Path:
+    """KIT_HOME if set, else the per-user data folder."""
+    raw = HOME.raw()
+    if raw:
+        return Path(raw).expanduser()
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir(APP_NAME, appauthor=False))
+
+
+def exchange_dir() -> Path | None:
+    """The workshop's shared hand-in folder, or None when none is set."""
+    raw = EXCHANGE.raw()
+    return Path(raw).expanduser() if raw else None
+
+
+def support_file() -> Path | None:
+    """The institution's support file: KIT_SUPPORT_FILE, else support.yaml or support.md in KIT_HOME."""
+    raw = SUPPORT.raw()
+    if raw:
+        return Path(raw).expanduser()
+    for name in ("support.yaml", "support.md"):
+        candidate = kit_home() / name
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def denylist_files() -> list[Path]:
+    """The kit's denylist plus any named in KIT_DENYLIST."""
+    extra = DENYLIST.raw()
+    return [data_dir() / "denylist.txt"] + ([Path(p) for p in extra.split(os.pathsep) if p] if extra else [])
+
+
+def debug() -> bool:
+    return DEBUG.raw() not in (None, "0", "false", "no")
+
+
+def describe() -> list[tuple[str, str, str]]:
+    """(variable, what it is now, what it sets) for every setting: `kit settings` prints these."""
+    now = {
+        HOME.env: str(kit_home()),
+        EXCHANGE.env: str(exchange_dir()) if exchange_dir() else f"(unset: {EXCHANGE.default})",
+        PACKS.env: str(packs_dir()),
+        SUPPORT.env: str(support_file()) if support_file() else f"(unset: {SUPPORT.default})",
+        DENYLIST.env: os.pathsep.join(str(p) for p in denylist_files()),
+        DEBUG.env: "on" if debug() else "off",
+    }
+    return [(s.env, now[s.env], s.help) for s in SETTINGS]
