@@ -39,8 +39,8 @@ def run_checks() -> list[Check]:
             checks.append(Check(module, ok, version, f"Needs {minimum} or newer: run bash kit.sh start again."))
         except ImportError:
             checks.append(Check(module, False, "missing", "Run bash kit.sh start again to install it."))
-    from .settings import packs_dir as default_packs_dir
     from .packs import validate_tree
+    from .settings import packs_dir as default_packs_dir
 
     reports = validate_tree([default_packs_dir()])
     bad = [r.path for r in reports if not r.ok]

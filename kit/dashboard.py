@@ -10,8 +10,8 @@ from pathlib import Path
 
 from .charts import LEVEL_ORDER, figure_image, img_html, words_html
 from .cohort import Cohort, collect
-from .settings import packs_dir as default_packs_dir
 from .packs import load_packs
+from .settings import packs_dir as default_packs_dir
 
 CATEGORIES = ["What was done", "An option the review supports", "Something else"]
 

@@ -14,7 +14,6 @@ from pathlib import Path
 from . import __version__
 from .cohort import DEMO_PREFIX
 from .models import Pack
-from .settings import packs_dir as default_packs_dir
 from .packs import load_packs
 from .record import (
     VERSION,
@@ -27,6 +26,7 @@ from .record import (
     with_checksum,
 )
 from .reflection import ATTRIBUTION_LEVELS
+from .settings import packs_dir as default_packs_dir
 
 REASONS = ["(synthetic) I would want to see the child before deciding.",
            "(synthetic) The parents were cooperating, so a lighter touch seemed proportionate.",

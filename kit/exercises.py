@@ -13,8 +13,8 @@ from pathlib import Path
 import pandas as pd
 
 from .journal import Event, Journal
-from .settings import packs_dir as default_packs_dir
 from .packs import load_pack, load_packs
+from .settings import packs_dir as default_packs_dir
 
 SOLUTIONS = Path(__file__).resolve().parent.parent / "exercises" / "solutions"
 EXERCISE_PACK = "exercises"  # the journal's pack_id for exercise answers

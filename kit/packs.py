@@ -8,8 +8,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import PackError, PackNotFound, Problem
 from . import settings
+from .errors import PackError, PackNotFound, Problem
 from .models import PACK_ID_RE, Pack, normal_version
 from .vocabulary import Vocabulary, load_vocabulary
 from .yamlfile import Located, dotted, load

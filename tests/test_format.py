@@ -139,9 +139,9 @@ def test_reasoning_patterns_cite_the_literature():
 
 def test_vocabulary_without_reasoning_still_loads(tmp_path):
     """An educator's older vocabulary.yaml (no reasoning list) still loads; relies_on then cannot name one."""
-    from kit.vocabulary import load_vocabulary as load
-
     from pathlib import Path
+
+    from kit.vocabulary import load_vocabulary as load
 
     older = tmp_path / "vocabulary.yaml"
     src = Path(load().path).read_text(encoding="utf-8")
