@@ -16,7 +16,9 @@ from .journal import Event, Journal
 from .packs import load_pack, load_packs
 from .settings import packs_dir as default_packs_dir
 
-SOLUTIONS = Path(__file__).resolve().parent.parent / "exercises" / "solutions"
+from .settings import facilitator_dir
+
+SOLUTIONS = facilitator_dir() / "exercises"
 EXERCISE_PACK = "exercises"  # the journal's pack_id for exercise answers
 
 
