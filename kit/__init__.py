@@ -35,6 +35,7 @@ _EXPORTS = {
     "show_text": "exercises",
     "answer_box": "exercises",
     "solution": "exercises",
+    "after_answer": "exercises",
     "factors_view": "charts",
     "debate_view": "debate_view",
     "record_view": "record_view",

@@ -117,6 +117,41 @@ def answer_box(exercise: str, question: str, prompt: str, learner: str | None = 
     return W.VBox([W.HTML(f"<p><strong>{html.escape(prompt)}</strong></p>"), box, save, status])
 
 
+def saved_answer(exercise: str, question: str, learner: str, journal: Journal | None = None) -> str | None:
+    """The learner's latest saved answer to one exercise question, or None."""
+    target = f"{exercise}/{question}"
+    found = [e for e in (journal or Journal()).events(learner, EXERCISE_PACK, kinds=["exercise_answer"])
+             if e.target == target]
+    return str(found[-1].payload.get("text", "")) if found else None
+
+
+def after_answer(exercise: str, question: str, content, label: str = "Show what the review found",
+                 learner: str | None = None):
+    """Content (a table, HTML or a widget) that opens only once the learner has saved an answer
+    to exercise/question, so outcomes and findings never come before the learner's own answer."""
+    import ipywidgets as W
+
+    from .learner import current_learner
+    from .ui import message
+
+    who = learner or current_learner() or "anonymous"
+    button = W.Button(description=label, layout=W.Layout(width="auto"))
+    status = W.HTML()
+    out = W.Output()
+
+    def on_click(_b=None):
+        if not saved_answer(exercise, question, who):
+            status.value = message("Save your own answer above first: this stays hidden until you have.", "info")
+            return
+        status.value = ""
+        out.outputs = ()
+        out.append_display_data(content)
+        button.disabled = True
+
+    button.on_click(on_click)
+    return W.VBox([button, status, out])
+
+
 def solution(exercise: str):
     """A 'Show the model answer' button; the answer is read from exercises/solutions only on click."""
     import ipywidgets as W
