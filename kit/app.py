@@ -8,8 +8,9 @@ import sys
 from pathlib import Path
 
 from .errors import KitError
+from .settings import notebooks_dir
 
-NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+NOTEBOOKS = notebooks_dir()
 START = "00_start_here.ipynb"
 
 

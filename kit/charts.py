@@ -6,11 +6,12 @@ their category as a text label too.
 
 from __future__ import annotations
 
-import base64
-import html
 import io
 
 import pandas as pd
+
+from .html import img_html, words_html
+from .tables import factors_by_level
 
 CATEGORY_ORDER = ["Same as done, and review supports it", "Review supports it", "Same as what was done",
                   "Neither"]
@@ -88,24 +89,6 @@ def figure_image(fig) -> bytes:
     return buf.getvalue()
 
 
-def img_html(png: bytes, alt: str) -> str:
-    """An <img> with the text alternative as alt text, for HTML widgets and exports."""
-    data = base64.b64encode(png).decode("ascii")
-    return (f'<img src="data:image/svg+xml;base64,{data}" alt="{html.escape(alt, quote=True)}" '
-            'style="max-width:100%;height:auto">')
-
-
-LEVEL_ORDER = ["individual", "supervision", "organisation", "multi-agency", "policy", "tools", "family"]
-
-
-def factors_by_level(factors: pd.DataFrame) -> pd.DataFrame:
-    """Counts of contributing factors per case and level (every level shown, zeros included)."""
-    levels = [lv for lv in LEVEL_ORDER if lv in set(factors["level"])] + sorted(
-        set(factors["level"]) - set(LEVEL_ORDER))
-    table = factors.groupby(["case", "level"]).size().unstack(fill_value=0)
-    return table.reindex(columns=levels, fill_value=0)
-
-
 def factors_chart(factors: pd.DataFrame):
     """Grouped bars: how many contributing factors each case's review points to, by level."""
     import matplotlib.pyplot as plt
@@ -135,27 +118,6 @@ def factors_text(factors: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
-def words_html(lines: list[str], summary: str = "The chart in words", *, opened: bool = False) -> str:
-    """A chart's text alternative as a list a person can open (escaped)."""
-    return (f"<details{' open' if opened else ''}><summary>{html.escape(summary)}</summary><ul>"
-            + "".join(f"<li>{html.escape(t)}</li>" for t in lines) + "</ul></details>")
-
-
-def chart_html(fig, lines: list[str]) -> str:
+def chart_html(fig, lines: list[str], *, words: str = "The chart in words", opened: bool = False) -> str:
     """The chart as an image whose alt text is its words, with the words beside it."""
-    return img_html(figure_image(fig), " ".join(lines)) + words_html(lines)
-
-
-def show_chart(fig, text: str):
-    """A chart with its text alternative beside it, as one widget (for notebooks and Voila)."""
-    import ipywidgets as W
-
-    return W.HTML(chart_html(fig, text.splitlines()))
-
-
-def factors_view(pack_ids=None):
-    """Contributing factors by level for some or all cases: the chart and its words."""
-    from .exercises import factors_table
-
-    df = factors_table(pack_ids)
-    return show_chart(factors_chart(df), factors_text(df))
+    return img_html(figure_image(fig), " ".join(lines)) + words_html(lines, words, opened=opened)

@@ -53,22 +53,3 @@ def run_checks() -> list[Check]:
                         str(j.path) if j.warning is None else j.warning,
                         "Set KIT_HOME to a folder you can write to, or ask your tutor."))
     return checks
-
-
-def self_check():
-    """The checks as an HTML widget a learner can read (returned, not displayed)."""
-    import html
-
-    import ipywidgets as W
-
-    rows = []
-    for c in run_checks():
-        status = "OK" if c.ok else "Problem"
-        fix = "" if c.ok else f"<br><em>What to do:</em> {html.escape(c.fix)}"
-        rows.append(f"<tr><th scope='row'>{html.escape(c.name)}</th><td><strong>{status}</strong></td>"
-                    f"<td>{html.escape(c.detail)}{fix}</td></tr>")
-    ok = all("<strong>OK</strong>" in r for r in rows)
-    head = ("<p><strong>Everything is ready.</strong></p>" if ok else
-            "<p><strong>Something needs fixing before you start</strong> (see below).</p>")
-    return W.HTML(head + "<table><caption>Environment self-check</caption><tr><th>Check</th><th>Result</th>"
-                  "<th>Details</th></tr>" + "".join(rows) + "</table>")

@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import sys
 from pathlib import Path
 
-from . import __version__
+from . import __version__, settings
 from .errors import KitError
 
 
@@ -73,12 +72,11 @@ def _cmd_list(args) -> int:
 
 def _cmd_new(args) -> int:
     from .models import PACK_ID_RE, suggest_slug
-    from .settings import packs_dir as default_packs_dir
 
     if not PACK_ID_RE.match(args.id):
         raise KitError(f"'{args.id}' is not a pack id (3-60 lowercase letters, digits, hyphens). "
                        f"Try '{suggest_slug(args.id)}'.")
-    template = default_packs_dir() / "_template"
+    template = settings.bundled_packs_dir() / "_template"
     dest = Path(args.dir) / args.id
     if dest.exists():
         raise KitError(f"{dest} already exists; choose another id or remove it first.")
@@ -92,10 +90,8 @@ def _cmd_new(args) -> int:
 
 def _cmd_schema(args) -> int:
     from .models import json_schema
-    from .settings import packs_dir as default_packs_dir
-
     text = json.dumps(json_schema(), indent=2) + "\n"
-    out = Path(args.output) if args.output else default_packs_dir() / "pack.schema.json"
+    out = Path(args.output) if args.output else settings.packs_dir() / "pack.schema.json"
     if args.check:
         if not out.exists() or out.read_text(encoding="utf-8") != text:
             print(f"{out} is stale; run 'kit schema' to regenerate it.", file=sys.stderr)
@@ -162,10 +158,9 @@ def _cmd_app(args) -> int:
 
 def _default_packs_arg() -> str:
     """casepacks/ in the current folder if there is one, else the kit's own."""
-    from .settings import packs_dir as default_packs_dir
 
     here = Path("casepacks")
-    return str(here) if here.is_dir() and not os.environ.get("KIT_PACKS") else str(default_packs_dir())
+    return str(here) if here.is_dir() and not settings.PACKS.raw() else str(settings.packs_dir())
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -256,7 +251,7 @@ def main(argv: list[str] | None = None) -> int:
         print("kit: stopped.", file=sys.stderr)
         return 130
     except Exception as exc:  # the last line of defence: never a traceback for a user
-        if os.environ.get("KIT_DEBUG"):
+        if settings.debug():
             raise
         print(f"kit: unexpected problem ({type(exc).__name__}: {exc}). "
               "Run again with KIT_DEBUG=1 for details and report it to the kit's maintainers.",

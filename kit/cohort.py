@@ -41,17 +41,18 @@ class Handin:
     codes: tuple  # (case, debate, comment, author, stance, pack_stance)
     attributions: tuple  # (case, level, rating)
 
-
-def summarise(rec: Record, file: str) -> Handin:
-    text = rec.includes_text
-    return Handin(
-        file, rec.learner_id, rec.exported_at, rec.checksum,
-        tuple((c.pack_id, i, d.point_id, d.when, d.option_id, d.actual_option_id, d.matched_actual,
-               d.matched_review, d.confidence, d.rationale if text else None)
-              for c in rec.cases for i, d in enumerate(c.decisions)),
-        tuple((c.pack_id, db.debate_id, k.comment_id, k.author, k.stance, k.pack_stance)
-              for c in rec.cases for db in c.debates for k in db.codes),
-        tuple((c.pack_id, level, w) for c in rec.cases if c.attribution for level, w in c.attribution.items()))
+    @classmethod
+    def from_record(cls, rec: Record, file: str) -> Handin:
+        """The parts of a record the dashboard uses (free text only if the learner shared it)."""
+        text = rec.includes_text
+        return cls(
+            file, rec.learner_id, rec.exported_at, rec.checksum,
+            tuple((c.pack_id, i, d.point_id, d.when, d.option_id, d.actual_option_id, d.matched_actual,
+                   d.matched_review, d.confidence, d.rationale if text else None)
+                  for c in rec.cases for i, d in enumerate(c.decisions)),
+            tuple((c.pack_id, db.debate_id, k.comment_id, k.author, k.stance, k.pack_stance)
+                  for c in rec.cases for db in c.debates for k in db.codes),
+            tuple((c.pack_id, level, w) for c in rec.cases if c.attribution for level, w in c.attribution.items()))
 
 
 @dataclass
@@ -137,7 +138,7 @@ class Cohort:
 def _read(path: str, max_bytes: int) -> Handin | str:
     """One file: its Handin, or the reason it is skipped (runs in worker processes)."""
     try:
-        return summarise(read_record(path, max_bytes), Path(path).name)
+        return Handin.from_record(read_record(path, max_bytes), Path(path).name)
     except SubmissionError as exc:
         return exc.reason
 

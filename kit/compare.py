@@ -42,7 +42,7 @@ def compare_table(pack: Pack, decisions: Mapping) -> pd.DataFrame:
     return df
 
 
-def summarise(df: pd.DataFrame) -> str:
+def comparison_summary(df: pd.DataFrame) -> str:
     """A few plain sentences about the committed points (no marks, no judgement)."""
     done = df[df["committed"]]
     n = len(done)

@@ -8,46 +8,46 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from .charts import LEVEL_ORDER, figure_image, img_html, words_html
+from . import settings
+from .charts import chart_html
 from .cohort import Cohort, collect
+from .files import write_atomic
 from .packs import load_packs
-from .settings import packs_dir as default_packs_dir
+from .vocabulary import load_vocabulary
 
 CATEGORIES = ["What was done", "An option the review supports", "Something else"]
 
 
 def _chart(fig, lines: list[str]) -> str:
     """Projector charts keep their words open beneath them."""
-    return img_html(figure_image(fig), " ".join(lines)) + words_html(lines, "In words", opened=True)
+    return chart_html(fig, lines, words="In words", opened=True)
 
 
 def _section(title: str, body: str) -> str:
     return f"<section><h2>{html.escape(title)}</h2>{body}</section>"
 
 
-def _packs():
-    return {p.id: p for p in load_packs(default_packs_dir())}
+def packs_by_id():
+    return {p.id: p for p in load_packs(settings.packs_dir())}
 
 
 def load_cohort(folder: str | Path = "", *, demo_size: int = 30) -> Cohort:
     """SUBMISSIONS folder, else KIT_EXCHANGE, else a labelled demo cohort in KIT_HOME."""
-    from .handin import exchange_dir
-    from .journal import kit_home
-
     if folder:
         return collect(folder)
-    if exchange_dir() and exchange_dir().is_dir():
-        return collect(exchange_dir())
+    exchange = settings.exchange_dir()
+    if exchange and exchange.is_dir():
+        return collect(exchange)
     from .demo import demo_cohort
 
-    demo = kit_home() / "demo-cohort"
+    demo = settings.kit_home() / "demo-cohort"
     if not demo.is_dir() or not any(demo.glob("*.json")):
         demo_cohort(demo_size, demo)
     return collect(demo)
 
 
 def report_html(cohort: Cohort) -> str:
-    packs = _packs()
+    packs = packs_by_id()
     done = cohort.cases_done()
     banner = ("<p style='border:3px solid #7a4b00;padding:8px'><strong>DEMO DATA:</strong> this is a synthetic "
               "cohort for rehearsal, not real learners.</p>") if cohort.is_demo else ""
@@ -67,7 +67,7 @@ def choices_html(cohort: Cohort, case: str, title: str | None = None) -> str:
     import seaborn as sns
 
     if title is None:
-        pack = _packs().get(case)
+        pack = packs_by_id().get(case)
         title = pack.title if pack else case
     ch = cohort.choices()
     ch = ch[ch["case"] == case]
@@ -154,7 +154,7 @@ def attributions_html(cohort: Cohort) -> str:
     if at.empty:
         return _section("Where the group places the reasons", "<p>Nobody has rated the levels yet.</p>")
     grid = at.pivot(index="case", columns="level", values="mean_rating")
-    grid = grid.reindex(columns=[lv for lv in LEVEL_ORDER if lv in grid.columns])
+    grid = grid.reindex(columns=load_vocabulary().ordered("levels", grid.columns))
     with sns.plotting_context("talk", font_scale=0.8):
         fig, ax = plt.subplots(figsize=(12, 1.8 + 0.8 * len(grid)), layout="constrained")
         sns.heatmap(grid, annot=True, fmt=".1f", vmin=0, vmax=3, cmap="Blues", cbar_kws={"label": "0 not at all - 3 a great deal"},
@@ -186,7 +186,7 @@ def summary_html(cohort: Cohort) -> str:
     from jinja2 import Environment, select_autoescape
 
     body = [_section("The group", report_html(cohort))]
-    body += [choices_html(cohort, pid, p.title) for pid, p in _packs().items()]
+    body += [choices_html(cohort, pid, p.title) for pid, p in packs_by_id().items()]
     body += [confidence_html(cohort), stances_html(cohort), attributions_html(cohort), rationales_html(cohort)]
     page = Environment(autoescape=select_autoescape(default=True)).from_string(
         "<!DOCTYPE html><html lang='en-GB'><head><meta charset='utf-8'><title>{{ title }}</title><style>"
@@ -198,63 +198,4 @@ def summary_html(cohort: Cohort) -> str:
 
 
 def write_summary(cohort: Cohort, path: str | Path) -> Path:
-    p = Path(path)
-    p.parent.mkdir(parents=True, exist_ok=True)
-    p.write_text(summary_html(cohort), encoding="utf-8")
-    return p
-
-
-# -- widgets for the dashboard notebook ------------------------------------------------
-
-def _w(text: str):
-    import ipywidgets as W
-
-    return W.HTML(text, layout=W.Layout(width="100%"))
-
-
-def cohort_report(cohort: Cohort):
-    return _w(report_html(cohort))
-
-
-def cohort_choices(cohort: Cohort):
-    return _w("".join(choices_html(cohort, pid, p.title) for pid, p in _packs().items()))
-
-
-def cohort_confidence(cohort: Cohort):
-    return _w(confidence_html(cohort))
-
-
-def cohort_debates(cohort: Cohort):
-    return _w(stances_html(cohort))
-
-
-def cohort_attributions(cohort: Cohort):
-    return _w(attributions_html(cohort))
-
-
-def cohort_rationales(cohort: Cohort):
-    return _w(rationales_html(cohort))
-
-
-def summary_button(cohort: Cohort):
-    """Write the one-file workshop summary (KIT_HOME/workshop-summary.html) and offer it for download."""
-    import base64
-
-    import ipywidgets as W
-
-    from .journal import kit_home
-    from .ui import message
-
-    button = W.Button(description="Write the workshop summary (one HTML file)", layout=W.Layout(width="auto"))
-    out = W.HTML()
-
-    def on_click(_b=None):
-        path = write_summary(cohort, kit_home() / "workshop-summary.html")
-        data = base64.b64encode(path.read_bytes()).decode("ascii")
-        out.value = (message(f"Written to {path}.", "ok")
-                     + f'<p><a download="workshop-summary.html" href="data:text/html;base64,{data}">'
-                       "Download workshop-summary.html</a></p>")
-
-    button.on_click(on_click)
-    return W.VBox([button, out])
-
+    return write_atomic(path, summary_html(cohort))

@@ -10,12 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .errors import SessionError
+from .events import DebateCode, DebatePosition, DebateRevealed, comment_target
 from .models import Debate
 from .session import CaseSession
-from .vocabulary import load_vocabulary
-
-STANCE_LABELS = {-2: "individuals accountable", -1: "mostly individuals", 0: "both",
-                 1: "mostly context", 2: "context and system"}
+from .vocabulary import STANCE_SCALE, load_vocabulary
 
 
 @dataclass(frozen=True)
@@ -35,27 +33,18 @@ class DebateSession:
             raise SessionError(f"This case has no debate '{debate_id or ''}'. Its debates: {known}.")
         self.debate: Debate = debate
 
-    def _key(self, comment_id: str) -> str:
-        return f"{self.debate.id}/{comment_id}"
-
     @property
     def codes(self) -> dict[str, Code]:
-        out: dict[str, Code] = {}
-        for e in self.case.state.events:
-            if e.kind == "debate_code" and e.target.startswith(self.debate.id + "/"):
-                out[e.target.split("/", 1)[1]] = Code(int(e.payload["stance"]),
-                                                      tuple(e.payload.get("holds_accountable", [])))
-        return out
+        return {cid: Code(c.stance if c.stance is not None else 0, c.holds_accountable)
+                for cid, c in self.case.state.codes_for(self.debate.id).items()}
 
     @property
     def revealed(self) -> bool:
-        return any(e.kind == "debate_reveal" and e.target == self.debate.id for e in self.case.state.events)
+        return self.debate.id in self.case.state.debates_revealed
 
     @property
-    def position(self) -> dict | None:
-        found = [e.payload for e in self.case.state.events
-                 if e.kind == "debate_position" and e.target == self.debate.id]
-        return found[-1] if found else None
+    def position(self) -> DebatePosition | None:
+        return self.case.state.debate_positions.get(self.debate.id)
 
     def code(self, comment_id: str, stance: int, holds_accountable=()) -> Code:
         """Place one comment on the accountability-context scale and say whom it holds accountable."""
@@ -70,16 +59,16 @@ class DebateSession:
         bad = [h for h in holds_accountable if h not in allowed]
         if bad:
             raise SessionError(f"'{bad[0]}' is not one of: {', '.join(allowed)}.")
-        self.case.record("debate_code", self._key(comment_id), stance=stance,
-                         holds_accountable=list(dict.fromkeys(holds_accountable)))
-        return Code(stance, tuple(holds_accountable))
+        held = tuple(dict.fromkeys(holds_accountable))
+        self.case.save(DebateCode(stance=stance, holds_accountable=held), comment_target(self.debate.id, comment_id))
+        return Code(stance, held)
 
     def reveal(self):
         """Show the pack's coding beside the learner's; needs at least one comment coded."""
         if not self.codes:
             raise SessionError("Code at least one comment before comparing with the pack's coding.")
         if not self.revealed:
-            self.case.record("debate_reveal", self.debate.id)
+            self.case.save(DebateRevealed(), self.debate.id)
         return self.comparison()
 
     def comparison(self):
@@ -111,8 +100,8 @@ class DebateSession:
         for _, r in df[df["difference"].notna()].iterrows():
             if abs(int(r["difference"])) >= 2:
                 out.append(f"{r['author']}: you placed it at {int(r['your_stance']):+d} "
-                           f"({STANCE_LABELS[int(r['your_stance'])]}), the pack at {int(r['pack_stance']):+d} "
-                           f"({STANCE_LABELS[int(r['pack_stance'])]}).")
+                           f"({STANCE_SCALE[int(r['your_stance'])]}), the pack at {int(r['pack_stance']):+d} "
+                           f"({STANCE_SCALE[int(r['pack_stance'])]}).")
             elif r["same_people"] is False:
                 out.append(f"{r['author']}: you and the pack differ on who is held accountable "
                            f"(you: {r['your_holds'] or 'nobody'}; pack: {r['pack_holds'] or 'nobody'}).")
@@ -124,5 +113,4 @@ class DebateSession:
         position = (position or "").strip()
         if not position:
             raise SessionError("Write your own position before saving.")
-        self.case.record("debate_position", self.debate.id, position=position,
-                         other_side=(other_side or "").strip())
+        self.case.save(DebatePosition(position, (other_side or "").strip()), self.debate.id)

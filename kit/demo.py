@@ -11,8 +11,9 @@ import random
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from . import __version__
+from . import __version__, settings
 from .cohort import DEMO_PREFIX
+from .files import write_atomic
 from .models import Pack
 from .packs import load_packs
 from .record import (
@@ -25,8 +26,7 @@ from .record import (
     to_json,
     with_checksum,
 )
-from .reflection import ATTRIBUTION_LEVELS
-from .settings import packs_dir as default_packs_dir
+from .vocabulary import load_vocabulary
 
 REASONS = ["(synthetic) I would want to see the child before deciding.",
            "(synthetic) The parents were cooperating, so a lighter touch seemed proportionate.",
@@ -57,7 +57,7 @@ def demo_record(i: int, packs: list[Pack], rng: random.Random) -> Record:
                         holds_accountable=list(c.holds_accountable), pack_stance=c.legacy_stance,
                         pack_holds_accountable=list(c.holds_accountable)) for c in d.comments])
             for d in pack.debates if rng.random() < 0.6]
-        attribution = {lv: rng.randint(0, 3) for lv in ATTRIBUTION_LEVELS} if rng.random() < 0.8 else None
+        attribution = {lv: rng.randint(0, 3) for lv in load_vocabulary().levels} if rng.random() < 0.8 else None
         minutes = round((t - start).total_seconds() / 60, 1)
         cases.append(CaseRecord(pack_id=pack.id, title=pack.title, points_total=len(pack.decision_points),
                                 started_at=start.isoformat(), last_activity_at=t.isoformat(), minutes_active=minutes,
@@ -74,12 +74,12 @@ def demo_record(i: int, packs: list[Pack], rng: random.Random) -> Record:
 def demo_cohort(n: int, out: str | Path, seed: int = 1, packs_dir: str | Path | None = None) -> list[Path]:
     """Write n synthetic submissions into out (created if needed); returns their paths."""
     rng = random.Random(seed)
-    packs = load_packs(packs_dir or default_packs_dir())
+    packs = load_packs(packs_dir or settings.packs_dir())
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
     for i in range(1, n + 1):
         path = folder / f"{DEMO_PREFIX}{i:04d}.json"
-        path.write_text(to_json(demo_record(i, packs, rng)), encoding="utf-8")
+        write_atomic(path, to_json(demo_record(i, packs, rng)))
         paths.append(path)
     return paths

@@ -13,8 +13,11 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import KitError
+from .files import write_atomic
 from .record import Record, build_record, to_json
-from .reflection import ATTRIBUTION_SCALE, CPD, GIBBS
+from .reflection import CPD, GIBBS
+from .settings import kit_home, templates_dir
+from .vocabulary import RATING_SCALE
 
 FORMATS = ("md", "html", "json")
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
@@ -62,7 +65,7 @@ def to_markdown(rec: Record) -> str:
             out.append("")
         if c.attribution:
             out += ["### Where I place the reasons", ""]
-            out += [f"- {e(k)}: {ATTRIBUTION_SCALE.get(v, v)}" for k, v in c.attribution.items()] + [""]
+            out += [f"- {e(k)}: {RATING_SCALE.get(v, v)}" for k, v in c.attribution.items()] + [""]
         for title, fields, values in (("Reflection (Gibbs)", GIBBS, c.reflection), ("CPD entry", CPD, c.cpd)):
             if values:
                 out += [f"### {title}", ""]
@@ -72,7 +75,8 @@ def to_markdown(rec: Record) -> str:
 
 
 def _chart(case) -> str:
-    from .charts import comparison_chart, comparison_text, figure_image, img_html
+    from .charts import comparison_chart, comparison_text, figure_image
+    from .html import img_html
 
     if not case.decisions:
         return ""
@@ -83,17 +87,17 @@ def _chart(case) -> str:
 
 
 def to_html(rec: Record) -> str:
-    from jinja2 import Environment, PackageLoader, select_autoescape
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
 
     from .vocabulary import load_vocabulary
 
-    env = Environment(loader=PackageLoader("kit", "templates"), autoescape=select_autoescape(default=True))
+    env = Environment(loader=FileSystemLoader(templates_dir()), autoescape=select_autoescape(default=True))
     vocab = load_vocabulary()
     return env.get_template("record.html.j2").render(
         rec=rec, charts={c.pack_id: _chart(c) for c in rec.cases},
         domains=[vocab.label("pcf_domains", d) for d in rec.pcf_domains_covered],
         gibbs=[(k, label) for k, label, _ in GIBBS], cpd=[(k, label) for k, label, _ in CPD],
-        scale=ATTRIBUTION_SCALE)
+        scale=RATING_SCALE)
 
 
 def render(rec: Record, fmt: str) -> str:
@@ -105,8 +109,6 @@ def render(rec: Record, fmt: str) -> str:
 def export_record(learner: str, case: str | None = None, fmt: str = "html", output: str | Path | None = None,
                   *, include_text: bool = True) -> Path:
     """Write the record to a file (default: KIT_HOME/exports/) and return its path."""
-    from .journal import kit_home
-
     rec = build_record(learner, case, include_text=include_text)
     text = render(rec, fmt)
     if output is None:
@@ -114,10 +116,7 @@ def export_record(learner: str, case: str | None = None, fmt: str = "html", outp
         output = kit_home() / "exports" / f"record-{safe}{'-' + Path(case).name if case else ''}.{fmt}"
     path = Path(output)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".part")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(path)
+        write_atomic(path, text)
     except OSError as exc:
         raise KitError(f"Could not write {path} ({exc.strerror}). Choose another folder with -o.") from None
     return path

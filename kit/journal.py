@@ -12,15 +12,15 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import sqlite3
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 
 from .errors import JournalError
+from .events import Event, Kind, now
+from .settings import kit_home
 
 SCHEMA_VERSION = 1
 FILE_NAME = "journal.sqlite3"
@@ -41,34 +41,9 @@ MIGRATIONS: list[list[str]] = [
         "CREATE INDEX events_by_learner ON events (learner, pack_id, id)",
         # The first committed answer to a decision point is final: a second commit from
         # another kernel fails here instead of silently replacing it.
-        "CREATE UNIQUE INDEX one_decision ON events (learner, pack_id, target) WHERE kind = 'decide'",
+        f"CREATE UNIQUE INDEX one_decision ON events (learner, pack_id, target) WHERE kind = '{Kind.DECIDE.value}'",
     ],
 ]
-
-
-def kit_home() -> Path:
-    """KIT_HOME if set, else the per-user data folder (platformdirs)."""
-    env = os.environ.get("KIT_HOME")
-    if env:
-        return Path(env).expanduser()
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("reflective-practice-kit", appauthor=False))
-
-
-def now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
-
-
-@dataclass(frozen=True)
-class Event:
-    learner: str
-    pack_id: str
-    kind: str
-    target: str = ""
-    payload: dict = field(default_factory=dict)
-    created_at: str = ""
-    id: int | None = None
 
 
 class DuplicateDecision(JournalError):
@@ -105,8 +80,8 @@ class Journal:
                 raise
             except sqlite3.Error as exc:
                 self._fall_back(exc)
-        if event.kind == "decide" and any(
-            e.kind == "decide" and (e.learner, e.pack_id, e.target) == (event.learner, event.pack_id, event.target)
+        if event.kind == Kind.DECIDE and any(
+            e.kind == Kind.DECIDE and (e.learner, e.pack_id, e.target) == (event.learner, event.pack_id, event.target)
             for e in self._pending
         ):
             raise DuplicateDecision(f"decision point '{event.target}' is already committed.")
@@ -114,7 +89,7 @@ class Journal:
         return event
 
     def events(self, learner: str | None = None, pack_id: str | None = None,
-               kinds: Iterable[str] | None = None) -> list[Event]:
+               kinds: Iterable[Kind | str] | None = None) -> list[Event]:
         """Saved and pending events, oldest first, optionally filtered."""
         rows: list[Event] = []
         try:
@@ -125,12 +100,9 @@ class Journal:
         rows += [e for e in self._pending
                  if (learner is None or e.learner == learner) and (pack_id is None or e.pack_id == pack_id)]
         if kinds is not None:
-            wanted = set(kinds)
+            wanted = {getattr(k, "value", k) for k in kinds}  # Kind members or their stored values
             rows = [e for e in rows if e.kind in wanted]
         return rows
-
-    def learners(self) -> list[str]:
-        return sorted({e.learner for e in self.events()})
 
     # -- opening, migrating, recovering ------------------------------------------------
 
@@ -171,11 +143,11 @@ class Journal:
                     raise _Corrupt(str(exc)) from exc
                 raise
             if version < SCHEMA_VERSION:
-                self._migrate(con, version)
+                self._migrate(con)
         finally:
             con.close()
 
-    def _migrate(self, con: sqlite3.Connection, version: int) -> None:
+    def _migrate(self, con: sqlite3.Connection) -> None:
         con.execute("BEGIN IMMEDIATE")
         try:
             current = con.execute("PRAGMA user_version").fetchone()[0]  # another process may have won

@@ -1,12 +1,15 @@
-"""The learner's chosen pseudonym, remembered in KIT_HOME so every notebook uses it."""
+"""Who the learner is: the pseudonym they chose (remembered in KIT_HOME so every notebook
+uses it) and the pseudonymous id their hand-ins carry (a salted hash; the salt stays here)."""
 
 from __future__ import annotations
 
-import os
+import hashlib
 import re
+import secrets
 
 from .errors import SessionError
-from .journal import kit_home
+from .files import write_atomic
+from .settings import kit_home
 
 LEARNER_RE = re.compile(r"^[\w][\w .'-]{0,39}$")
 FILE_NAME = "learner.txt"
@@ -28,11 +31,7 @@ def check_learner(name: str) -> str:
 def set_learner(name: str) -> str:
     """Remember the pseudonym for this computer (written atomically)."""
     name = check_learner(name)
-    home = kit_home()
-    home.mkdir(parents=True, exist_ok=True)
-    tmp = home / f".{FILE_NAME}.{os.getpid()}"
-    tmp.write_text(name + "\n", encoding="utf-8")
-    os.replace(tmp, home / FILE_NAME)
+    write_atomic(kit_home() / FILE_NAME, name + "\n")
     return name
 
 
@@ -43,3 +42,19 @@ def current_learner() -> str | None:
         return check_learner(name)
     except (OSError, UnicodeDecodeError, SessionError):
         return None
+
+
+def learner_id(learner: str) -> str:
+    """A stable pseudonymous id: salted hash of the pseudonym, salt kept in KIT_HOME."""
+    salt_file = kit_home() / "salt"
+    try:
+        salt = salt_file.read_text(encoding="utf-8").strip()
+    except OSError:
+        salt = ""
+    if not salt:
+        salt = secrets.token_hex(16)
+        try:
+            write_atomic(salt_file, salt)
+        except OSError:
+            salt = "unsaved"
+    return "l-" + hashlib.sha256(f"{salt}:{learner}".encode()).hexdigest()[:16]

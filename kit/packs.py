@@ -258,3 +258,15 @@ def _model_in(annotation) -> type[BaseModel] | None:
         if found:
             return found
     return None
+
+
+def estimated_minutes(pack: Pack) -> int:
+    """About how long a case takes a learner: reading, then each decision point in turn."""
+    return 10 + 8 * len(pack.decision_points)
+
+
+def case_outline(pack: str | Path) -> str:
+    """A plain overview of a case for the top of its notebook: no outcomes, nothing revealed."""
+    p = load_pack(pack)
+    return "\n".join([p.title, f"Decision points: {len(p.decision_points)} (about {estimated_minutes(p)} minutes)",
+                      f"Debates: {len(p.debates)}", f"Content note: {p.content_note}"])

@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import secrets
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Literal
@@ -20,7 +19,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from . import __version__
 from .errors import KitError, SubmissionError
-from .journal import Event, Journal, kit_home
+from .events import CaseState, Event, replay_learner
+from .journal import Journal
+from .learner import learner_id
 from .packs import load_pack
 
 FORMAT = "reflective-practice-kit/record"
@@ -104,23 +105,6 @@ class Record(_Model):
 
 # -- building a record from the journal ------------------------------------------------
 
-def learner_id(learner: str) -> str:
-    """A stable pseudonymous id: salted hash of the pseudonym, salt kept in KIT_HOME."""
-    salt_file = kit_home() / "salt"
-    try:
-        salt = salt_file.read_text(encoding="utf-8").strip()
-    except OSError:
-        salt = ""
-    if not salt:
-        salt = secrets.token_hex(16)
-        try:
-            salt_file.parent.mkdir(parents=True, exist_ok=True)
-            salt_file.write_text(salt, encoding="utf-8")
-        except OSError:
-            salt = "unsaved"
-    return "l-" + hashlib.sha256(f"{salt}:{learner}".encode()).hexdigest()[:16]
-
-
 def build_record(learner: str, case: str | None = None, *, include_text: bool = True,
                  include_name: bool = True, compact: bool = False, journal: Journal | None = None) -> Record:
     """Everything this learner did (in one case, or all), from the journal.
@@ -128,9 +112,8 @@ def build_record(learner: str, case: str | None = None, *, include_text: bool = 
     compact leaves out the pack's own texts (the workshop already has the packs), which keeps
     hand-ins small enough to collect thousands in seconds.
     """
-    journal = journal or Journal()
-    events = journal.events(learner)
-    pack_ids = list(dict.fromkeys(e.pack_id for e in events if e.pack_id != "exercises"))
+    state = replay_learner((journal or Journal()).events(learner))
+    pack_ids = list(state.cases)
     if case is not None:
         wanted = case if case in pack_ids else load_pack(case).id
         pack_ids = [p for p in pack_ids if p == wanted]
@@ -141,10 +124,9 @@ def build_record(learner: str, case: str | None = None, *, include_text: bool = 
                               "Check the spelling (it is case-sensitive), or KIT_HOME.")
     cases = []
     for pid in pack_ids:
-        mine = [e for e in events if e.pack_id == pid]
-        pack = _find_pack(pid, mine)
+        pack = find_pack(state.cases[pid])
         if pack is not None:  # a pack since removed or broken: its work stays in the journal, unexported
-            cases.append(_case_record(pack, mine, include_text, compact))
+            cases.append(_case_record(pack, state.cases[pid], include_text, compact))
     domains = list(dict.fromkeys(d for c in cases for d in c.pcf_domains))
     rec = Record(version=VERSION, kit_version=__version__, exported_at=_now(), learner_id=learner_id(learner),
                  learner=learner if include_name else None, includes_text=include_text, cases=cases,
@@ -152,80 +134,62 @@ def build_record(learner: str, case: str | None = None, *, include_text: bool = 
     return with_checksum(rec)
 
 
-def _find_pack(pack_id: str, events: list[Event]):
-    """The pack by id in casepacks/, else from the path the learner opened it from."""
-    paths = [str(e.payload.get("pack_path")) for e in events if e.kind == "acknowledge" and e.payload.get("pack_path")]
-    for candidate in [pack_id, *reversed(paths)]:
+def find_pack(state: CaseState):
+    """The case's pack by id in the packs folder, else from the path the learner opened it from."""
+    for candidate in filter(None, [state.pack_id, state.pack_path]):
         try:
             pack = load_pack(candidate)
         except KitError:
             continue
-        if pack.id == pack_id:
+        if pack.id == state.pack_id:
             return pack
     return None
 
 
-def _case_record(pack, events: list[Event], text: bool, compact: bool = False) -> CaseRecord:
-    decisions, thoughts, codes, positions, revealed_debates = {}, {}, {}, {}, set()
-    latest: dict[str, dict] = {}
-    for e in events:
-        if e.kind == "decide" and e.target not in decisions:
-            decisions[e.target] = e
-        elif e.kind == "second_thought":
-            thoughts.setdefault(e.target, []).append(str(e.payload.get("text", "")))
-        elif e.kind == "debate_code":
-            codes[e.target] = e.payload
-        elif e.kind == "debate_reveal":
-            revealed_debates.add(e.target)
-        elif e.kind == "debate_position":
-            positions[e.target] = e.payload
-        elif e.kind in ("reflection", "cpd", "attribution"):
-            latest[e.kind] = e.payload
+def _case_record(pack, state: CaseState, text: bool, compact: bool = False) -> CaseRecord:
     drecs = []
     touched: dict[str, None] = {}
     for p in pack.decision_points:
-        e = decisions.get(p.id)
-        if not e:
+        d = state.decisions.get(p.id)
+        if not d:
             continue
         touched.update(dict.fromkeys(p.pcf_domains))
-        chosen = p.option(str(e.payload.get("option_id"))) or p.actual_option
+        chosen = p.option(d.option_id) or p.actual_option
         texts = {} if compact else {
             "question": p.question, "option_text": chosen.text, "actual_option_text": p.actual_option.text,
             "what_happened": p.what_happened, "review_finding": p.review_finding}
         drecs.append(DecisionRecord(
             point_id=p.id, when=p.when, option_id=chosen.id, actual_option_id=p.actual_option.id,
             supported_option_ids=[o.id for o in p.supported_options], matched_actual=chosen.actual,
-            matched_review=chosen.review_supported, confidence=int(e.payload.get("confidence", 3)),
-            committed_at=e.created_at, rationale=str(e.payload.get("rationale", "")) if text else None,
-            second_thoughts=thoughts.get(p.id, []) if text else None, **texts))
+            matched_review=chosen.review_supported, confidence=d.confidence or 3,
+            committed_at=d.committed_at, rationale=d.rationale if text else None,
+            second_thoughts=state.second_thoughts.get(p.id, []) if text else None, **texts))
     debates = []
-    for d in pack.debates:
-        mine = []
-        for c in d.comments:
-            code = codes.get(f"{d.id}/{c.id}")
-            if code is not None:
-                mine.append(CommentCode(comment_id=c.id, author=c.author, stance=int(code.get("stance", 0)),
-                                        holds_accountable=list(code.get("holds_accountable", [])),
-                                        pack_stance=c.legacy_stance, pack_holds_accountable=list(c.holds_accountable)))
-        pos = positions.get(d.id, {})
+    for db in pack.debates:
+        codes = state.codes_for(db.id)
+        mine = [CommentCode(comment_id=c.id, author=c.author, stance=code.stance if code.stance is not None else 0,
+                            holds_accountable=list(code.holds_accountable), pack_stance=c.legacy_stance,
+                            pack_holds_accountable=list(c.holds_accountable))
+                for c in db.comments if (code := codes.get(c.id)) is not None]
+        pos = state.debate_positions.get(db.id)
         if mine or pos:
-            debates.append(DebateRecord(debate_id=d.id, title=d.title, codes=mine, revealed=d.id in revealed_debates,
-                                        position=pos.get("position") if text else None,
-                                        other_side=pos.get("other_side") if text else None))
-    attribution = {k: int(v) for k, v in latest["attribution"].items()} if "attribution" in latest else None
+            debates.append(DebateRecord(debate_id=db.id, title=db.title, codes=mine,
+                                        revealed=db.id in state.debates_revealed,
+                                        position=pos.position if pos and text else None,
+                                        other_side=pos.other_side if pos and text else None))
     return CaseRecord(
         pack_id=pack.id, title=pack.title, points_total=len(pack.decision_points),
-        started_at=events[0].created_at, last_activity_at=events[-1].created_at,
-        minutes_active=active_minutes(events), stepped_out=any(e.kind == "step_out" for e in events),
-        pcf_domains=list(touched), decisions=drecs, debates=debates, attribution=attribution,
-        reflection=_texts(latest.get("reflection")) if text else None,
-        cpd=_texts(latest.get("cpd")) if text else None)
+        started_at=state.started_at, last_activity_at=state.last_activity_at,
+        minutes_active=active_minutes(state.events), stepped_out=state.ever_stepped_out,
+        pcf_domains=list(touched), decisions=drecs, debates=debates, attribution=state.attribution,
+        reflection=_texts(state.reflection) if text else None,
+        cpd=_texts(state.cpd) if text else None)
 
 
-def _texts(payload: dict | None) -> dict[str, str] | None:
-    if not payload:
+def _texts(fields: dict[str, str] | None) -> dict[str, str] | None:
+    if not fields:
         return None
-    return {str(k): str(v) for k, v in payload.items() if str(v).strip()}
+    return {k: v for k, v in fields.items() if v.strip()}
 
 
 def active_minutes(events: list[Event]) -> float:

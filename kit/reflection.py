@@ -8,7 +8,9 @@ from __future__ import annotations
 from datetime import date
 
 from .errors import SessionError
+from .events import Attribution, CpdEntry, Reflection
 from .session import CaseSession
+from .vocabulary import RATING_SCALE, load_vocabulary
 
 GIBBS = [
     ("description", "Description", "What happened in this case, and at the points where you decided?"),
@@ -31,14 +33,6 @@ CPD = [
 ]
 CPD_STANDARD = "Social Work England professional standard 4: maintain my continuing professional development"
 
-ATTRIBUTION_LEVELS = ["individual", "supervision", "organisation", "multi-agency", "policy", "family", "tools"]
-ATTRIBUTION_SCALE = {0: "not at all", 1: "a little", 2: "a fair amount", 3: "a great deal"}
-
-
-def latest(case: CaseSession, kind: str) -> dict:
-    found = [e.payload for e in case.state.events if e.kind == kind]
-    return dict(found[-1]) if found else {}
-
 
 def _cleaned(case: CaseSession, fields: dict[str, str], spec, what: str) -> dict[str, str]:
     """Fields stripped of surrounding space, after refusing any the form does not have."""
@@ -54,7 +48,7 @@ def save_reflection(case: CaseSession, stages: dict[str, str]) -> dict[str, str]
     cleaned = _cleaned(case, stages, GIBBS, "reflection stage(s)")
     if not any(cleaned.values()):
         raise SessionError("Write something in at least one stage before saving.")
-    case.record("reflection", "", **cleaned)
+    case.save(Reflection(cleaned))
     return cleaned
 
 
@@ -71,17 +65,18 @@ def save_cpd(case: CaseSession, fields: dict[str, str]) -> dict[str, str]:
     cleaned = _cleaned(case, fields, CPD, "CPD field(s)")
     if not any(v for k, v in cleaned.items() if k not in ("activity_type", "date")):
         raise SessionError("Write what you learnt (or another field) before saving the CPD entry.")
-    case.record("cpd", "", **cleaned, standard=CPD_STANDARD, pcf_domains=", ".join(case.pack.pcf_domains))
+    case.save(CpdEntry({**cleaned, "standard": CPD_STANDARD, "pcf_domains": ", ".join(case.pack.pcf_domains)}))
     return cleaned
 
 
 def save_attribution(case: CaseSession, weights: dict[str, int]) -> dict[str, int]:
     """How much the learner thinks each level contributed (0 not at all ... 3 a great deal)."""
     case.require_acknowledged()
+    levels = load_vocabulary().levels
     for level, w in weights.items():
-        if level not in ATTRIBUTION_LEVELS:
-            raise SessionError(f"'{level}' is not a level: use {', '.join(ATTRIBUTION_LEVELS)}.")
-        if isinstance(w, bool) or not isinstance(w, int) or w not in ATTRIBUTION_SCALE:
+        if level not in levels:
+            raise SessionError(f"'{level}' is not a level: use {', '.join(levels)}.")
+        if isinstance(w, bool) or not isinstance(w, int) or w not in RATING_SCALE:
             raise SessionError(f"Rate '{level}' from 0 (not at all) to 3 (a great deal).")
-    case.record("attribution", "", **weights)
+    case.save(Attribution(dict(weights)))
     return dict(weights)

@@ -8,24 +8,31 @@ exactly where the learner was.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import SessionError
-from .journal import DuplicateDecision, Event, Journal
+from .events import (
+    Acknowledged,
+    CaseState,
+    Decided,
+    Decision,
+    Event,
+    Payload,
+    Revealed,
+    SecondThought,
+    SteppedOut,
+    new_event,
+    replay,
+)
+from .journal import DuplicateDecision, Journal
 from .learner import check_learner
 from .models import ContributingFactor, DecisionPoint, Option, Pack
 from .packs import load_pack, resolve
 from .support import support_text
 
-
-@dataclass(frozen=True)
-class Decision:
-    point_id: str
-    option_id: str
-    confidence: int
-    rationale: str
-    committed_at: str
+__all__ = ["CaseSession", "Decision", "Reveal", "open_case"]
 
 
 @dataclass(frozen=True)
@@ -51,18 +58,6 @@ class Reveal:
         return self.chosen.review_supported
 
 
-@dataclass
-class State:
-    """What the journal says this learner has done in this case."""
-
-    acknowledged: bool = False
-    stepped_out: bool = False
-    decisions: dict[str, Decision] = field(default_factory=dict)
-    revealed: set[str] = field(default_factory=set)
-    second_thoughts: dict[str, list[str]] = field(default_factory=dict)
-    events: list[Event] = field(default_factory=list)
-
-
 class CaseSession:
     """One learner in one case. Every method a learner's click calls is here."""
 
@@ -72,29 +67,24 @@ class CaseSession:
         self.source = source  # the pack.yaml it came from, so records can find packs outside casepacks/
         self.learner = check_learner(learner)
         self.journal = journal or Journal()
-        self.state = State()
+        self.state = CaseState(pack.id)
+        self._listeners: list[Callable[[], None]] = []
         self.reload()
+
+    def subscribe(self, listener: Callable[[], None]) -> None:
+        """Call listener after every change to this session's state (views on one page stay in step)."""
+        self._listeners.append(listener)
+
+    def _changed(self) -> None:
+        for listener in list(self._listeners):
+            listener()
 
     # -- reading state --------------------------------------------------------------
 
     def reload(self) -> None:
         """Rebuild state from the journal (another notebook may have written to it)."""
-        s = State()
-        for e in self.journal.events(self.learner, self.pack.id):
-            s.events.append(e)
-            if e.kind == "acknowledge":
-                s.acknowledged = True
-            elif e.kind == "step_out":
-                s.stepped_out = True
-            elif e.kind == "decide" and e.target not in s.decisions and self.pack.point(e.target):
-                p = e.payload
-                s.decisions[e.target] = Decision(e.target, str(p.get("option_id")), int(p.get("confidence", 3)),
-                                                 str(p.get("rationale", "")), e.created_at)
-            elif e.kind == "reveal":
-                s.revealed.add(e.target)
-            elif e.kind == "second_thought":
-                s.second_thoughts.setdefault(e.target, []).append(str(e.payload.get("text", "")))
-        self.state = s
+        self.state = replay(self.journal.events(self.learner, self.pack.id), self.pack.id,
+                            {p.id for p in self.pack.decision_points})
 
     @property
     def warning(self) -> str | None:
@@ -146,13 +136,11 @@ class CaseSession:
     def acknowledge(self) -> None:
         """The learner has read the content note and chooses to go on."""
         if not self.state.acknowledged:
-            self._save("acknowledge", pack_path=str(self.source.resolve()) if self.source else "")
-        self.state.acknowledged = True
+            self.save(Acknowledged(str(self.source.resolve()) if self.source else ""))
 
     def step_out(self) -> str:
         """The learner chooses not to continue; returns where to find support."""
-        self._save("step_out")
-        self.state.stepped_out = True
+        self.save(SteppedOut())
         return support_text()
 
     def decide(self, point_id: str, option_id: str | None, confidence: int | None = 3,
@@ -180,16 +168,14 @@ class CaseSession:
             raise SessionError("Choose how confident you are, from 1 (not at all) to 5 (very).")
         rationale = (rationale or "").strip()
         try:
-            e = self._save("decide", point_id, option_id=option_id, confidence=confidence, rationale=rationale)
+            self.save(Decided(option_id, confidence, rationale), point_id)
         except DuplicateDecision:
             self.reload()
             raise SessionError(
                 f"Your decision at '{point_id}' was already committed in another notebook; "
                 "that first answer stands. This view now shows it."
             ) from None
-        d = Decision(point_id, option_id, confidence, rationale, e.created_at)
-        self.state.decisions[point_id] = d
-        return d
+        return self.state.decisions[point_id]
 
     def reveal(self, point_id: str) -> Reveal:
         """What happened and what the review found; only after the learner has committed."""
@@ -198,8 +184,7 @@ class CaseSession:
         if d is None:
             raise SessionError("Commit your decision first: what happened stays hidden until then.")
         if point_id not in self.state.revealed:
-            self._save("reveal", point_id)
-            self.state.revealed.add(point_id)
+            self.save(Revealed(), point_id)
         by_level: dict[str, list[ContributingFactor]] = {}
         for f in point.contributing_factors:
             by_level.setdefault(f.level, []).append(f)
@@ -215,12 +200,14 @@ class CaseSession:
         text = (text or "").strip()
         if not text:
             raise SessionError("Write your second thought before saving it.")
-        self._save("second_thought", point_id, text=text)
-        self.state.second_thoughts.setdefault(point_id, []).append(text)
+        self.save(SecondThought(text), point_id)
 
-    def record(self, kind: str, target: str = "", **payload) -> Event:
-        """Save another kind of learner work (debate answers, reflections) to the journal."""
-        return self._save(kind, target, **payload)
+    def save(self, payload: Payload, target: str = "") -> Event:
+        """Save one piece of the learner's work to the journal now, and fold it into the state."""
+        e = self.journal.append(new_event(self.learner, self.pack.id, payload, target))
+        self.state.apply(e, {p.id for p in self.pack.decision_points})
+        self._changed()
+        return e
 
     # -- views over the state ----------------------------------------------------------
 
@@ -232,20 +219,9 @@ class CaseSession:
 
     def summary(self) -> str:
         """A short plain-language summary of the comparison (no marks)."""
-        from .compare import summarise
+        from .compare import comparison_summary
 
-        return summarise(self.compare())
-
-    def view(self):
-        """The widget view of this session (returned, not displayed)."""
-        from .ui import CaseView
-
-        return CaseView(self).widget
-
-    def _ipython_display_(self):
-        from IPython.display import display
-
-        display(self.view())
+        return comparison_summary(self.compare())
 
     # -- helpers ---------------------------------------------------------------------
 
@@ -260,11 +236,6 @@ class CaseSession:
         """Raise unless the learner has read the content note and chosen to go on."""
         if not self.state.acknowledged:
             raise SessionError("Read the content note and choose to continue before the case opens.")
-
-    def _save(self, kind: str, target: str = "", **payload) -> Event:
-        e = self.journal.append(Event(self.learner, self.pack.id, kind, target, payload))
-        self.state.events.append(e)
-        return e
 
 
 def open_case(pack: str | Path | Pack, learner: str, journal: Journal | None = None) -> CaseSession:

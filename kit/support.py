@@ -7,9 +7,6 @@ general UK text is shown.
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 DEFAULT = """\
 You can stop at any point, without giving a reason. If this case has brought up something
 difficult for you:
@@ -25,15 +22,14 @@ difficult for you:
 
 def support_text() -> str:
     """The educator's local support text if set, else the kit's default."""
-    from .journal import kit_home
+    from .settings import support_file
 
-    candidates = [os.environ.get("KIT_SUPPORT_FILE"), kit_home() / "support.md"]
-    for c in candidates:
-        if c and Path(c).is_file():
-            try:
-                text = Path(c).read_text(encoding="utf-8").strip()
-            except (OSError, UnicodeDecodeError):
-                continue
-            if text:
-                return text + "\n"
+    path = support_file()
+    if path is not None and path.is_file():
+        try:
+            text = path.read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError):
+            text = ""
+        if text:
+            return text + "\n"
     return DEFAULT

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from kit.checks import run_checks, self_check
+from kit.checks import run_checks
 from kit.errors import SessionError
 from kit.learner import current_learner, set_learner
+from kit.views.checks import self_check
 
 
 def test_self_check_passes_here(kit_home):
@@ -14,7 +15,7 @@ def test_self_check_passes_here(kit_home):
     checks = run_checks()
     assert all(c.ok for c in checks), [c for c in checks if not c.ok]
     assert {"Python", "ipywidgets", "Case packs", "Saving your work"} <= {c.name for c in checks}
-    assert "Everything is ready" in self_check().value
+    assert "Everything is ready" in self_check().result.value
 
 
 def test_self_check_reports_unwritable_home_with_a_fix(tmp_path, monkeypatch):
@@ -24,7 +25,7 @@ def test_self_check_reports_unwritable_home_with_a_fix(tmp_path, monkeypatch):
     monkeypatch.setenv("KIT_HOME", str(blocker / "home"))
     (saving,) = [c for c in run_checks() if c.name == "Saving your work"]
     assert not saving.ok and "KIT_HOME" in saving.fix
-    assert "Something needs fixing" in self_check().value
+    assert "Something needs fixing" in self_check().result.value
 
 
 def test_pseudonym_is_remembered(kit_home):

@@ -14,9 +14,10 @@ from kit.cohort import collect
 from kit.dashboard import load_cohort, report_html, summary_html
 from kit.demo import demo_cohort
 from kit.errors import KitError
-from kit.handin import submit, submit_view
+from kit.handin import submit
 from kit.record import checksum_ok
 from kit.session import open_case
+from kit.views.handin import submit_view
 
 
 def _learner(name, example_pack, option="visit", rationale="My reason"):
@@ -47,8 +48,8 @@ def test_submit_without_exchange_explains(kit_home, example_pack, monkeypatch):
     with pytest.raises(KitError, match="No workshop folder"):
         submit("Robin")
     view = submit_view("Robin")
-    view.children[2].click()
-    assert "download" in view.children[3].value.lower() and "base64," in view.children[3].value
+    view.hand_in.click()
+    assert "download" in view.status.text.lower() and "base64," in view.link.value
 
 
 def test_submit_view_hands_in_to_exchange(kit_home, example_pack, tmp_path, monkeypatch):
@@ -56,8 +57,8 @@ def test_submit_view_hands_in_to_exchange(kit_home, example_pack, tmp_path, monk
     monkeypatch.setenv("KIT_EXCHANGE", str(tmp_path / "ex"))
     _learner("Robin", example_pack)
     view = submit_view("Robin")
-    view.children[2].click()
-    assert "Handed in" in view.children[3].value
+    view.hand_in.click()
+    assert "Handed in" in view.status.text
     assert len(list((tmp_path / "ex").glob("*.json"))) == 1
 
 

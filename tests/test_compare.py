@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from kit.charts import comparison_chart, comparison_text, figure_image, img_html
-from kit.compare import display_table, summarise
+from kit.charts import comparison_chart, comparison_text, figure_image
+from kit.compare import comparison_summary, display_table
+from kit.html import img_html
 from kit.session import open_case
 
 
@@ -41,7 +42,7 @@ def test_summary_is_computed_from_the_data(done):
 def test_summary_with_nothing_committed(kit_home, example_pack):
     """Before any commit the summary says so."""
     case = open_case(example_pack, learner="Robin")
-    assert "not committed a decision yet" in summarise(case.compare())
+    assert "not committed a decision yet" in comparison_summary(case.compare())
 
 
 def test_display_table_marks_undecided_points(kit_home, example_pack):

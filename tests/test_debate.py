@@ -73,7 +73,7 @@ def test_position_saved_and_resumed(kit_home, example_pack, debate):
     debate.save_position("Both matter.", "Individuals still decide.")
     again = DebateSession(open_case(example_pack, learner="Robin"))
     assert again.revealed and again.codes["c1"].stance == -2
-    assert again.position == {"position": "Both matter.", "other_side": "Individuals still decide."}
+    assert (again.position.position, again.position.other_side) == ("Both matter.", "Individuals still decide.")
 
 
 def test_case_without_debates(kit_home):

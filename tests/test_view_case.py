@@ -1,4 +1,4 @@
-"""The widget views, driven from Python as a learner's clicks would drive them."""
+"""The case view, driven from Python as a learner's clicks would drive them (through named parts)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ import ipywidgets as W
 from kit.journal import Journal
 from kit.learner import current_learner
 from kit.session import open_case
-from kit.ui import CaseView, case_view
+from kit.views.base import LearnerFirst, Notice
+from kit.views.case import CaseView, case_view
 
 
 def test_content_note_first_then_case(kit_home, example_pack):
@@ -26,7 +27,7 @@ def test_commit_with_nothing_chosen_shows_a_message(kit_home, example_pack):
     view.go_on.click()
     pv = view.points["housing-referral"]
     pv.commit.click()
-    assert "Choose one of the options" in pv.status.value
+    assert "Choose one of the options" in pv.status.text
     assert Journal().events(kinds=["decide"]) == []
 
 
@@ -46,7 +47,7 @@ def test_commit_locks_reveals_and_opens_next(kit_home, example_pack):
     assert "Organisation" in reveal and "Ten-working-day" in reveal
     assert list(view.points) == ["housing-referral", "manager-sign-off"]
     (d,) = Journal().events(kinds=["decide"])
-    assert d.payload == {"option_id": "visit", "confidence": 4, "rationale": "I want to see the home."}
+    assert d.payload == {"option_id": "visit", "confidence": 4, "rationale": "I want to see the home.", "change_mind": ""}
 
 
 def test_second_thought_from_the_view(kit_home, example_pack):
@@ -58,7 +59,7 @@ def test_second_thought_from_the_view(kit_home, example_pack):
     pv.commit.click()
     pv.second.value = "Now I would ring the midwife."
     pv.save_second.click()
-    assert "Second thought saved" in pv.second_status.value
+    assert "Second thought saved" in pv.second_status.text
     assert "Now I would ring the midwife." in pv.reveal_box.children[0].value
     assert view.session.decision("housing-referral").option_id == "close"
 
@@ -112,24 +113,25 @@ def test_step_out_hides_the_case_and_signposts(kit_home, example_pack):
     view = CaseView(open_case(example_pack, learner="Robin"))
     view.step_out_button.click()
     assert view.body.children == ()
-    assert "Samaritans" in view.note_box.children[0].value
+    assert "Samaritans" in view.gate.widget.children[0].value
 
 
 def test_case_view_asks_for_a_pseudonym_first(kit_home, example_pack):
     """With no pseudonym chosen, the case view asks for one, remembers it, then opens the case."""
-    box = case_view(example_pack)
-    picker = box.children[0]
-    name_box, save = picker.children[1].children
-    name_box.value = "../bad"
-    save.click()
-    assert "cannot be used as a pseudonym" in picker.children[2].value
-    name_box.value = "Robin"
-    save.click()
+    view = case_view(example_pack)
+    assert isinstance(view, LearnerFirst) and view.view is None
+    view.picker.name.value = "../bad"
+    view.picker.use.click()
+    assert "cannot be used as a pseudonym" in view.picker.status.text
+    assert view.view is None
+    view.picker.name.value = "Robin"
+    view.picker.use.click()
     assert current_learner() == "Robin"
-    assert "Content note" in box.children[0].children[2].children[0].value
+    assert isinstance(view.view, CaseView) and "Content note" in view.view.note.value
+    assert view.widget.children == (view.view.widget,)
 
 
 def test_case_view_with_unknown_pack_shows_message(kit_home):
     """A bad PACK in a notebook gives a plain message, not a traceback."""
-    box = case_view("no-such-pack", learner="Robin")
-    assert "no pack with this id or path" in box.children[0].value
+    view = case_view("no-such-pack", learner="Robin")
+    assert isinstance(view, Notice) and "no pack with this id or path" in view.message.value

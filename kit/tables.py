@@ -1,0 +1,65 @@
+"""The packs' data as pandas tables, for exercises and for the accountability notebook.
+
+`points_table` shows situations only; `outcomes_table` and `factors_table` hold what was
+done and what the reviews found, so views show them only after the learner's own answer.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from . import settings
+from .packs import load_pack, load_packs
+from .vocabulary import load_vocabulary
+
+
+def _packs(pack_ids=None):
+    if pack_ids is None:
+        return load_packs(settings.packs_dir())
+    if isinstance(pack_ids, str):
+        pack_ids = [pack_ids]
+    return [load_pack(p) for p in pack_ids]
+
+
+def points_table(pack_ids=None) -> pd.DataFrame:
+    """One row per decision point: case, when, agency, the situation as it looked then, the question.
+
+    Nothing here reveals an outcome: no actual option, no finding.
+    """
+    rows = []
+    for p in _packs(pack_ids):
+        for i, d in enumerate(p.decision_points, 1):
+            rows.append({"case": p.id, "n": i, "point": d.id, "when": d.when, "agency": d.agency or "",
+                         "situation": " ".join(d.situation.split()), "known": [k.text for k in d.known_at_the_time],
+                         "question": d.question, "themes": list(d.themes)})
+    return pd.DataFrame(rows)
+
+
+def outcomes_table(pack_ids=None) -> pd.DataFrame:
+    """One row per decision point with what was done and what the review found (for after a task)."""
+    rows = []
+    for p in _packs(pack_ids):
+        for i, d in enumerate(p.decision_points, 1):
+            rows.append({"case": p.id, "n": i, "point": d.id, "when": d.when,
+                         "what_was_done": d.actual_option.text,
+                         "review_supports": [o.text for o in d.supported_options],
+                         "what_happened": d.what_happened, "review_finding": d.review_finding})
+    return pd.DataFrame(rows)
+
+
+def factors_table(pack_ids=None) -> pd.DataFrame:
+    """Every contributing factor, one row each, with its case, point and level."""
+    rows = []
+    for p in _packs(pack_ids):
+        for d in p.decision_points:
+            for f in d.contributing_factors:
+                rows.append({"case": p.id, "point": d.id, "when": d.when, "level": f.level,
+                             "factor": f.factor, "polarity": f.polarity or "", "known_then": f.known_then})
+    return pd.DataFrame(rows)
+
+
+def factors_by_level(factors: pd.DataFrame) -> pd.DataFrame:
+    """Counts of contributing factors per case and level, levels in the vocabulary's order."""
+    levels = load_vocabulary().ordered("levels", factors["level"])
+    table = factors.groupby(["case", "level"]).size().unstack(fill_value=0)
+    return table.reindex(columns=levels, fill_value=0)

@@ -1,0 +1,75 @@
+"""Accountability against context across the cases: the reviews' factors by level, and the
+learner's own attributions and debate placings beside them."""
+
+from __future__ import annotations
+
+import html as _html
+
+from ..accountability import learner_attributions, learner_stances, system_vs_individual
+from ..charts import chart_html, factors_chart, factors_text
+from ..tables import factors_table
+from ..vocabulary import load_vocabulary
+from .base import View, box, for_learner, html
+
+
+class ChartView(View):
+    """A chart with its words beside it, and anything after (a table)."""
+
+    def __init__(self, chart: str, after: str = ""):
+        self.chart = html(chart)
+        self.after = html(after)
+        self.widget = box(self.chart, self.after)
+
+
+def factors_view(pack_ids=None) -> ChartView:
+    """Contributing factors by level for some or all cases: the chart and its words."""
+    df = factors_table(pack_ids)
+    return ChartView(chart_html(factors_chart(df), factors_text(df).splitlines()))
+
+
+def accountability_overview() -> ChartView:
+    """The reviews' contributing factors by level, as a chart, in words, and as a table."""
+    df = factors_table()
+    return ChartView(chart_html(factors_chart(df), factors_text(df).splitlines()),
+                     "<h4>Individual, system and family, per case</h4>"
+                     + system_vs_individual(df).to_html(escape=True, border=0))
+
+
+def _attributions_chart(att) -> str:
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+
+    long = att.melt(id_vars=["case", "level"], value_vars=["your_share", "review_share"],
+                    var_name="who", value_name="share")
+    long["who"] = long["who"].map({"your_share": "You", "review_share": "The review"})
+    g = sns.catplot(data=long, kind="bar", x="share", y="level", hue="who", col="case", col_wrap=2,
+                    palette="colorblind", height=3.2, aspect=1.3, order=load_vocabulary().levels)
+    g.set_axis_labels("Share of the reasons", "")
+    g.figure.suptitle("Where you place the reasons, and where the review does", y=1.02)
+    lines = [f"{r.case}, {r.level}: you {r.your_share:.0%}, the review {r.review_share:.0%}."
+             for r in att.itertuples() if r.your_share or r.review_share]
+    out = chart_html(g.figure, lines)
+    plt.close("all")
+    return out
+
+
+def _mine(learner: str) -> View:
+    att = learner_attributions(learner)
+    stances = learner_stances(learner)
+    if att.empty:
+        chart = ("<p>You have not yet said where you place the reasons in any case. Do that at the end of "
+                 "a case (<em>Where do you place the reasons?</em>), then run this cell again.</p>")
+    else:
+        chart = _attributions_chart(att)
+    if stances.empty:
+        after = "<p>You have not coded a debate yet.</p>"
+    else:
+        rows = "".join(f"<li>{_html.escape(r.case)} ({_html.escape(r.debate)}): your average placing {r.yours:+.2f}, "
+                       f"the kit's {r.kit:+.2f} (-2 individuals ... +2 context).</li>" for r in stances.itertuples())
+        after = f"<h4>Your placing of the debates</h4><ul>{rows}</ul>"
+    return ChartView(chart, after)
+
+
+def my_attributions(learner: str | None = None) -> View:
+    """The learner's own attributions and debate placings beside the reviews' and the kit's."""
+    return for_learner(_mine, learner)

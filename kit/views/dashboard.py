@@ -1,0 +1,60 @@
+"""The facilitator dashboard's parts, each a view over the HTML the dashboard module draws."""
+
+from __future__ import annotations
+
+from .. import dashboard as d
+from ..cohort import Cohort
+from ..html import download_link
+from ..settings import kit_home
+from .base import Status, View, box, button, html
+
+
+class Section(View):
+    def __init__(self, body: str):
+        self.body = html(body)
+        self.widget = box(self.body)
+
+
+def cohort_report(cohort: Cohort) -> Section:
+    return Section(d.report_html(cohort))
+
+
+def cohort_choices(cohort: Cohort) -> Section:
+    return Section("".join(d.choices_html(cohort, pid, p.title) for pid, p in d.packs_by_id().items()))
+
+
+def cohort_confidence(cohort: Cohort) -> Section:
+    return Section(d.confidence_html(cohort))
+
+
+def cohort_debates(cohort: Cohort) -> Section:
+    return Section(d.stances_html(cohort))
+
+
+def cohort_attributions(cohort: Cohort) -> Section:
+    return Section(d.attributions_html(cohort))
+
+
+def cohort_rationales(cohort: Cohort) -> Section:
+    return Section(d.rationales_html(cohort))
+
+
+class SummaryButton(View):
+    """Write the one-file workshop summary (KIT_HOME/workshop-summary.html) and offer it for download."""
+
+    def __init__(self, cohort: Cohort):
+        self.cohort = cohort
+        self.write = button("Write the workshop summary (one HTML file)")
+        self.status = Status()
+        self.link = html()
+        self.write.on_click(lambda _b: self.write_summary())
+        self.widget = box(self.write, self.status.widget, self.link)
+
+    def write_summary(self) -> None:
+        path = d.write_summary(self.cohort, kit_home() / "workshop-summary.html")
+        self.status.say(f"Written to {path}.", "ok")
+        self.link.value = download_link("workshop-summary.html", path.read_bytes(), "text/html")
+
+
+def summary_button(cohort: Cohort) -> SummaryButton:
+    return SummaryButton(cohort)

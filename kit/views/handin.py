@@ -1,0 +1,46 @@
+"""Hand in for a workshop: to the shared folder, or as a download when there is none."""
+
+from __future__ import annotations
+
+import ipywidgets as W
+
+from ..errors import KitError
+from ..handin import handin_record, submit
+from ..html import download_link
+from ..record import to_json
+from ..settings import exchange_dir
+from .base import Status, View, box, button, for_learner, html
+
+
+class HandinForm(View):
+    """Opt in to sharing written text, then hand in (or download if no exchange folder)."""
+
+    def __init__(self, learner: str):
+        self.learner = learner
+        self.share = W.Checkbox(value=False, indent=False, description="Include my written reasons and reflections "
+                                "(only if you are happy for your educator and group to read them)",
+                                layout=W.Layout(width="100%"))
+        self.hand_in = button("Hand in to the workshop", primary=True)
+        self.status = Status()
+        self.link = html()
+        self.hand_in.on_click(lambda _b: self.submit())
+        self.widget = box(html("<h3>Hand in for the workshop</h3><p>Your choices and confidence are shared under a "
+                               "code, not your name. Your written text is shared only if you tick the box.</p>"),
+                          self.share, self.hand_in, self.status.widget, self.link)
+
+    def submit(self) -> None:
+        try:
+            if exchange_dir():
+                path = submit(self.learner, share_text=self.share.value)
+                self.status.say(f"Handed in. Your educator will see it as {path.name}.", "ok")
+                return
+            rec = handin_record(self.learner, self.share.value)
+        except KitError as exc:
+            self.status.say(str(exc), "error")
+            return
+        self.status.say("There is no shared workshop folder here: download the file and give it to your educator.")
+        self.link.value = download_link(f"{rec.learner_id}.json", to_json(rec).encode("utf-8"), "application/json")
+
+
+def submit_view(learner: str | None = None) -> View:
+    return for_learner(HandinForm, learner)

@@ -1,0 +1,121 @@
+"""The end of a case: where I place the reasons, Gibbs reflection, CPD entry, and export."""
+
+from __future__ import annotations
+
+import html as _html
+from pathlib import Path
+
+import ipywidgets as W
+
+from ..errors import KitError
+from ..html import MIME, download_link
+from ..reflection import (
+    CPD,
+    CPD_STANDARD,
+    GIBBS,
+    cpd_defaults,
+    save_attribution,
+    save_cpd,
+    save_reflection,
+)
+from ..session import CaseSession
+from ..vocabulary import RATING_SCALE, load_vocabulary
+from .base import (
+    AfterTheGate,
+    Saver,
+    Status,
+    View,
+    box,
+    button,
+    for_learner,
+    html,
+    shared_session,
+    text_area,
+)
+
+
+class AttributionForm(View):
+    """How much each level contributed, in the learner's view (one rating per vocabulary level)."""
+
+    def __init__(self, case: CaseSession):
+        vocab = load_vocabulary()
+        saved = case.state.attribution or {}
+        options = [(f"{v} {label}", v) for v, label in RATING_SCALE.items()]
+        self.ratings = {lv: W.Dropdown(options=options, value=int(saved.get(lv, 0)), description=vocab.label("levels", lv),
+                                       style={"description_width": "220px"}) for lv in vocab.levels}
+        self.saver = Saver("Save where I place the reasons", lambda v: save_attribution(case, v), self.ratings)
+        self.widget = box(html("<h3>Where do you place the reasons?</h3><p>How much did each level contribute to "
+                               "what happened, in your view? There is no right answer; the workshop compares views.</p>"),
+                          *self.ratings.values(), self.saver.widget)
+
+
+class GibbsForm(View):
+    def __init__(self, case: CaseSession):
+        saved = case.state.reflection or {}
+        self.stages = {k: text_area(label, prompt, saved.get(k, "")) for k, label, prompt in GIBBS}
+        self.saver = Saver("Save my reflection", lambda v: save_reflection(case, v), self.stages)
+        self.widget = box(html("<h3>Reflection (Gibbs' cycle)</h3><p>Six stages, each optional. Write as much or "
+                               "as little as helps you.</p>"), *self.stages.values(), self.saver.widget)
+
+
+class CpdForm(View):
+    def __init__(self, case: CaseSession):
+        saved = case.state.cpd or cpd_defaults(case)
+        self.fields = {k: text_area(label, hint, saved.get(k, "")) for k, label, hint in CPD}
+        domains = ", ".join(load_vocabulary().label("pcf_domains", d) for d in case.pack.pcf_domains)
+        self.saver = Saver("Save my CPD entry", lambda v: save_cpd(case, v), self.fields)
+        self.widget = box(html(f"<h3>CPD entry</h3><p>In the fields Social Work England asks for. It will be tagged "
+                               f"to {_html.escape(CPD_STANDARD)} and to the PCF domains this case touched: "
+                               f"{_html.escape(domains)}.</p>"), *self.fields.values(), self.saver.widget)
+
+
+class ExportForm(View):
+    """Export the record; saved in KIT_HOME/exports and offered as a download link."""
+
+    def __init__(self, learner: str, case: str | None = None):
+        self.learner = learner
+        self.format = W.Dropdown(options=[("A web page to print or keep (HTML)", "html"), ("Markdown", "md"),
+                                          ("Data for a workshop or another tool (JSON)", "json")],
+                                 value="html", description="Format", style={"description_width": "initial"})
+        self.scope = W.Dropdown(options=[("This case", case), ("All my cases", None)] if case
+                                else [("All my cases", None)], description="Include",
+                                style={"description_width": "initial"})
+        self.button = button("Export my record", primary=True)
+        self.status = Status()
+        self.link = html()
+        self.button.on_click(lambda _b: self.export())
+        self.widget = box(html("<h3>Export your record</h3><p>For your portfolio or CPD: your decisions and reasons "
+                               "beside what happened and what the review found, your debate positions and "
+                               "reflections.</p>"), self.format, self.scope, self.button, self.status.widget, self.link)
+
+    def export(self) -> None:
+        from ..export import export_record
+
+        try:
+            path = export_record(self.learner, self.scope.value, self.format.value)
+        except KitError as exc:
+            self.status.say(str(exc), "error")
+            self.link.value = ""
+            return
+        self.status.say(f"Saved to {path}.", "ok")
+        self.link.value = download_link(path.name, path.read_bytes(), MIME[self.format.value])
+
+
+class RecordView(View):
+    """The end-of-case activities for a pack: attribution, reflection, CPD entry and export."""
+
+    def __init__(self, case: CaseSession):
+        self.case = case
+        self.attribution, self.gibbs = AttributionForm(case), GibbsForm(case)
+        self.cpd, self.export = CpdForm(case), ExportForm(case.learner, case.pack.id)
+        self.widget = box(self.attribution.widget, self.gibbs.widget, self.cpd.widget, self.export.widget)
+
+
+def record_view(pack: str | Path, learner: str | None = None) -> View:
+    """Reflect and export: where I place the reasons, Gibbs, a CPD entry, and the record."""
+
+    def build(who: str) -> View:
+        session = shared_session(pack, who)
+        return AfterTheGate(session, lambda: RecordView(session), "your reflection")
+
+    return for_learner(build, learner)
