@@ -1,8 +1,14 @@
-"""Anonymisation lint: find what could identify a real person in a pack's text.
+"""Pack lint: what could identify a real person, and what gives the case away too soon.
 
-Errors are things that must never be in a pack (contact details, official numbers,
-dates of birth, names on the denylist). Warnings are a heuristic: capitalised words
-that look like personal names, for a person to check.
+Anonymisation. Errors are things that must never be in a pack (contact details, official
+numbers, dates of birth, names on the denylist). Warnings are a heuristic: capitalised
+words that look like personal names, for a person to check.
+
+Spoilers. The pack title, summary and decision point titles are read before the first
+decision, so they must not give away what was done or what became of the child. Errors:
+a run of five or more words shared with an `actual` option or the outcome, and an
+injury or death word that the outcome (or outcome_note) also uses. Warnings: verdict
+words ("failed", "too soon", "should have", ...), which belong in the findings.
 
 The denylist holds SHA-256 hashes of lower-cased names, so it names no one itself.
 Add a name with `kit hash-name "Full Name" >> kit/data/denylist.txt`.
@@ -89,7 +95,7 @@ def texts(data, path=()) -> Iterator[tuple[tuple, str]]:
 
 
 def lint_data(data: dict, shown: str, line_of) -> list[Problem]:
-    """Anonymisation problems in one pack's parsed data."""
+    """Anonymisation and spoiler problems in one pack's parsed data."""
     problems: list[Problem] = []
     anon = data.get("anonymisation") or {}
     allowed = {w.lower() for w in _as_list(anon.get("pseudonyms")) + _as_list(anon.get("not_names"))}
@@ -134,7 +140,84 @@ def lint_data(data: dict, shown: str, line_of) -> list[Problem]:
                 add(path, f"'{name}' looks like a personal name.",
                     "If it is not one, add it to anonymisation.not_names; if it is, use a role or the "
                     "review's pseudonym.", severity="warning")
+    spoilers(data, add)
     return problems
+
+
+# Spoilers: what a learner reads before the first decision, and what it must not give away.
+SHARED_RUN = 5  # this many consecutive words shared with an actual option or the outcome
+INJURY_WORDS = {  # word family -> pattern; a family counts when the outcome uses it too
+    "injur*": r"injur\w*", "fractur*": r"fractur\w*", "died": r"died", "death": r"deaths?",
+    "dead": r"dead", "killed": r"killed", "bleed*": r"bleed\w*", "skull": r"skulls?",
+    "brain": r"brains?", "harm*": r"harm\w*",
+}
+VERDICT = re.compile(
+    r"\b(failed|failures?|missed|too soon|premature\w*|should have|errors?|mistake[ns]?|mistakenly"
+    r"|nobody|not escalated|without a visit)\b", re.IGNORECASE)
+SPOILER_HINT = ("The title, summary and point titles are read before the first decision; "
+                "name the situation as it looked then, and keep what was done for the options, "
+                "what happened for the outcome and the verdict for the findings.")
+
+
+def _headlines(data: dict) -> Iterator[tuple[tuple, str]]:
+    """The pack title, summary and every decision point title, with their field paths."""
+    for key in ("title", "summary"):
+        if isinstance(data.get(key), str):
+            yield (key,), data[key]
+    for i, point in enumerate(_dicts(data.get("decision_points"))):
+        if isinstance(point.get("title"), str):
+            yield ("decision_points", i, "title"), point["title"]
+
+
+def _giveaways(data: dict) -> Iterator[tuple[tuple, str]]:
+    """What the headlines must not repeat: every actual option's text, and the outcome."""
+    for i, point in enumerate(_dicts(data.get("decision_points"))):
+        for j, option in enumerate(_dicts(point.get("options"))):
+            if option.get("actual") is True and isinstance(option.get("text"), str):
+                yield ("decision_points", i, "options", j, "text"), option["text"]
+    if isinstance(data.get("outcome"), str):
+        yield ("outcome",), data["outcome"]
+
+
+def _words(text: str) -> list[str]:
+    return [w.lower().replace("’", "'") for w in WORD.findall(text)]
+
+
+def _shared_run(a: list[str], b: list[str]) -> list[str]:
+    """The longest run of consecutive words that a and b share (empty if none)."""
+    best: list[str] = []
+    for i in range(len(a)):
+        for j in range(len(b)):
+            n = 0
+            while i + n < len(a) and j + n < len(b) and a[i + n] == b[j + n]:
+                n += 1
+            if n > len(best):
+                best = a[i:i + n]
+    return best
+
+
+def spoilers(data: dict, add) -> None:
+    """Report headlines that give away the outcome, what was done, or the review's verdict."""
+    giveaways = list(_giveaways(data))
+    outcome_text = " ".join(t for t in (data.get("outcome"), data.get("outcome_note")) if isinstance(t, str))
+    for path, text in _headlines(data):
+        words = _words(text)
+        for source_path, source in giveaways:
+            run = _shared_run(words, _words(source))
+            if len(run) >= SHARED_RUN:
+                what = "the outcome" if source_path == ("outcome",) else f"the actual option {dotted(source_path)}"
+                add(path, f"shares {len(run)} words in a row with {what} "
+                          f"('{_original(text, run)}').", SPOILER_HINT)
+        for family, pattern in INJURY_WORDS.items():
+            rx = re.compile(rf"\b{pattern}\b", re.IGNORECASE)
+            m = rx.search(text)
+            if m and rx.search(outcome_text):
+                add(path, f"uses '{m.group(0)}', an injury or death word ({family}) that the outcome uses too.",
+                    SPOILER_HINT)
+        for m in VERDICT.finditer(text):
+            add(path, f"holds a verdict word ('{m.group(0)}').",
+                "Keep verdicts for the review's findings; here, name the moment as it looked then.",
+                severity="warning")
 
 
 def lint_report(report: Report) -> list[Problem]:
@@ -145,6 +228,10 @@ def lint_report(report: Report) -> list[Problem]:
     if not isinstance(located.data, dict):
         return []
     return lint_data(located.data, report.path, located.line_of)
+
+
+def _dicts(value) -> list[dict]:
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
 
 
 def _as_list(value) -> list[str]:

@@ -98,3 +98,95 @@ def test_lint_cites_the_line(tmp_path, example_pack):
     line = next(i for i, t in enumerate(text.splitlines(), 1) if t.startswith("outcome:"))
     (p,) = [p for p in lint_report(validate_file(example_pack)) if p.severity == "error"]
     assert p.line == line and p.field == "outcome"
+
+
+def _lint_example(example_pack, *edits):
+    """Lint the example pack copy after replacing text in it; also return the edited lines."""
+    f = example_pack / "pack.yaml"
+    text = f.read_text().replace("schema_version: 1\n", "schema_version: 1.1\n")
+    for old, new in edits:
+        assert old in text, old
+        text = text.replace(old, new)
+    f.write_text(text)
+    return lint_report(validate_file(example_pack)), text.splitlines()
+
+
+def _line(lines, start):
+    return next(i for i, t in enumerate(lines, 1) if t.lstrip().startswith(start))
+
+
+def test_example_pack_has_no_spoilers(example_pack):
+    """The fictional pack's title, summary and (added) point title give nothing away."""
+    problems, _ = _lint_example(example_pack, ("  - id: housing-referral\n",
+                                               '  - id: housing-referral\n    title: "A referral from housing"\n'))
+    assert problems == [], [str(p) for p in problems]
+
+
+def test_summary_repeating_the_actual_option_is_an_error(example_pack):
+    """Five words in a row from an actual option's text, in the summary, are an error at its line."""
+    problems, lines = _lint_example(example_pack, (
+        "The referral is screened by a busy duty team.",
+        "The busy duty team may close with advice to housing."))
+    (p,) = [p for p in problems if "in a row" in p.problem]
+    assert p.severity == "error" and p.field == "summary" and p.line == _line(lines, "summary:")
+    assert "5 words" in p.problem and "'close with advice to housing'" in p.problem
+    assert "decision_points[0].options[0].text" in p.problem and "outcome" in p.hint
+
+
+def test_four_shared_words_are_not_a_spoiler(example_pack):
+    """A run of four words shared with an actual option is ordinary overlap, not a spoiler."""
+    problems, _ = _lint_example(example_pack, (
+        "The referral is screened by a busy duty team.",
+        "The busy duty team may close with advice to a colleague."))
+    assert not [p for p in problems if "in a row" in p.problem]
+
+
+def test_point_title_repeating_the_outcome_is_an_error(example_pack):
+    """A decision point title that repeats five words of the outcome is an error at its line."""
+    problems, lines = _lint_example(example_pack, (
+        "  - id: manager-sign-off\n",
+        '  - id: manager-sign-off\n    title: "Will the children live with a relative?"\n'))
+    (p,) = [p for p in problems if "in a row" in p.problem]
+    assert p.severity == "error" and p.field == "decision_points[1].title"
+    assert p.line == _line(lines, 'title: "Will the children') and "with the outcome" in p.problem
+
+
+def test_injury_word_from_the_outcome_is_an_error(example_pack):
+    """An injury word in the title is an error when the outcome uses the same word family."""
+    title = ('title: "Baby K: a case closed before anyone visited"', 'title: "Baby K: injuries at home"')
+    problems, lines = _lint_example(example_pack, title, (
+        'outcome: "The children live', 'outcome: "K was injured. The children live'))
+    (p,) = [p for p in problems if "injury or death word" in p.problem]
+    assert p.severity == "error" and p.field == "title" and p.line == _line(lines, "title:")
+    assert "'injuries'" in p.problem and "injur*" in p.problem
+
+
+def test_injury_word_from_the_outcome_note_is_an_error(example_pack):
+    """The outcome_note counts as the outcome: a summary echoing it is an error."""
+    problems, _ = _lint_example(example_pack, (
+        "Months later a baby is hurt.", "Months later a baby has a fracture."), (
+        'outcome: "The children', 'outcome_note: "Where the children live, and the fractures."\noutcome: "The children'))
+    (p,) = [p for p in problems if "injury or death word" in p.problem]
+    assert p.field == "summary" and "'fracture'" in p.problem
+
+
+def test_injury_word_the_outcome_does_not_use_is_allowed(example_pack):
+    """An injury word in the summary that the outcome does not use is left to the content note."""
+    problems, _ = _lint_example(example_pack, ("Months later a baby is hurt.", "Months later a baby is injured."))
+    assert not [p for p in problems if "injury or death word" in p.problem]
+
+
+@pytest.mark.parametrize("title, word", [
+    ("The missed bruising", "missed"),
+    ("A closure that came too soon", "too soon"),
+    ("A case closed without a visit", "without a visit"),
+    ("A premature sign-off", "premature"),
+    ("What the manager should have asked", "should have"),
+])
+def test_verdict_word_in_a_point_title_is_a_warning(example_pack, title, word):
+    """A verdict word in a decision point title is a warning pointing to the findings."""
+    problems, lines = _lint_example(example_pack, (
+        "  - id: police-callout\n", f'  - id: police-callout\n    title: "{title}"\n'))
+    (p,) = problems
+    assert p.severity == "warning" and p.field == "decision_points[2].title"
+    assert f"'{word}'" in p.problem and "findings" in p.hint and p.line == _line(lines, f'title: "{title}"')
