@@ -150,6 +150,55 @@ def _cmd_submit(args) -> int:
     return 0
 
 
+def _cmd_room(args) -> int:
+    from .room import Room, RoomError, find_room
+
+    if args.action == "open":
+        if not args.pack:
+            raise KitError("Name the case: kit room open --pack PACK-ID [--points a,b,c | --plan ID] [--dir DIR].")
+        points = [p.strip() for p in args.points.split(",") if p.strip()] if args.points else None
+        room = Room.open(args.dir, args.pack, points, args.plan)
+        st = room.state()
+        print(f"Room {st.code} is open for '{st.title}' ({len(st.points)} points) at {room.folder}.")
+        print(f"Learners join with the code {st.code}. Open the first point with: kit room open-point --dir {room.folder}")
+        return 0
+    if not args.dir:
+        raise KitError(f"Name the room's folder: kit room {args.action} --dir DIR.")
+    room = find_room(args.dir)
+    if args.action == "status":
+        status = room.status()
+        if args.format == "json":
+            print(json.dumps(status, indent=2, ensure_ascii=False))
+            return 0
+        print(f"Room {status['code']}: {status['title']}{' (closed)' if status['closed'] else ''}; "
+              f"{status['learners']} learner(s) have decided at least once.")
+        for p in status["points"]:
+            state = "released" if p["released"] else "open" if p["opened"] else "not open"
+            counts = ", ".join(f"{k} {v}" for k, v in p["options"].items())
+            print(f"- {p['title']}: {state}; {p['decided']} decided ({counts})")
+        return 0
+    if args.action == "open-point":
+        point = room.open_point(args.point)
+        print(f"Opened '{room.pack().point_label(point)}'.")
+    elif args.action == "release":
+        point = room.release(args.point)
+        print(f"Released the reveal of '{room.pack().point_label(point)}'.")
+    elif args.action == "show-finding":
+        if not args.point:
+            raise RoomError("Name the point: kit room show-finding --dir DIR --point ID.")
+        room.show_finding(args.point)
+        print(f"The review's finding for '{room.pack().point_label(args.point)}' is on the projector.")
+    elif args.action == "close":
+        room.close()
+        print(f"Room {room.state().code} is closed.")
+        if args.summary:
+            from .dashboard import write_summary
+            from .room import room_cohort
+
+            print(f"Wrote {write_summary(room_cohort(room), args.summary)}")
+    return 0
+
+
 def _cmd_app(args) -> int:
     from .app import serve
 
@@ -222,6 +271,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("folder", help="the folder of submitted .json files")
     p.add_argument("--summary", metavar="FILE", help="also write the one-file HTML workshop summary")
     p.set_defaults(func=_cmd_collect)
+
+    p = sub.add_parser("room", help="run a live workshop room: open points, release reveals, see the room decide")
+    p.add_argument("action", choices=["open", "status", "open-point", "release", "show-finding", "close"],
+                   help="open a room; its status; open the next point; release a reveal; show the finding; close")
+    p.add_argument("--dir", help="the room's folder (open: default KIT_ROOMS/<code>)")
+    p.add_argument("--pack", help="open: the case (pack id or path)")
+    p.add_argument("--points", help="open: the points the room uses, in order (comma-separated ids)")
+    p.add_argument("--plan", help="open: a workshop plan of the pack (e.g. sixty-minutes)")
+    p.add_argument("--point", help="open-point, release, show-finding: which point (default: the next)")
+    p.add_argument("--format", choices=["text", "json"], default="text", help="status: output format")
+    p.add_argument("--summary", metavar="FILE", help="close: also write the one-file summary of the room")
+    p.set_defaults(func=_cmd_room)
 
     p = sub.add_parser("app", help="serve the notebooks as a code-free web app (Voila) on 127.0.0.1")
     p.add_argument("--port", type=int, default=8866, help="port (default 8866)")

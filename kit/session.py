@@ -177,6 +177,10 @@ class CaseSession:
             ) from None
         return self.state.decisions[point_id]
 
+    def waiting_reason(self, point_id: str) -> str | None:
+        """Why a committed point's reveal must wait (a workshop room holds it), or None."""
+        return None
+
     def reveal(self, point_id: str) -> Reveal:
         """What happened and what the review found; only after the learner has committed."""
         point = self._point(point_id)

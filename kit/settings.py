@@ -43,9 +43,11 @@ SUPPORT = Setting("KIT_SUPPORT_FILE", "a support.yaml or Markdown file with your
                   "(wellbeing service, practice educator, helplines)", "KIT_HOME/support.yaml, else the kit's UK list")
 DENYLIST = Setting("KIT_DENYLIST", "extra denylist files for kit lint (separated by the path separator)",
                    "none")
+ROOMS = Setting("KIT_ROOMS", "the folder where workshop rooms are opened and joined by their code",
+                "KIT_EXCHANGE/rooms when a workshop folder is set, else KIT_HOME/rooms")
 DEBUG = Setting("KIT_DEBUG", "1 shows a traceback for an unexpected error in the kit command", "off")
 
-SETTINGS = (HOME, EXCHANGE, PACKS, SUPPORT, DENYLIST, DEBUG)
+SETTINGS = (HOME, EXCHANGE, ROOMS, PACKS, SUPPORT, DENYLIST, DEBUG)
 
 
 # -- where the kit's own files are ---------------------------------------------------------
@@ -112,6 +114,15 @@ def exchange_dir() -> Path | None:
     return Path(raw).expanduser() if raw else None
 
 
+def rooms_dir() -> Path:
+    """Where rooms live: KIT_ROOMS, else beside the hand-ins, else in KIT_HOME."""
+    raw = ROOMS.raw()
+    if raw:
+        return Path(raw).expanduser()
+    exchange = exchange_dir()
+    return (exchange if exchange else kit_home()) / "rooms"
+
+
 def support_file() -> Path | None:
     """The institution's support file: KIT_SUPPORT_FILE, else support.yaml or support.md in KIT_HOME."""
     raw = SUPPORT.raw()
@@ -139,6 +150,7 @@ def describe() -> list[tuple[str, str, str]]:
     now = {
         HOME.env: str(kit_home()),
         EXCHANGE.env: str(exchange_dir()) if exchange_dir() else f"(unset: {EXCHANGE.default})",
+        ROOMS.env: str(rooms_dir()),
         PACKS.env: str(packs_dir()),
         SUPPORT.env: str(support_file()) if support_file() else f"(unset: {SUPPORT.default})",
         DENYLIST.env: os.pathsep.join(str(p) for p in denylist_files()),
