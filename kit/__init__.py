@@ -54,6 +54,7 @@ _EXPORTS = {
     "cohort_attributions": "views.dashboard",
     "cohort_rationales": "views.dashboard",
     "summary_button": "views.dashboard",
+    "room_console": "views.room",
 }
 
 __all__ = ["__version__", *_EXPORTS]

@@ -121,3 +121,27 @@ def factors_text(factors: pd.DataFrame) -> str:
 def chart_html(fig, lines: list[str], *, words: str = "The chart in words", opened: bool = False) -> str:
     """The chart as an image whose alt text is its words, with the words beside it."""
     return img_html(figure_image(fig), " ".join(lines)) + words_html(lines, words, opened=opened)
+
+
+def room_chart(labels: list[str], counts: list[int], marks: list[str] | None = None):
+    """A projector chart of how a room chose at one point: a bar per option, large and labelled with
+    its count and share (and, after the release, what was done and what the review supports)."""
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+
+    total = sum(counts) or 1
+    height = 1.0 + 0.9 * max(len(labels), 1)
+    with sns.plotting_context("talk"):
+        fig, ax = plt.subplots(figsize=(11, height))
+        fig.subplots_adjust(left=0.08, right=0.97, top=1 - 0.3 / height, bottom=0.8 / height)
+        y = list(range(len(labels)))
+        ax.barh(y, counts, color=sns.color_palette("colorblind", 1)[0], height=0.6)
+        ax.set_yticks(y, labels)
+        ax.invert_yaxis()
+        for i, n in enumerate(counts):
+            note = f"  {n} ({n / total:.0%})" + (f"  {marks[i]}" if marks and marks[i] else "")
+            ax.text(n, i, note, va="center", fontsize=16)
+        ax.set_xlim(0, max(max(counts, default=0), 1) * 1.8)
+        ax.set_xlabel("Learners")
+        sns.despine(ax=ax)
+    return fig
