@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import sys
 from pathlib import Path
 
-from . import __version__
+from . import __version__, settings
 from .errors import KitError
 
 
@@ -160,12 +159,51 @@ def _cmd_app(args) -> int:
     return serve(port=args.port, open_browser=False)
 
 
+def _cmd_settings(args) -> int:
+    rows = settings.describe()
+    width = max(len(name) for name, _, _ in rows)
+    print("Settings (environment variables):")
+    for name, value, help_text in rows:
+        print(f"  {name:<{width}}  {value}\n  {'':<{width}}  {help_text}")
+    print("Where the kit finds its files:")
+    places = settings.locations()
+    width = max(len(what) for what, _ in places)
+    for what, path in places:
+        print(f"  {what:<{width}}  {path}")
+    return 0
+
+
+def _cmd_init(args) -> int:
+    dest = Path(args.dir).expanduser()
+    if dest.exists() and not dest.is_dir():
+        raise KitError(f"{dest} is a file; choose a folder name for your copy of the notebooks.")
+    copied, kept = [], []
+    for source, name in ((settings.notebooks_dir(), "notebooks"), (settings.exercises_dir(), "exercises")):
+        if not source.is_dir():
+            raise KitError(f"The kit's {name} are missing ({source}); reinstall the kit.")
+        for f in sorted(source.rglob("*")):
+            rel = f.relative_to(source)
+            if not f.is_file() or any(part.startswith(".") or part == "__pycache__" for part in rel.parts):
+                continue
+            target = dest / name / rel
+            if target.exists():
+                kept.append(target)
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(f, target)
+            copied.append(target)
+    print(f"Copied {len(copied)} file(s) into {dest} (notebooks/ and exercises/)"
+          + (f"; kept {len(kept)} you already had (delete one to get the kit's version)." if kept else "."))
+    print(f"Open the start page: jupyter lab {dest / 'notebooks' / '00_start_here.ipynb'}")
+    return 0
+
+
 def _default_packs_arg() -> str:
     """casepacks/ in the current folder if there is one, else the kit's own."""
     from .settings import packs_dir as default_packs_dir
 
     here = Path("casepacks")
-    return str(here) if here.is_dir() and not os.environ.get("KIT_PACKS") else str(default_packs_dir())
+    return str(here) if here.is_dir() and not settings.PACKS.raw() else str(default_packs_dir())
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -232,6 +270,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8866, help="port (default 8866)")
     p.set_defaults(func=_cmd_app)
 
+    p = sub.add_parser("init", help="copy the learner notebooks and exercises into a folder of your own")
+    p.add_argument("dir", help="the folder to create or add to, e.g. reflective-practice")
+    p.set_defaults(func=_cmd_init)
+
+    p = sub.add_parser("settings", help="show every setting (KIT_HOME, KIT_EXCHANGE, ...) and where the kit finds its files")
+    p.set_defaults(func=_cmd_settings)
+
     p = sub.add_parser("demo-cohort", help="write a clearly labelled synthetic cohort for rehearsal")
     p.add_argument("--n", type=int, default=30, help="how many learners (default 30)")
     p.add_argument("--out", required=True, help="folder to write into")
@@ -256,7 +301,7 @@ def main(argv: list[str] | None = None) -> int:
         print("kit: stopped.", file=sys.stderr)
         return 130
     except Exception as exc:  # the last line of defence: never a traceback for a user
-        if os.environ.get("KIT_DEBUG"):
+        if settings.debug():
             raise
         print(f"kit: unexpected problem ({type(exc).__name__}: {exc}). "
               "Run again with KIT_DEBUG=1 for details and report it to the kit's maintainers.",

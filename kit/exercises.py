@@ -8,15 +8,13 @@ learner asks for them.
 from __future__ import annotations
 
 import html
-from pathlib import Path
 
 import pandas as pd
 
 from .journal import Event, Journal
 from .packs import load_pack, load_packs
-from .settings import packs_dir as default_packs_dir
-
 from .settings import facilitator_dir
+from .settings import packs_dir as default_packs_dir
 
 SOLUTIONS = facilitator_dir() / "exercises"
 EXERCISE_PACK = "exercises"  # the journal's pack_id for exercise answers

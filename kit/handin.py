@@ -14,11 +14,7 @@ from pathlib import Path
 
 from .errors import KitError
 from .record import build_record, to_json
-
-
-def exchange_dir() -> Path | None:
-    env = os.environ.get("KIT_EXCHANGE")
-    return Path(env).expanduser() if env else None
+from .settings import exchange_dir
 
 
 def submit(learner: str, *, share_text: bool = False, folder: str | Path | None = None) -> Path:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import sqlite3
 import time
 from collections.abc import Iterable
@@ -21,6 +20,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from .errors import JournalError
+from .settings import kit_home  # noqa: F401 (kept importable from here)
 
 SCHEMA_VERSION = 1
 FILE_NAME = "journal.sqlite3"
@@ -44,16 +44,6 @@ MIGRATIONS: list[list[str]] = [
         "CREATE UNIQUE INDEX one_decision ON events (learner, pack_id, target) WHERE kind = 'decide'",
     ],
 ]
-
-
-def kit_home() -> Path:
-    """KIT_HOME if set, else the per-user data folder (platformdirs)."""
-    env = os.environ.get("KIT_HOME")
-    if env:
-        return Path(env).expanduser()
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("reflective-practice-kit", appauthor=False))
 
 
 def now() -> str:

@@ -11,17 +11,17 @@ Add a name with `kit hash-name "Full Name" >> kit/data/denylist.txt`.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
+from . import settings
 from .errors import Problem
 from .packs import Report
 from .yamlfile import dotted
 
-DATA = Path(__file__).parent / "data"
+DATA = settings.data_dir()
 
 EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 PHONE = re.compile(r"(?<![\w/])(?:\+44\s?|0)(?:\d[\s-]?){9,10}(?![\w/])")
@@ -53,8 +53,7 @@ def hash_name(name: str) -> str:
 
 
 @lru_cache(maxsize=4)
-def _denylist(extra: str | None) -> frozenset[str]:
-    files = [DATA / "denylist.txt"] + ([Path(p) for p in extra.split(os.pathsep)] if extra else [])
+def _denylist(files: tuple[Path, ...]) -> frozenset[str]:
     hashes: set[str] = set()
     for f in files:
         if f.exists():
@@ -67,7 +66,7 @@ def _denylist(extra: str | None) -> frozenset[str]:
 
 def denylist() -> frozenset[str]:
     """Hashes shipped with the kit plus any files named in KIT_DENYLIST (os.pathsep-separated)."""
-    return _denylist(os.environ.get("KIT_DENYLIST"))
+    return _denylist(tuple(settings.denylist_files()))
 
 
 @lru_cache(maxsize=1)

@@ -7,7 +7,6 @@ general UK text is shown.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 DEFAULT = """\
@@ -25,9 +24,9 @@ difficult for you:
 
 def support_text() -> str:
     """The educator's local support text if set, else the kit's default."""
-    from .journal import kit_home
+    from .settings import SUPPORT, kit_home
 
-    candidates = [os.environ.get("KIT_SUPPORT_FILE"), kit_home() / "support.md"]
+    candidates = [SUPPORT.raw(), kit_home() / "support.md"]
     for c in candidates:
         if c and Path(c).is_file():
             try:
