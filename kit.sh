@@ -116,11 +116,7 @@ run_tests() {
 case "${1:-}" in
   start)
     ensure_env
-    extra=()
-    [ "$(id -u)" = 0 ] && extra+=(--allow-root)
-    say "starting JupyterLab; open the URL it prints (Ctrl+C twice to stop)"
-    exec "$venv/bin/jupyter" lab notebooks/00_start_here.ipynb --ip=127.0.0.1 --no-browser \
-      --ServerApp.root_dir="$PWD" --LabApp.news_url=None "${extra[@]}" "${@:2}"
+    exec "$venv/bin/kit" lab "$PWD" "${@:2}"
     ;;
   app)
     ensure_env

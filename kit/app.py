@@ -18,9 +18,9 @@ from pathlib import Path
 
 from . import settings
 from .errors import KitError
+from .tidy import LAB_ONLY
 
 START = "00_start_here.ipynb"
-LAB_ONLY = "lab-only"  # cells for JupyterLab only (how to run the notebook); never served by the app
 
 
 def voila_command(port: int, notebooks: Path | None = None) -> list[str]:

@@ -159,6 +159,12 @@ def _cmd_app(args) -> int:
     return serve(port=args.port, open_browser=False)
 
 
+def _cmd_lab(args) -> int:
+    from .lab import serve
+
+    return serve(args.dir, args.jupyter_args)
+
+
 def _cmd_settings(args) -> int:
     rows = settings.describe()
     width = max(len(name) for name, _, _ in rows)
@@ -194,7 +200,7 @@ def _cmd_init(args) -> int:
             copied.append(target)
     print(f"Copied {len(copied)} file(s) into {dest} (notebooks/ and exercises/)"
           + (f"; kept {len(kept)} you already had (delete one to get the kit's version)." if kept else "."))
-    print(f"Open the start page: jupyter lab {dest / 'notebooks' / '00_start_here.ipynb'}")
+    print(f"Open the start page in JupyterLab: kit lab {dest}")
     return 0
 
 
@@ -273,6 +279,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("init", help="copy the learner notebooks and exercises into a folder of your own")
     p.add_argument("dir", help="the folder to create or add to, e.g. reflective-practice")
     p.set_defaults(func=_cmd_init)
+
+    p = sub.add_parser("lab", help="JupyterLab on a folder made by kit init, with the start notebook open")
+    p.add_argument("dir", nargs="?", default=".", help="the folder holding notebooks/ (default: here)")
+    p.add_argument("jupyter_args", nargs=argparse.REMAINDER, help="further options for JupyterLab, e.g. --port=8890")
+    p.set_defaults(func=_cmd_lab)
 
     p = sub.add_parser("settings", help="show every setting (KIT_HOME, KIT_EXCHANGE, ...) and where the kit finds its files")
     p.set_defaults(func=_cmd_settings)

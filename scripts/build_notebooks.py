@@ -22,10 +22,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from tidy_notebooks import FOLDERS, tidy  # noqa: E402
+from tidy_notebooks import FOLDERS  # noqa: E402
 
 from kit.packs import load_pack  # noqa: E402
 from kit.settings import notebooks_dir  # noqa: E402
+from kit.tidy import KERNELSPEC, tidy  # noqa: E402
 from kit.vocabulary import load_vocabulary  # noqa: E402
 
 NOTEBOOKS = notebooks_dir()
@@ -42,8 +43,7 @@ START = "00_start_here.ipynb"
 # Notebooks after the cases, in order, if they exist (written by hand, navigation kept here).
 ACCOUNTABILITY = "06_accountability_vs_context.ipynb"
 DASHBOARD = "90_facilitator_dashboard.ipynb"
-KERNEL = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
-          "language_info": {"name": "python"}}
+KERNEL = {"kernelspec": dict(KERNELSPEC), "language_info": {"name": "python"}}
 
 
 def order() -> list[str]:

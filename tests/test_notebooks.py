@@ -35,7 +35,9 @@ def _builder():
 
 
 def _tidy():
-    return _script("tidy_notebooks")
+    import kit.tidy
+
+    return kit.tidy
 
 
 def _sources(nb) -> list[tuple[str, str]]:
