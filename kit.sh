@@ -1,15 +1,22 @@
 #!/usr/bin/env bash
 # One entry point for a fresh machine: sets up what is missing, then starts or tests the kit.
-#   ./kit.sh start   JupyterLab on notebooks/00_start_here.ipynb at 127.0.0.1 (prints the URL)
-#   ./kit.sh test    the whole test suite: unit tests, every notebook under nbval, browser tests
-#   ./kit.sh app     the code-free learner view (Voila)
-#   ./kit.sh env     only set up the environment
+#   bash kit.sh start           JupyterLab with notebooks/00_start_here.ipynb open, on 127.0.0.1
+#   bash kit.sh test            ruff, then the whole suite (unit tests, every notebook under nbval,
+#                               the wheel test, browser tests), with the versions locked in uv.lock
+#   bash kit.sh test --latest   the same suite against the newest releases pyproject.toml allows,
+#                               in .venv-latest/ (uv.lock is not changed); lists what is newer
+#   bash kit.sh lock            re-resolve uv.lock after changing pyproject.toml (keeps other pins)
+#   bash kit.sh lock --upgrade  move every pin in uv.lock to the newest allowed release
+#   bash kit.sh app             the code-free learner view (Voila)
+#   bash kit.sh env             only set up the environment
 # Uses the active virtualenv if there is one, else a project-local .venv/ (reused next time).
+# Installs exactly what uv.lock says, with uv (itself from PyPI, pinned below).
 set -euo pipefail
 cd "$(dirname "$0")"
 
+UV_VERSION=0.13.9
 venv="${VIRTUAL_ENV:-$PWD/.venv}"
-py="$venv/bin/python"
+export UV_PYTHON_DOWNLOADS=never  # use the machine's Python, never a downloaded one
 
 say() { printf '[kit] %s\n' "$*" >&2; }
 
@@ -26,8 +33,10 @@ ensure_python() {
   python3 -c 'import sys; sys.exit(sys.version_info < (3, 10))' || { say "Python 3.10 or newer is needed; found $(python3 --version)."; exit 1; }
 }
 
-ensure_env() {
+# A virtualenv at $venv with pip and uv in it.
+ensure_venv() {
   ensure_python
+  py="$venv/bin/python"
   if [ ! -x "$py" ]; then
     say "creating the virtualenv $venv"
     python3 -m venv "$venv" 2>/dev/null || {
@@ -36,19 +45,46 @@ ensure_env() {
       python3 -m venv "$venv"
     }
   fi
-  local want have
-  want=$(cat pyproject.toml | sha256sum | cut -c1-64)
-  have=$(cat "$venv/.kit-installed" 2>/dev/null || true)
-  if [ "$want" != "$have" ]; then
-    say "installing the kit and its dependencies into $venv"
+  if [ "$("$py" -m uv --version 2>/dev/null | cut -d' ' -f2)" != "$UV_VERSION" ]; then
     "$py" -m pip --version >/dev/null 2>&1 || "$py" -m ensurepip -q >/dev/null
-    if "$py" -m pip install -q --disable-pip-version-check uv 2>/dev/null; then
-      "$py" -m uv pip install -q --python "$py" -e ".[test]"
-    else
-      "$py" -m pip install -q --disable-pip-version-check -e ".[test]"
-    fi
-    echo "$want" > "$venv/.kit-installed"
+    "$py" -m pip install -q --disable-pip-version-check "uv==$UV_VERSION" 2>/dev/null \
+      || say "could not install uv $UV_VERSION from PyPI"
   fi
+}
+
+uv() { "$py" -m uv "$@"; }
+have_uv() { "$py" -m uv --version >/dev/null 2>&1; }
+
+# The kit (editable) and exactly the versions in uv.lock, reinstalled when either file changes.
+ensure_env() {
+  ensure_venv
+  local want have
+  want=$(cat pyproject.toml uv.lock | sha256sum | cut -c1-64)
+  have=$(cat "$venv/.kit-installed" 2>/dev/null || true)
+  [ "$want" = "$have" ] && return 0
+  say "installing the kit and the locked dependencies (uv.lock) into $venv"
+  if have_uv; then
+    # --locked: stop if uv.lock no longer matches pyproject.toml; --inexact: keep uv and anything
+    # else already in an activated virtualenv.
+    UV_PROJECT_ENVIRONMENT="$venv" uv sync -q --locked --inexact --extra test || {
+      say "uv.lock does not match pyproject.toml (or PyPI could not be reached): run 'bash kit.sh lock', then this again."
+      exit 1
+    }
+  else
+    say "uv is not available: installing with pip from pyproject.toml's ranges (NOT the locked versions)"
+    "$py" -m pip install -q --disable-pip-version-check -e ".[test]"
+  fi
+  echo "$want" > "$venv/.kit-installed"
+}
+
+# The newest releases pyproject.toml allows, in their own virtualenv (uv.lock untouched).
+ensure_latest_env() {
+  venv="$PWD/.venv-latest"
+  ensure_venv
+  have_uv || { say "--latest needs uv"; exit 1; }
+  say "installing the newest releases pyproject.toml allows into $venv"
+  uv pip install -q --python "$py" --upgrade -e ".[test]"
+  rm -f "$venv/.kit-installed"
 }
 
 # The browser tests need Debian's chromium (no browser download) and axe-core from npm.
@@ -67,32 +103,52 @@ ensure_browser() {
   export KIT_BROWSER_TESTS=required
 }
 
+run_tests() {
+  local status=0 targets=(tests)
+  say "ruff check"
+  "$venv/bin/ruff" check . || status=1
+  for d in notebooks exercises; do compgen -G "$d/*.ipynb" >/dev/null && targets+=("$d"); done
+  "$py" -m pytest "${targets[@]}" --nbval-lax --nbval-current-env "$@" || status=$?
+  [ "$status" = 0 ] || say "tests failed (ruff or pytest above)"
+  return "$status"
+}
+
 case "${1:-}" in
   start)
     ensure_env
-    extra=()
-    [ "$(id -u)" = 0 ] && extra+=(--allow-root)
-    say "starting JupyterLab; open the URL it prints (Ctrl+C twice to stop)"
-    exec "$venv/bin/jupyter" lab notebooks/00_start_here.ipynb --ip=127.0.0.1 --no-browser \
-      --ServerApp.root_dir="$PWD" "${extra[@]}" "${@:2}"
+    exec "$venv/bin/kit" lab "$PWD" "${@:2}"
     ;;
   app)
     ensure_env
     exec "$venv/bin/kit" app "${@:2}"
     ;;
   test)
-    ensure_env
+    args=()
+    latest=0
+    for a in "${@:2}"; do if [ "$a" = --latest ]; then latest=1; else args+=("$a"); fi; done
+    if [ "$latest" = 1 ]; then ensure_latest_env; else ensure_env; fi
     ensure_browser
-    targets=(tests)
-    for d in notebooks exercises; do compgen -G "$d/*.ipynb" >/dev/null && targets+=("$d"); done
-    exec "$py" -m pytest "${targets[@]}" --nbval-lax --nbval-current-env "${@:2}"
+    status=0
+    run_tests "${args[@]}" || status=$?
+    if [ "$latest" = 1 ]; then
+      "$py" scripts/lock_drift.py uv.lock || true
+      [ "$status" = 0 ] && say "passed with the newest releases: 'bash kit.sh lock --upgrade' adopts them in uv.lock"
+    fi
+    exit "$status"
+    ;;
+  lock)
+    ensure_venv
+    have_uv || { say "bash kit.sh lock needs uv"; exit 1; }
+    uv lock "${@:2}"
+    ensure_env
+    say "uv.lock is current; commit it with pyproject.toml"
     ;;
   env)
     ensure_env
     say "ready: $venv"
     ;;
   *)
-    echo "usage: ./kit.sh start | test | app | env" >&2
+    echo "usage: bash kit.sh start | test [--latest] | lock [--upgrade] | app | env" >&2
     exit 2
     ;;
 esac

@@ -205,6 +205,51 @@ def _cmd_app(args) -> int:
     return serve(port=args.port, open_browser=False)
 
 
+def _cmd_lab(args) -> int:
+    from .lab import serve
+
+    return serve(args.dir, args.jupyter_args)
+
+
+def _cmd_settings(args) -> int:
+    rows = settings.describe()
+    width = max(len(name) for name, _, _ in rows)
+    print("Settings (environment variables):")
+    for name, value, help_text in rows:
+        print(f"  {name:<{width}}  {value}\n  {'':<{width}}  {help_text}")
+    print("Where the kit finds its files:")
+    places = settings.locations()
+    width = max(len(what) for what, _ in places)
+    for what, path in places:
+        print(f"  {what:<{width}}  {path}")
+    return 0
+
+
+def _cmd_init(args) -> int:
+    dest = Path(args.dir).expanduser()
+    if dest.exists() and not dest.is_dir():
+        raise KitError(f"{dest} is a file; choose a folder name for your copy of the notebooks.")
+    copied, kept = [], []
+    for source, name in ((settings.notebooks_dir(), "notebooks"), (settings.exercises_dir(), "exercises")):
+        if not source.is_dir():
+            raise KitError(f"The kit's {name} are missing ({source}); reinstall the kit.")
+        for f in sorted(source.rglob("*")):
+            rel = f.relative_to(source)
+            if not f.is_file() or any(part.startswith(".") or part == "__pycache__" for part in rel.parts):
+                continue
+            target = dest / name / rel
+            if target.exists():
+                kept.append(target)
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(f, target)
+            copied.append(target)
+    print(f"Copied {len(copied)} file(s) into {dest} (notebooks/ and exercises/)"
+          + (f"; kept {len(kept)} you already had (delete one to get the kit's version)." if kept else "."))
+    print(f"Open the start page in JupyterLab: kit lab {dest}")
+    return 0
+
+
 def _default_packs_arg() -> str:
     """casepacks/ in the current folder if there is one, else the kit's own."""
 
@@ -287,6 +332,18 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("app", help="serve the notebooks as a code-free web app (Voila) on 127.0.0.1")
     p.add_argument("--port", type=int, default=8866, help="port (default 8866)")
     p.set_defaults(func=_cmd_app)
+
+    p = sub.add_parser("init", help="copy the learner notebooks and exercises into a folder of your own")
+    p.add_argument("dir", help="the folder to create or add to, e.g. reflective-practice")
+    p.set_defaults(func=_cmd_init)
+
+    p = sub.add_parser("lab", help="JupyterLab on a folder made by kit init, with the start notebook open")
+    p.add_argument("dir", nargs="?", default=".", help="the folder holding notebooks/ (default: here)")
+    p.add_argument("jupyter_args", nargs=argparse.REMAINDER, help="further options for JupyterLab, e.g. --port=8890")
+    p.set_defaults(func=_cmd_lab)
+
+    p = sub.add_parser("settings", help="show every setting (KIT_HOME, KIT_EXCHANGE, ...) and where the kit finds its files")
+    p.set_defaults(func=_cmd_settings)
 
     p = sub.add_parser("demo-cohort", help="write a clearly labelled synthetic cohort for rehearsal")
     p.add_argument("--n", type=int, default=30, help="how many learners (default 30)")

@@ -22,12 +22,12 @@ from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
+from . import settings
 from .errors import Problem
 from .packs import Report
-from .settings import data_dir, denylist_files
 from .yamlfile import dotted
 
-DATA = data_dir()
+DATA = settings.data_dir()
 
 EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 PHONE = re.compile(r"(?<![\w/])(?:\+44\s?|0)(?:\d[\s-]?){9,10}(?![\w/])")
@@ -72,7 +72,7 @@ def _denylist(files: tuple[Path, ...]) -> frozenset[str]:
 
 def denylist() -> frozenset[str]:
     """Hashes shipped with the kit plus any files named in KIT_DENYLIST (os.pathsep-separated)."""
-    return _denylist(tuple(denylist_files()))
+    return _denylist(tuple(settings.denylist_files()))
 
 
 @lru_cache(maxsize=1)

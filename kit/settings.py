@@ -36,7 +36,7 @@ class Setting:
 HOME = Setting("KIT_HOME", "where a learner's journal, pseudonym, identity and exports are kept",
                "the per-user data folder (platformdirs)")
 EXCHANGE = Setting("KIT_EXCHANGE", "the shared folder learners hand in to for a workshop",
-                   "unset: learners download their hand-in file instead")
+                   "learners download their hand-in file instead")
 PACKS = Setting("KIT_PACKS", "a different folder of case packs (with its own vocabulary.yaml)",
                 "the case packs that come with the kit")
 SUPPORT = Setting("KIT_SUPPORT_FILE", "a support.yaml or Markdown file with your institution's support "
@@ -123,6 +123,11 @@ def rooms_dir() -> Path:
     return (exchange if exchange else kit_home()) / "rooms"
 
 
+def app_dir() -> Path:
+    """Where `kit app` writes the notebooks it serves (copies without the lab-only cells)."""
+    return kit_home() / "app"
+
+
 def support_file() -> Path | None:
     """The institution's support file: KIT_SUPPORT_FILE, else support.yaml or support.md in KIT_HOME."""
     raw = SUPPORT.raw()
@@ -157,3 +162,11 @@ def describe() -> list[tuple[str, str, str]]:
         DEBUG.env: "on" if debug() else "off",
     }
     return [(s.env, now[s.env], s.help) for s in SETTINGS]
+
+
+def locations() -> list[tuple[str, Path]]:
+    """The kit's own folders (what it found, where): `kit settings` prints these too."""
+    return [("case packs", packs_dir()), ("learner notebooks", notebooks_dir()),
+            ("exercises", exercises_dir()), ("facilitator material", facilitator_dir()),
+            ("export templates", templates_dir()), ("data (denylist)", data_dir()),
+            ("app notebooks (kit app)", app_dir())]

@@ -1,30 +1,35 @@
-"""Write the learner notebooks from the packs, keep their navigation current, and run them.
+"""Write the learner notebooks from the packs and keep their navigation current.
 
-    python scripts/build_notebooks.py            # rewrite notebooks/ and run them to store outputs
-    python scripts/build_notebooks.py --no-run   # rewrite only (outputs cleared)
+    python scripts/build_notebooks.py
 
 Case notebooks are the same few thin cells for every pack, so they are generated: add a
-pack to CASES below (or pass PACK to any case notebook) and run this again. Running stores
-the outputs that nbval checks (cells marked NBVAL_CHECK_OUTPUT).
+pack to CASES below (or pass PACK to any case notebook) and run this again. Every notebook
+is stored unrun and tidy (scripts/tidy_notebooks.py: no outputs, code collapsed, the
+one-line start instruction first); this also tidies the hand-written exercises/. nbval checks
+that each notebook runs; what an output must say is checked by tests/test_notebooks.py.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOKS = ROOT / "notebooks"
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from tidy_notebooks import FOLDERS  # noqa: E402
 
 from kit.packs import load_pack  # noqa: E402
+from kit.settings import notebooks_dir  # noqa: E402
+from kit.tidy import KERNELSPEC, tidy  # noqa: E402
 from kit.vocabulary import load_vocabulary  # noqa: E402
+
+NOTEBOOKS = notebooks_dir()
 
 # (notebook file, pack id) in course order
 CASES = [
@@ -38,8 +43,7 @@ START = "00_start_here.ipynb"
 # Notebooks after the cases, in order, if they exist (written by hand, navigation kept here).
 ACCOUNTABILITY = "06_accountability_vs_context.ipynb"
 DASHBOARD = "90_facilitator_dashboard.ipynb"
-KERNEL = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
-          "language_info": {"name": "python"}}
+KERNEL = {"kernelspec": dict(KERNELSPEC), "language_info": {"name": "python"}}
 
 
 def order() -> list[str]:
@@ -65,6 +69,15 @@ def code(text: str, *tags: str):
     if tags:
         cell.metadata["tags"] = list(tags)
     return cell
+
+
+def finish(name: str, cells):
+    """The stored notebook: tidy, with cell ids that stay the same from one build to the next."""
+    nb = tidy(new_notebook(cells=cells, metadata=KERNEL))
+    stem = name.split("_")[0]
+    for i, cell in enumerate(nb.cells[1:], 1):
+        cell.id = f"nb{stem}-{i:02d}"
+    return nb
 
 
 def case_notebook(name: str, pack_id: str):
@@ -102,8 +115,7 @@ case itself starts with this note again and a *Step out* button, and shows where
         md(f"""
 ## How this works
 
-Run the notebook once (**Run > Run All Cells**); after that everything is buttons and boxes.
-Nothing here needs you to write or change code.
+Everything here is buttons and boxes: nothing needs you to write or change code.
 
 At each decision point you read the situation as it looked **at the time**, choose what you
 would do, say how confident you are and why, then **commit**. Your first answer is then
@@ -115,7 +127,7 @@ answer, not instead of it.
 Themes in this case: {themes}.{debate}
 """),
         code(f'PACK = "{pack_id}"', "parameters"),
-        code("# NBVAL_CHECK_OUTPUT\nimport kit\n\nprint(kit.case_outline(PACK))"),
+        code("import kit\n\nprint(kit.case_outline(PACK))"),
         md("## The case\n\nRead the content note first. Choose *I have read this* to open the case."),
         code("kit.case_view(PACK)"),
         md("""
@@ -146,7 +158,7 @@ with Gibbs' six stages, draft a CPD entry, and export your record for your portf
 """),
         nav_cell(name, "bottom"),
     ]
-    return new_notebook(cells=cells, metadata=KERNEL)
+    return finish(name, cells)
 
 
 def start_notebook():
@@ -232,7 +244,7 @@ Open a case by its title. Each takes 30 to 140 minutes; you can stop and come ba
 """),
         nav_cell(START, "bottom"),
     ]
-    return new_notebook(cells=cells, metadata=KERNEL)
+    return finish(START, cells)
 
 
 def accountability_notebook():
@@ -312,7 +324,7 @@ reasons?*). Here your view sits beside each review's, with your placing of the d
 """),
         nav_cell(ACCOUNTABILITY, "bottom"),
     ]
-    return new_notebook(cells=cells, metadata=KERNEL)
+    return finish(ACCOUNTABILITY, cells)
 
 
 def dashboard_notebook():
@@ -366,18 +378,7 @@ or else a **synthetic demo cohort** for rehearsal, clearly labelled as such. To 
 """),
         nav_cell(DASHBOARD, "bottom"),
     ]
-    return new_notebook(cells=cells, metadata=KERNEL)
-
-
-def run(path: Path) -> None:
-    """Execute a notebook in a throwaway KIT_HOME and store its outputs."""
-    from nbclient import NotebookClient
-
-    nb = nbformat.read(path, as_version=4)
-    with tempfile.TemporaryDirectory() as home:
-        os.environ["KIT_HOME"] = home
-        NotebookClient(nb, timeout=300, kernel_name="python3", store_widget_state=False, resources={"metadata": {"path": str(path.parent)}}).execute()
-    nbformat.write(nb, path)
+    return finish(DASHBOARD, cells)
 
 
 def build() -> list[Path]:
@@ -396,14 +397,12 @@ def build() -> list[Path]:
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--no-run", action="store_true", help="do not execute the notebooks")
-    args = ap.parse_args()
+    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
     for path in build():
-        if not args.no_run:
-            run(path)
         print(f"wrote {path.relative_to(ROOT)}")
-    return 0
+    from tidy_notebooks import main as tidy_main
+
+    return tidy_main([str(f) for f in FOLDERS])
 
 
 if __name__ == "__main__":

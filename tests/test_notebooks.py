@@ -1,4 +1,6 @@
-"""The notebooks: generated ones are current, navigation links resolve, parameters work for any pack."""
+"""The notebooks: generated ones are current, stored ones tidy (unrun, code collapsed, a start
+line first), the app serves them without Lab-only cells, navigation links resolve, and
+parameters work for any pack."""
 
 from __future__ import annotations
 
@@ -17,11 +19,25 @@ NOTEBOOKS = ROOT / "notebooks"
 LINK = re.compile(r"\]\(([^)#\s]+\.ipynb)(#[^)]*)?\)")
 
 
-def _builder():
-    spec = importlib.util.spec_from_file_location("build_notebooks", ROOT / "scripts" / "build_notebooks.py")
+ALL = sorted(NOTEBOOKS.glob("*.ipynb")) + sorted((ROOT / "exercises").glob("*.ipynb"))
+RUN_WORDS = re.compile(r"Run All|Run >|Run menu|⏩|run the notebook|Shift\+Enter", re.IGNORECASE)
+
+
+def _script(name: str):
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     return mod
+
+
+def _builder():
+    return _script("build_notebooks")
+
+
+def _tidy():
+    import kit.tidy
+
+    return kit.tidy
 
 
 def _sources(nb) -> list[tuple[str, str]]:
@@ -56,7 +72,7 @@ def test_navigation_at_top_and_bottom_in_course_order():
     """Each notebook starts and ends with prev | contents | next links in course order."""
     order = _builder().order()
     for i, name in enumerate(order):
-        cells = nbformat.read(NOTEBOOKS / name, as_version=4).cells
+        cells = nbformat.read(NOTEBOOKS / name, as_version=4).cells[1:]  # after the start line
         assert "nav-top" in cells[0].metadata.get("tags", []) and "nav-bottom" in cells[-1].metadata.get("tags", [])
         if i + 1 < len(order):
             assert f"]({order[i + 1]})" in cells[0].source
@@ -103,3 +119,74 @@ def test_case_notebook_runs_a_pack_it_never_saw(tmp_path, notebook, monkeypatch)
     assert "Baby K: a case closed before anyone visited" in text
     assert "Decision points: 3" in text
     assert "Traceback" not in text and '"output_type": "error"' not in text
+
+
+@pytest.mark.parametrize("path", ALL, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_stored_notebook_is_tidy(path):
+    """Unrun, code collapsed, the one-line start instruction first: run scripts/tidy_notebooks.py to fix."""
+    problems = _tidy().problems(nbformat.read(path, as_version=4))
+    assert not problems, f"{path.name}: {'; '.join(problems)}. Run: python scripts/tidy_notebooks.py"
+
+
+def test_tidy_fixes_an_executed_notebook_and_keeps_shown_cells():
+    """Outputs, counts and timings go; code collapses unless tagged show-source; tidying twice changes nothing."""
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+    t = _tidy()
+    shown = new_code_cell("x = 1", metadata={"tags": ["show-source"]})
+    run = new_code_cell("kit.case_view(PACK)", execution_count=3,
+                        outputs=[new_output("display_data", {"text/plain": "VBox(children=(HTML(value='<h3>')))"})],
+                        metadata={"execution": {"iopub.status.busy": "2026-01-01"}})
+    nb = new_notebook(cells=[new_markdown_cell("# Title"), run, shown],
+                      metadata={"language_info": {"name": "python", "version": "3.11.7"}, "widgets": {}})
+    assert t.problems(nb)
+    once = t.tidy(nbformat.from_dict(json.loads(json.dumps(nb))))
+    assert t.problems(once) == []
+    assert once.cells[0].source == t.START_LINE and "lab-only" in once.cells[0].metadata.tags
+    code_cells = [c for c in once.cells if c.cell_type == "code"]
+    assert [c.metadata.get("jupyter", {}).get("source_hidden", False) for c in code_cells] == [True, False]
+    assert all(c.outputs == [] and c.execution_count is None for c in code_cells)
+    twice = t.tidy(nbformat.from_dict(json.loads(json.dumps(once))))
+    assert twice == once
+
+
+def test_unrun_notebook_shows_instructions_not_python():
+    """What a learner sees before running: the start line first, no reprs, no code, no PACK = ..."""
+    for path in ALL:
+        nb = nbformat.read(path, as_version=4)
+        assert "Run > Run All Cells" in nb.cells[0].source, path.name
+        for cell in nb.cells:
+            if cell.cell_type == "code":
+                assert cell.metadata["jupyter"]["source_hidden"] and not cell.outputs, path.name
+        text = json.dumps([c.get("outputs", []) for c in nb.cells])
+        assert "VBox(" not in text and "HTML(value=" not in text
+
+
+def test_app_serves_notebooks_without_lab_only_cells(tmp_path):
+    """kit app serves copies without the Run-menu line; nothing it serves mentions a Run menu."""
+    from kit.app import LAB_ONLY, START, prepare
+
+    served = prepare(tmp_path / "app")
+    names = sorted(p.name for p in served.glob("*.ipynb"))
+    assert names == sorted(p.name for p in NOTEBOOKS.glob("*.ipynb")) and START in names
+    for name in names:
+        cells = nbformat.read(served / name, as_version=4).cells
+        assert not [c for c in cells if LAB_ONLY in c.metadata.get("tags", [])], name
+        assert "nav-top" in cells[0].metadata.get("tags", []), name
+        for cell in cells:
+            assert not RUN_WORDS.search(cell.source), f"{name} tells app users to run: {cell.source[:80]}"
+    (served / "stale.ipynb").write_text("{}")
+    assert not (prepare(served) / "stale.ipynb").exists()  # rewritten on each start
+
+
+@pytest.mark.parametrize("pack_id", ["robyn-front-door", "nadiya-plans-ended-early"])
+def test_case_outline_says_what_the_case_is(pack_id):
+    """The outline each case notebook prints first (was an nbval output check)."""
+    import kit
+    from kit.packs import load_pack
+
+    pack = load_pack(pack_id)
+    text = kit.case_outline(pack_id)
+    assert text.startswith(pack.title + "\n")
+    assert f"Decision points: {len(pack.decision_points)} (about " in text
+    assert f"Debates: {len(pack.debates)}" in text and "Content note: " in text

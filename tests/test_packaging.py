@@ -1,4 +1,5 @@
-"""Packaging: pyproject.toml and environment.yml agree; the README gives the two commands."""
+"""Packaging: pyproject.toml, uv.lock and environment.yml agree; kit.sh installs the lock; one
+module owns the settings; the README gives the two commands and how to test the newest releases."""
 
 from __future__ import annotations
 
@@ -39,3 +40,30 @@ def test_readme_opens_with_the_two_commands():
     head = "\n".join((ROOT / "README.md").read_text().splitlines()[:25])
     assert "bash kit.sh start" in head and "bash kit.sh test" in head
     assert "bash kit.sh test" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_lock_file_is_committed_and_installed_by_kit_sh():
+    """uv.lock pins every package for the kit and its test extra; kit.sh installs exactly it."""
+    lock = tomllib.loads((ROOT / "uv.lock").read_text())
+    names = {p["name"] for p in lock["package"]}
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    wanted = {_name(d).replace("_", "-") for d in project["dependencies"] + project["optional-dependencies"]["test"]}
+    assert wanted <= names, f"not in uv.lock (run bash kit.sh lock): {sorted(wanted - names)}"
+    script = (ROOT / "kit.sh").read_text()
+    assert "uv sync -q --locked" in script and "--extra test" in script
+    assert "uv lock" in script and "--latest" in script
+
+
+def test_readme_names_the_lock_and_the_newest_releases_run():
+    readme = (ROOT / "README.md").read_text()
+    assert "uv.lock" in readme and "bash kit.sh test --latest" in readme and "bash kit.sh lock" in readme
+
+
+def test_only_settings_reads_settings_and_finds_files():
+    """kit/settings.py alone reads KIT_* variables and works out paths from the package's location."""
+    for f in sorted((ROOT / "kit").glob("*.py")):
+        if f.name == "settings.py":
+            continue
+        text = f.read_text()
+        assert "__file__" not in text, f"{f.name} locates files itself: use kit.settings"
+        assert not re.search(r"os\.(environ|getenv)", text), f"{f.name} reads the environment: use kit.settings"

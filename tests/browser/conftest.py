@@ -82,16 +82,28 @@ def app_home(tmp_path_factory):
     return tmp_path_factory.mktemp("app-kit-home")
 
 
+def home_jupyter_state() -> dict[str, tuple[int, int]]:
+    """Every file under the real ~/.jupyter and Lab's real workspaces folder, with size and mtime."""
+    state = {}
+    for folder in (Path.home() / ".jupyter", Path.home() / ".local" / "share" / "jupyter" / "lab" / "workspaces"):
+        for f in sorted(folder.rglob("*")) if folder.is_dir() else []:
+            if f.is_file():
+                st = f.stat()
+                state[str(f)] = (st.st_size, st.st_mtime_ns)
+    return state
+
+
 @pytest.fixture(scope="session")
 def app(app_home):
-    """`kit app` (Voila) on a free loopback port, with its own KIT_HOME."""
+    """`kit app` (Voila) on a free loopback port, with its own KIT_HOME, serving what kit app serves."""
     _need_browser()
-    from kit.app import start_url, voila_command
+    from kit.app import prepare, start_url, voila_command
 
     port = free_port()
     env = {**os.environ, "KIT_HOME": str(app_home)}
+    served = prepare(app_home / "app")
     log = open(app_home / "voila.log", "w")  # noqa: SIM115 (closed with the server)
-    proc = subprocess.Popen(voila_command(port), cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(voila_command(port, served), cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         wait_http(f"http://127.0.0.1:{port}/", proc)
         yield {"base": f"http://127.0.0.1:{port}", "start": start_url(port), "home": app_home}

@@ -29,6 +29,7 @@ def test_learner_path_with_the_mouse(app, page, pack, tmp_path):
     """Start page, pseudonym, open a case, content note, decide, commit, reveal, reload, export."""
     open_start(page, app)
     assert page.locator(".jp-InputArea-editor, .CodeMirror, .cm-editor").count() == 0  # no code shown
+    assert page.get_by_text("Run All Cells").count() == 0  # the app has no Run menu to point to
     shot(page, "01-start-page")
     page.get_by_placeholder("e.g. Robin, or Student 7").fill("Mouse Learner")
     page.get_by_role("button", name="Use this pseudonym").click()
