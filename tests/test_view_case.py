@@ -266,6 +266,27 @@ def test_step_out_mid_case_and_come_back_where_you_left(kit_home, example_pack):
     assert kinds == ["step_out", "step_back_in"]
 
 
+def test_stepping_out_hides_the_parts_below_the_case_too(kit_home, example_pack):
+    """A debate below the case view hides while the learner has stepped out, and opens again when they
+    come back; a debate on a page of its own keeps its own step-out bar once open."""
+    from kit.views.debate import debate_view
+
+    view = case_view(example_pack, learner="Robin")
+    below = debate_view(example_pack, learner="Robin")
+    view.go_on.click()
+    assert below.widget.children == (below.inner.widget,)
+    view.step_out_button.click()
+    assert below.widget.children == (below.away,) and "stepped out" in below.away.value
+    view.come_back.click()
+    assert below.widget.children == (below.inner.widget,)
+    alone = debate_view(example_pack, learner="Sam")  # no case view for Sam: the debate has its own gate
+    alone.gate.go_on.click()
+    assert alone.widget.children == (alone.gate.widget, alone.inner.widget)
+    assert alone.gate.step_out_button in alone.gate.widget.children[0].children
+    alone.gate.step_out_button.click()
+    assert alone.widget.children == (alone.gate.widget,) and alone.gate.come_back in alone.gate.widget.children
+
+
 def test_support_set_by_the_institution_is_shown(kit_home, example_pack):
     """A support.yaml in KIT_HOME replaces the kit's list in the content note and after stepping out."""
     kit_home.mkdir(parents=True, exist_ok=True)
