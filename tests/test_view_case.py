@@ -37,7 +37,7 @@ def test_content_note_first_then_case(kit_home, example_pack):
     assert "Serious physical injury" in view.note.value
     view.go_on.click()
     assert len(view.points) == 1
-    assert "Background" in view.body.children[0].value
+    assert "Background" in view.background.value
 
 
 def test_commit_with_nothing_chosen_shows_a_message(kit_home, example_pack):
@@ -62,7 +62,7 @@ def test_commit_locks_reveals_and_opens_next(kit_home, example_pack):
     pv.commit.click()
     assert pv.choice.disabled and pv.rationale.disabled and pv.commit.disabled
     assert pv.confidence.disabled and pv.change_mind.disabled
-    reveal = pv.reveal_box.children[0].value
+    reveal = pv.reveal.value
     assert "The case was closed without a visit." in reveal
     assert "an outline of the process followed" in reveal
     assert "Organisation" in reveal and "Ten-working-day" in reveal
@@ -103,11 +103,11 @@ def test_second_thought_from_the_view(kit_home, example_pack):
     _commit(pv, "close")
     assert "know more" not in pv.second.placeholder
     assert "With only what was known then" in pv.second.placeholder
-    assert "What would you have needed to know" in pv.reveal_box.children[0].value
+    assert "What would you have needed to know" in pv.reveal.value
     pv.second.value = "I would have needed the midwife's view."
     pv.save_second.click()
     assert "Second thought saved" in pv.second_status.text
-    assert _html.escape("I would have needed the midwife's view.") in pv.reveal_box.children[0].value
+    assert _html.escape("I would have needed the midwife's view.") in pv.reveal.value
     assert view.session.decision("housing-referral").option_id == "close"
 
 
@@ -119,7 +119,7 @@ def test_learner_text_is_escaped(kit_home, example_pack):
     _commit(pv, "close")
     pv.second.value = "<script>alert('x')</script><b>bold</b>"
     pv.save_second.click()
-    html = pv.reveal_box.children[0].value
+    html = pv.reveal.value
     assert "<script>" not in html and "&lt;script&gt;" in html
 
 
@@ -211,12 +211,12 @@ def test_kit_reading_markers_are_shown_as_the_kits(kit_home):
     note = _html.escape(" ".join(option.kit_reading.split()))
     assert note not in pv.header.value  # an option's note waits for the reveal
     _commit(pv, option.id)
-    reveal = pv.reveal_box.children[0].value
+    reveal = pv.reveal.value
     assert marker + note in reveal
     for f in first.contributing_factors:
         if f.kit_reading:
             assert marker + _html.escape(" ".join(f.kit_reading.split())) in reveal
-    background = view.body.children[0].value
+    background = view.background.value
     for t in case.pack.timeline:
         if t.kit_reading:
             assert marker + _html.escape(" ".join(t.kit_reading.split())) in background
@@ -252,7 +252,7 @@ def test_step_out_mid_case_and_come_back_where_you_left(kit_home, example_pack):
     case where the learner left it, after a restart too."""
     view = CaseView(open_case(example_pack, learner="Robin"))
     view.go_on.click()
-    assert view.step_out_button in view.gate.widget.children[0].children  # the bar over the open case
+    assert view.gate.widget.children == (view.gate.bar,) and view.step_out_button in view.gate.bar.children
     _commit(view.points["housing-referral"], "close")
     view.step_out_button.click()
     assert view.body.children == () and "You have stepped out" in view.gate.away.value
@@ -261,7 +261,7 @@ def test_step_out_mid_case_and_come_back_where_you_left(kit_home, example_pack):
     again.come_back.click()
     assert list(again.points) == ["housing-referral", "manager-sign-off"]
     assert again.points["housing-referral"].commit.disabled
-    assert again.step_out_button in again.gate.widget.children[0].children
+    assert again.step_out_button in again.gate.bar.children
     kinds = [e.kind for e in Journal().events(kinds=["step_out", "step_back_in"])]
     assert kinds == ["step_out", "step_back_in"]
 
@@ -282,7 +282,7 @@ def test_stepping_out_hides_the_parts_below_the_case_too(kit_home, example_pack)
     alone = debate_view(example_pack, learner="Sam")  # no case view for Sam: the debate has its own gate
     alone.gate.go_on.click()
     assert alone.widget.children == (alone.gate.widget, alone.inner.widget)
-    assert alone.gate.step_out_button in alone.gate.widget.children[0].children
+    assert alone.gate.step_out_button in alone.gate.bar.children
     alone.gate.step_out_button.click()
     assert alone.widget.children == (alone.gate.widget,) and alone.gate.come_back in alone.gate.widget.children
 

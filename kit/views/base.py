@@ -126,7 +126,9 @@ class ContentGate(View):
                                       tooltip="Leave the case now, with no reason asked; you can come back later")
         self.come_back = button("Come back to this case", primary=True,
                                 tooltip="Open the case again where you left it")
-        self.opened = html()  # once open: the content note and support, to reopen at any point
+        self.opened = W.HTML(layout=W.Layout(flex="1 1 auto", width="auto"))  # once open: note and support
+        self.step_out_button.layout.flex = "0 0 auto"  # never squeezed: the way out stays readable
+        self.bar = W.HBox([self.opened, self.step_out_button], layout=W.Layout(width="100%", align_items="flex-start"))
         self.away = html()  # after stepping out: support, and the way back in
         self.go_on.on_click(lambda _b: self.open())
         self.step_out_button.on_click(lambda _b: self.step_out())
@@ -146,8 +148,7 @@ class ContentGate(View):
             self.show(self.away, self.come_back)
         elif s.acknowledged:
             self.opened.value = details("Content note and support", esc(s.content_note) + support_body_html())
-            self.show(W.HBox([self.opened, self.step_out_button], layout=W.Layout(width="100%",
-                                                                                  align_items="flex-start")))
+            self.show(self.bar)
         else:
             self.show(self.note, W.HBox([self.go_on, self.step_out_button]))
 

@@ -36,7 +36,8 @@ STYLE = """<style>
 .kit-options .widget-radio-box label { height: auto !important; line-height: 1.35 !important;
   white-space: normal !important; margin: 0 0 8px 0 !important; align-items: flex-start !important;
   flex-wrap: nowrap !important; display: flex !important; }
-.kit-options .widget-radio-box input { margin-top: 3px !important; flex-shrink: 0; }
+.kit-options .widget-radio-box label { flex-direction: row-reverse !important; justify-content: flex-end !important; }
+.kit-options .widget-radio-box input { margin: 3px 8px 0 0 !important; flex-shrink: 0; }
 .kit-options .widget-radio-box { height: auto !important; }
 .kit-reading { color: #444; font-size: 95%; }
 </style>"""
@@ -91,6 +92,7 @@ class PointView(View):
         self.commit = button("Commit my decision", primary=True,
                              tooltip="Commit: your first answer is locked, then the outcome is shown")
         self.status = Status()
+        self.reveal = html()  # what happened and what the review found, once committed
         self.reveal_box = box()
         self.second = text_area(
             "Second thought", "With only what was known then, what would you do differently, and what would you "
@@ -144,8 +146,8 @@ class PointView(View):
         self._show_reveal(self.session.reveal(self.point.id))
 
     def _show_reveal(self, r: Reveal) -> None:
-        self.reveal_box.children = [html(reveal_html(r, self.session.second_thoughts(self.point.id))),
-                                    self.second, self.save_second, self.second_status.widget]
+        self.reveal.value = reveal_html(r, self.session.second_thoughts(self.point.id))
+        self.reveal_box.children = [self.reveal, self.second, self.save_second, self.second_status.widget]
 
 
 def reveal_html(r: Reveal, second_thoughts: list[str]) -> str:
@@ -234,6 +236,7 @@ class CaseView(View):
         self.note, self.go_on, self.step_out_button = self.gate.note, self.gate.go_on, self.gate.step_out_button
         self.come_back = self.gate.come_back
         self.body = box()
+        self.background = html(background_html(pack))
         self.points: dict[str, PointView] = {}
         self.ending = html()  # the end of the case: patterns in your reasoning
         self.outcome_warning = html()  # what the outcome contains, before the learner chooses to read it
@@ -262,7 +265,7 @@ class CaseView(View):
             if s.decision(pv.point.id) and not pv.commit.disabled:
                 pv.refresh()
         self._draw_end()
-        self.body.children = [html(background_html(s.pack)), *[pv.widget for pv in self.points.values()], self.end,
+        self.body.children = [self.background, *[pv.widget for pv in self.points.values()], self.end,
                               html("<h3>Compare with the review</h3><p>You can compare at any time; "
                                    "only committed points are compared.</p>"),
                               self.compare_button, self.compare_out]
