@@ -36,6 +36,7 @@ _EXPORTS = {
     "case_view": "views.case",
     "learner_picker": "views.case",
     "support_box": "views.case",
+    "my_reasoning": "views.case",
     "debate_view": "views.debate",
     "record_view": "views.reflection",
     "submit_view": "views.handin",

@@ -7,14 +7,17 @@ their category as a text label too.
 from __future__ import annotations
 
 import io
+import textwrap
 
 import pandas as pd
 
 from .html import img_html, words_html
 from .tables import factors_by_level
 
-CATEGORY_ORDER = ["Same as done, and review supports it", "Review supports it", "Same as what was done",
-                  "Neither"]
+# How a choice compares: the kit reads reports of reviews, so "as reported" stays in the words.
+CATEGORY_ORDER = ["Same as what was done, and consistent with the review's findings as reported",
+                  "Consistent with the review's findings as reported", "Same as what was done",
+                  "Neither what was done nor consistent with the review's findings as reported"]
 
 
 def _category(row) -> str:
@@ -35,7 +38,8 @@ def _short(label: str, width: int = 40) -> str:
 def comparison_frame(df: pd.DataFrame) -> pd.DataFrame:
     done = df[df["committed"]].copy()
     done["category"] = [_category(r) for _, r in done.iterrows()]
-    done["label"] = [_short(f"{i + 1}. {w}") for i, w in enumerate(done["when"])]
+    if "label" not in done:  # a table from before points had labels
+        done["label"] = [f"Point {i + 1}" for i in range(len(done))]
     done["confidence"] = done["confidence"].astype(float)
     return done
 
@@ -46,7 +50,7 @@ def comparison_chart(df: pd.DataFrame):
     import seaborn as sns
 
     done = comparison_frame(df)
-    height = 1.2 + 0.45 * max(len(done), 1)
+    height = 1.2 + 0.6 * max(len(done), 1)
     fig, ax = plt.subplots(figsize=(9, height))
     fig.subplots_adjust(left=0.36, right=0.98, top=1 - 0.5 / height, bottom=0.7 / height)  # fixed: faster than constrained
     if done.empty:
@@ -55,16 +59,18 @@ def comparison_chart(df: pd.DataFrame):
         return fig
     palette = dict(zip(CATEGORY_ORDER, sns.color_palette("colorblind", 4), strict=True))
     y = list(range(len(done)))  # plain barh with seaborn's palette: a fifth of the time of sns.barplot
-    ax.barh(y, done["confidence"], color=[palette[c] for c in done["category"]], height=0.7)
-    ax.set_yticks(y, done["label"])
+    ax.barh(y, done["confidence"].fillna(0), color=[palette[c] for c in done["category"]], height=0.7)
+    ax.set_yticks(y, [_short(r["label"] if r.get("titled") else f"{r['label']} ({r['when']})")
+                      for _, r in done.iterrows()])
     ax.invert_yaxis()
     for i, (_, row) in enumerate(done.iterrows()):
-        ax.text(row["confidence"] + 0.05, i, row["category"], va="center", fontsize=10)
+        ax.text((0 if pd.isna(row["confidence"]) else row["confidence"]) + 0.08, i,
+                textwrap.fill(row["category"], 34), va="center", fontsize=9, linespacing=1.1)
     ax.set_xlim(0, 8.5)
     ax.set_xticks(range(0, 6))
     ax.set_xlabel("Your confidence (1 = not at all, 5 = very)")
     ax.set_ylabel("")
-    ax.set_title("Your decisions, what was done, and what the review supports", loc="left")
+    ax.set_title("Your decisions, what was done, and the review's findings as reported", loc="left")
     sns.despine(ax=ax)
     return fig
 
@@ -74,8 +80,9 @@ def comparison_text(df: pd.DataFrame) -> str:
     done = comparison_frame(df)
     if done.empty:
         return "No decisions committed yet."
-    lines = [f"Point {r['label']}: confidence {int(r['confidence'])} of 5; {r['category'].lower()}."
-             for _, r in done.iterrows()]
+    lines = [f"{r['label']} ({r['when']}): "
+             + ("confidence not given" if pd.isna(r["confidence"]) else f"confidence {int(r['confidence'])} of 5")
+             + f"; {r['category'][0].lower()}{r['category'][1:]}." for _, r in done.iterrows()]
     return "\n".join(lines)
 
 

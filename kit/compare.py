@@ -1,7 +1,9 @@
 """Compare a learner's choices with what was done and what the review supports.
 
 The kit compares; it does not grade. The summary states patterns in plain language,
-computed from the table, and never scores the learner.
+computed from the table, and never scores the learner. The kit reads reports of reviews, so a
+choice is called "consistent with the review's findings as reported", never "what the review
+supports" as if the kit had read the review itself.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ import pandas as pd
 
 from .models import Pack
 
+COMPARED = "consistent with the review's findings as reported"
+
 
 def compare_table(pack: Pack, decisions: Mapping) -> pd.DataFrame:
     """One row per decision point, in case order; uncommitted points have empty choices.
@@ -19,11 +23,13 @@ def compare_table(pack: Pack, decisions: Mapping) -> pd.DataFrame:
     `decisions` maps point id to anything with .option_id and .confidence (a Decision).
     """
     rows = []
-    for p in pack.decision_points:
+    for i, p in enumerate(pack.decision_points):
         d = decisions.get(p.id)
         chosen = p.option(d.option_id) if d else None
         rows.append({
             "point": p.id,
+            "label": p.label(i),
+            "titled": p.title is not None,
             "when": p.when,
             "your_choice": chosen.text if chosen else None,
             "your_option": chosen.id if chosen else None,
@@ -60,8 +66,7 @@ def comparison_summary(df: pd.DataFrame) -> str:
         elif len(not_supported):
             lines.append(f"At {len(not_supported)} of those {len(same)}, the review found that more was needed.")
     review = done[done["matched_review"].astype(bool)]
-    lines.append(_at(len(review), n, "your choice was one the review supports",
-                     "choose an option the review supports"))
+    lines.append(_at(len(review), n, f"your choice was {COMPARED}", f"choose an option {COMPARED}"))
     conf = _confidence_pattern(done)
     if conf:
         lines.append(conf)
@@ -79,15 +84,19 @@ def _at(k: int, n: int, did: str, did_not: str) -> str:
 
 
 def _confidence_pattern(done: pd.DataFrame) -> str:
-    agree = done[done["matched_review"].astype(bool)]["confidence"].astype(float)
-    differ = done[~done["matched_review"].astype(bool)]["confidence"].astype(float)
+    rated = done[done["confidence"].notna()]
+    if rated.empty:
+        return ""
+    agree = rated[rated["matched_review"].astype(bool)]["confidence"].astype(float)
+    differ = rated[~rated["matched_review"].astype(bool)]["confidence"].astype(float)
     if agree.empty or differ.empty:
-        return f"Your average confidence was {done['confidence'].astype(float).mean():.1f} out of 5."
+        return f"Your average confidence was {rated['confidence'].astype(float).mean():.1f} out of 5."
     a, d = agree.mean(), differ.mean()
     if abs(a - d) < 0.5:
-        return f"Your confidence was about the same where you agreed with the review ({a:.1f}) and where you differed ({d:.1f})."
-    where = "differed from" if d > a else "agreed with"
-    return (f"Your confidence was highest where you {where} the review "
+        return (f"Your confidence was about the same where your choice was {COMPARED} ({a:.1f}) "
+                f"and where it was not ({d:.1f}).")
+    where = "was not" if d > a else "was"
+    return (f"Your confidence was highest where your choice {where} {COMPARED} "
             f"({max(a, d):.1f} against {min(a, d):.1f} out of 5).")
 
 
@@ -98,10 +107,11 @@ def display_table(df: pd.DataFrame) -> pd.DataFrame:
     for col in ("matched_actual", "matched_review"):
         out[col] = out[col].map({True: "yes", False: "no", None: "-"}).fillna("-")
     out["your_choice"] = out["your_choice"].fillna("(not yet decided)")
-    out.index = df["point"]
-    out.index.name = "decision point"
+    out["confidence"] = out["confidence"].astype("object").where(out["confidence"].notna(), "-")
+    out.index = df["label"]
+    out.index.name = "Decision point"
     return out.rename(columns={
         "when": "When", "your_choice": "Your choice", "what_was_done": "What was done",
-        "review_supports": "What the review supports", "matched_actual": "Same as what was done?",
-        "matched_review": "One the review supports?", "confidence": "Your confidence (1-5)",
+        "review_supports": f"Options {COMPARED}", "matched_actual": "Same as what was done?",
+        "matched_review": f"Your choice {COMPARED}?", "confidence": "Your confidence (1-5)",
     })

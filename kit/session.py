@@ -22,6 +22,7 @@ from .events import (
     Payload,
     Revealed,
     SecondThought,
+    SteppedBackIn,
     SteppedOut,
     new_event,
     replay,
@@ -32,7 +33,9 @@ from .models import ContributingFactor, DecisionPoint, Option, Pack
 from .packs import load_pack, resolve
 from .support import support_text
 
-__all__ = ["CaseSession", "Decision", "Reveal", "open_case"]
+__all__ = ["CaseSession", "Decision", "Reveal", "open_case", "MIN_REASON_WORDS"]
+
+MIN_REASON_WORDS = 5  # a commit needs reasons: a short sentence at least
 
 
 @dataclass(frozen=True)
@@ -100,6 +103,20 @@ class CaseSession:
         return self.state.acknowledged
 
     @property
+    def stepped_out(self) -> bool:
+        """True while the learner has stepped out of this case and not come back in."""
+        return self.state.stepped_out
+
+    @property
+    def outcome_warning(self) -> str:
+        """What the outcome at the end of the case contains, said before the learner chooses to read it."""
+        if self.pack.outcome_note:
+            return self.pack.outcome_note
+        note = " ".join(self.pack.content_note.split()).rstrip(". ")
+        return ("What became of the children, in brief. It may include what the content note named: "
+                f"{note[:1].lower()}{note[1:]}.")
+
+    @property
     def decisions(self) -> dict[str, Decision]:
         return dict(self.state.decisions)
 
@@ -139,20 +156,30 @@ class CaseSession:
             self.save(Acknowledged(str(self.source.resolve()) if self.source else ""))
 
     def step_out(self) -> str:
-        """The learner chooses not to continue; returns where to find support."""
-        self.save(SteppedOut())
+        """The learner chooses not to continue (at any point, with no reason asked); returns where to
+        find support. Nothing more of the case is shown until they choose to come back."""
+        if not self.state.stepped_out:
+            self.save(SteppedOut())
         return support_text()
 
-    def decide(self, point_id: str, option_id: str | None, confidence: int | None = 3,
-               rationale: str = "") -> Decision:
-        """Commit a decision. The first commit is final; later thoughts are second thoughts."""
+    def step_back_in(self) -> None:
+        """The learner chooses to come back to the case after stepping out; it opens where they left it."""
+        if self.state.stepped_out:
+            self.save(SteppedBackIn())
+
+    def decide(self, point_id: str, option_id: str | None, confidence: int | None = None,
+               rationale: str = "", change_mind: str = "") -> Decision:
+        """Commit a decision with a chosen confidence and reasons (and, if the learner says, what would
+        change their mind). The first commit is final; later thoughts are second thoughts."""
         self.require_acknowledged()
+        if self.state.stepped_out:
+            raise SessionError("You stepped out of this case. Choose to come back to it before you decide.")
         point = self._point(point_id)
         self.reload()
         if point_id in self.state.decisions:
             raise SessionError(
-                f"You already committed your decision at '{point_id}'. It stays as you first made it; "
-                "add a second thought after the reveal instead."
+                f"You already committed your decision at {self.pack.point_label(point_id)}. It stays as you "
+                "first made it; add a second thought after the reveal instead."
             )
         current = self.current_point
         if current is not None and point.id != current.id:
@@ -167,12 +194,19 @@ class CaseSession:
         if isinstance(confidence, bool) or not isinstance(confidence, int) or not 1 <= confidence <= 5:
             raise SessionError("Choose how confident you are, from 1 (not at all) to 5 (very).")
         rationale = (rationale or "").strip()
+        if not rationale:
+            raise SessionError("Write your reasons before you commit: why this choice, knowing only what "
+                               "was known then?")
+        if len(rationale.split()) < MIN_REASON_WORDS:
+            raise SessionError(f"Say a little more about your reasons (at least {MIN_REASON_WORDS} words): "
+                               "why this choice, and what it rests on?")
+        change_mind = (change_mind or "").strip()
         try:
-            self.save(Decided(option_id, confidence, rationale), point_id)
+            self.save(Decided(option_id, confidence, rationale, change_mind), point_id)
         except DuplicateDecision:
             self.reload()
             raise SessionError(
-                f"Your decision at '{point_id}' was already committed in another notebook; "
+                f"Your decision at {self.pack.point_label(point_id)} was already committed in another notebook; "
                 "that first answer stands. This view now shows it."
             ) from None
         return self.state.decisions[point_id]
@@ -226,6 +260,12 @@ class CaseSession:
         from .compare import comparison_summary
 
         return comparison_summary(self.compare())
+
+    def reasoning(self):
+        """The reasoning patterns in this case's committed choices, with a question about each (no marks)."""
+        from .reasoning import case_reasoning
+
+        return case_reasoning(self.pack, self.state.decisions)
 
     # -- helpers ---------------------------------------------------------------------
 

@@ -301,6 +301,16 @@ reasons?*). Here your view sits beside each review's, with your placing of the d
 """),
         code("kit.my_attributions()"),
         md("""
+## The reasoning in your own choices
+
+Across every case you worked through, the kit names the patterns your choices leaned on, with the
+literature's names where they fit (the rule of optimism, start-again syndrome, professional
+curiosity, ...), how often, where your confidence was highest, and a question about each. It is
+not a mark: set it beside your written reasons, and ask where accountability and context each
+show in them.
+"""),
+        code("kit.my_reasoning()"),
+        md("""
 ## For group discussion
 
 - Social Work England's standard 3 asks each social worker to be accountable for the quality of

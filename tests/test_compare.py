@@ -9,14 +9,16 @@ from kit.compare import comparison_summary, display_table
 from kit.html import img_html
 from kit.session import open_case
 
+WHY = "My reasons for this choice, in a sentence."
+
 
 @pytest.fixture
 def done(kit_home, example_pack):
     case = open_case(example_pack, learner="Robin")
     case.acknowledge()
-    case.decide("housing-referral", "close", confidence=5)   # actual, not supported
-    case.decide("manager-sign-off", "return", confidence=2)  # supported
-    case.decide("police-callout", "no-referral", confidence=4)  # actual, not supported
+    case.decide("housing-referral", "close", confidence=5, rationale=WHY)   # actual, not supported
+    case.decide("manager-sign-off", "return", confidence=2, rationale=WHY)  # supported
+    case.decide("police-callout", "no-referral", confidence=4, rationale=WHY)  # actual, not supported
     return case
 
 
@@ -34,9 +36,11 @@ def test_summary_is_computed_from_the_data(done):
     text = done.summary()
     assert "At 2 of 3 points you chose what was actually done." in text
     assert "At both of those, the review found that more was needed." in text
-    assert "At 1 of 3 points your choice was one the review supports." in text
-    assert "highest where you differed from the review (4.5 against 2.0" in text
+    assert "At 1 of 3 points your choice was consistent with the review's findings as reported." in text
+    assert ("highest where your choice was not consistent with the review's findings as reported "
+            "(4.5 against 2.0") in text
     assert "not a mark" in text
+    assert "supports" not in text  # the kit reads reports of reviews: it never says what a review supports
 
 
 def test_summary_with_nothing_committed(kit_home, example_pack):
@@ -49,10 +53,34 @@ def test_display_table_marks_undecided_points(kit_home, example_pack):
     """Uncommitted points show '(not yet decided)' rather than blanks."""
     case = open_case(example_pack, learner="Robin")
     case.acknowledge()
-    case.decide("housing-referral", "visit")
+    case.decide("housing-referral", "visit", confidence=3, rationale=WHY)
     t = display_table(case.compare())
-    assert t.loc["manager-sign-off", "Your choice"] == "(not yet decided)"
-    assert t.loc["housing-referral", "One the review supports?"] == "yes"
+    assert t.loc["Point 2", "Your choice"] == "(not yet decided)"
+    assert t.loc["Point 1", "Your choice consistent with the review's findings as reported?"] == "yes"
+    assert t.loc["Point 2", "Your confidence (1-5)"] == "-"
+
+
+def test_display_table_names_points_by_label_never_id(kit_home):
+    """Learners see a point's title (format 1.1) in the table, never its id."""
+    case = open_case("robyn-front-door", learner="Robin")
+    case.acknowledge()
+    t = display_table(case.compare())
+    ids = [p.id for p in case.pack.decision_points]
+    assert list(t.index) == [p.label(i) for i, p in enumerate(case.pack.decision_points)]
+    assert not set(ids) & set(t.index)
+
+
+def test_old_decision_without_confidence_is_shown_not_a_crash(kit_home, example_pack):
+    """A decision from a journal written before confidence was required compares and charts as
+    'confidence not given'."""
+    from kit.events import Decided
+    case = open_case(example_pack, learner="Robin")
+    case.acknowledge()
+    case.save(Decided("visit", None, "an older journal's reasons"), "housing-referral")
+    df = case.compare()
+    assert "confidence not given" in comparison_text(df)
+    assert "nan" not in comparison_summary(df)
+    assert b"<svg" in figure_image(comparison_chart(df))[:500]
 
 
 def test_chart_has_a_text_alternative(done):
@@ -62,5 +90,6 @@ def test_chart_has_a_text_alternative(done):
     assert b"<svg" in png[:500]
     text = comparison_text(df)
     assert len(text.splitlines()) == 3
-    assert "confidence 2 of 5; review supports it" in text
-    assert 'alt="Point 1.' in img_html(png, text)
+    assert "Point 2 (Spring 2015): confidence 2 of 5; consistent with the review's findings as reported." in text
+    assert "Point 1 (Spring 2015): confidence 5 of 5; same as what was done." in text
+    assert 'alt="Point 1 (Spring 2015): confidence 5' in img_html(png, text)

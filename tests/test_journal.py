@@ -68,10 +68,10 @@ def test_two_notebooks_committing_the_same_point_keep_the_first(kit_home, exampl
     b = open_case(example_pack, learner="Robin")
     a.acknowledge()
     b.acknowledge()
-    a.decide("housing-referral", "close", confidence=2, rationale="from A")
+    a.decide("housing-referral", "close", confidence=2, rationale="from A, the first notebook")
     with pytest.raises(SessionError, match="already committed"):
-        b.decide("housing-referral", "visit", confidence=5, rationale="from B")
-    assert b.decision("housing-referral").rationale == "from A"
+        b.decide("housing-referral", "visit", confidence=5, rationale="from B, the second notebook")
+    assert b.decision("housing-referral").rationale == "from A, the first notebook"
     assert len(Journal().events(kinds=["decide"])) == 1
 
 
@@ -143,8 +143,8 @@ def test_unwritable_home_keeps_work_in_memory_and_saves_when_it_can(tmp_path, mo
     case = open_case(example_pack, learner="Robin")
     assert case.warning and "could not be saved" in case.warning
     case.acknowledge()
-    case.decide("housing-referral", "visit", confidence=4, rationale="kept")
-    assert case.decision("housing-referral").rationale == "kept"
+    case.decide("housing-referral", "visit", confidence=4, rationale="kept in memory until it saves")
+    assert case.decision("housing-referral").rationale == "kept in memory until it saves"
     blocker.unlink()
     blocker.mkdir()
     case.second_thought("housing-referral", "now it saves")
@@ -178,8 +178,8 @@ def test_read_only_home_warns_and_goes_on(kit_home, example_pack):
         case = open_case(example_pack, learner="Robin")
         assert case.warning and "read-only" in case.warning, case.warning
         case.acknowledge()
-        case.decide("housing-referral", "visit", confidence=4, rationale="kept")
-        assert case.decision("housing-referral").rationale == "kept"
+        case.decide("housing-referral", "visit", confidence=4, rationale="kept in memory, never on disk")
+        assert case.decision("housing-referral").rationale == "kept in memory, never on disk"
         assert case.journal.in_memory
     assert list(kit_home.iterdir()) == []
 
@@ -194,7 +194,7 @@ def test_full_disk_warns_and_keeps_work_in_memory(kit_home, example_pack):
         resource.setrlimit(resource.RLIMIT_FSIZE, ({size}, {size}))
         from kit.session import open_case
         case = open_case({str(example_pack)!r}, learner="Robin")
-        case.decide("housing-referral", "visit", confidence=4, rationale="x" * 300000)
+        case.decide("housing-referral", "visit", confidence=4, rationale="xxxxx " * 50000)
         assert case.warning and "could not be saved" in case.warning, case.warning
         assert case.decision("housing-referral").option_id == "visit"
         print("OK", case.warning)

@@ -25,7 +25,7 @@ def worked(kit_home, example_pack):
     case.acknowledge()
     case.decide("housing-referral", "visit", confidence=4, rationale=EVIL)
     case.second_thought("housing-referral", "second " + EVIL)
-    case.decide("manager-sign-off", "sign", confidence=2, rationale="busy day")
+    case.decide("manager-sign-off", "sign", confidence=2, rationale="busy day, no time to visit")
     d = DebateSession(case)
     d.code("c1", 0, ["practitioners", "managers"])
     d.reveal()

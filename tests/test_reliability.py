@@ -36,7 +36,7 @@ def test_four_writers_500_commits_each_lose_nothing(kit_home):
             for p in case.pack.decision_points:
                 if done == 500:
                     break
-                case.decide(p.id, p.options[0].id, confidence=3, rationale=f"{w}-{done}")
+                case.decide(p.id, p.options[0].id, confidence=3, rationale=f"{w}-{done} my reasons for this choice")
                 done += 1
             assert case.warning is None, case.warning
             k += 1
@@ -50,7 +50,7 @@ def test_four_writers_500_commits_each_lose_nothing(kit_home):
         assert "locked" not in err.lower()
     decided = Journal().events(kinds=["decide"])
     assert len(decided) == 2000
-    assert {e.payload["rationale"] for e in decided} == {f"{w}-{i}" for w in range(4) for i in range(500)}
+    assert {e.payload["rationale"] for e in decided} == {f"{w}-{i} my reasons for this choice" for w in range(4) for i in range(500)}
 
 
 def _good_record(kit_home, example_pack) -> bytes:
@@ -58,7 +58,7 @@ def _good_record(kit_home, example_pack) -> bytes:
 
     case = open_case(example_pack, learner="Robin")
     case.acknowledge()
-    case.decide("housing-referral", "visit", confidence=4, rationale="why")
+    case.decide("housing-referral", "visit", confidence=4, rationale="why: my reasons for this choice")
     return to_json(build_record("Robin", compact=True)).encode()
 
 

@@ -64,12 +64,12 @@ def test_work_in_a_room_is_in_the_learners_own_journal(room):
     case = open_case(PACK, learner="Ash Pseudonym", room=room.folder)
     case.acknowledge()
     room.open_point()
-    decide(case, "health-concerns", "refer", "Reasons Ash keeps private.")
+    decide(case, "health-concerns", "refer", "These reasons Ash keeps private, unshared.")
     (d,) = Journal().events("Ash Pseudonym", kinds=[Kind.DECIDE])
     assert d.target == "health-concerns" and d.payload["option_id"] == "refer"
     (vote,) = room.votes()
     raw = next((room.folder / "votes").glob("*.json")).read_text()
-    assert "Ash" not in raw and "Reasons Ash keeps private." not in raw and vote.rationale is None
+    assert "Ash" not in raw and "These reasons Ash keeps private, unshared." not in raw and vote.rationale is None
     alone = open_case(PACK, learner="Ash Pseudonym")  # outside the room the case carries on as usual
     assert alone.decision("health-concerns").option_id == "refer"
 
@@ -80,10 +80,10 @@ def test_shared_reasons_reach_the_console_without_names(room):
     for name, share in (("Ash", True), ("Bo", False)):
         case = open_case(PACK, learner=name, room=room.folder, share_reasons=share)
         case.acknowledge()
-        decide(case, "health-concerns", "explore", f"{name}'s reasons")
+        decide(case, "health-concerns", "explore", f"{name} gives these reasons for it")
     st = room.status()["points"][0]
     assert st["decided"] == 2 and st["options"]["explore"] == 2
-    assert st["shared_reasons"] == ["Ash's reasons"]
+    assert st["shared_reasons"] == ["Ash gives these reasons for it"]
     assert "Bo" not in json.dumps(room.status())
 
 
@@ -232,7 +232,7 @@ def test_the_room_module_runs_in_a_fresh_process(room):
 from kit.room import open_case
 c = open_case({PACK!r}, learner="Other", room={str(room.folder)!r})
 c.acknowledge()
-c.decide("health-concerns", "explore", confidence=2, rationale="Another kernel's reasons")
+c.decide("health-concerns", "explore", confidence=2, rationale="Another kernel gives these reasons here")
 """
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert out.returncode == 0, out.stderr

@@ -7,7 +7,9 @@ import pytest
 import kit
 from kit.errors import SessionError
 from kit.journal import Journal
-from kit.session import open_case
+from kit.session import MIN_REASON_WORDS, open_case
+
+WHY = "I want to see the home before deciding."  # reasons long enough to commit
 
 
 @pytest.fixture
@@ -20,7 +22,7 @@ def test_nothing_opens_before_the_content_note(case):
     assert case.content_note.startswith("Serious physical injury")
     assert case.open_points == []
     with pytest.raises(SessionError, match="content note"):
-        case.decide("housing-referral", "visit")
+        case.decide("housing-referral", "visit", confidence=3, rationale=WHY)
     with pytest.raises(SessionError, match="content note"):
         case.timeline  # noqa: B018
 
@@ -30,19 +32,19 @@ def test_points_open_in_order(case):
     case.acknowledge()
     assert [p.id for p in case.open_points] == ["housing-referral"]
     with pytest.raises(SessionError, match="decide 'housing-referral' first"):
-        case.decide("manager-sign-off", "sign")
-    case.decide("housing-referral", "visit", confidence=4, rationale="See the home.")
+        case.decide("manager-sign-off", "sign", confidence=3, rationale=WHY)
+    case.decide("housing-referral", "visit", confidence=4, rationale=WHY)
     assert [p.id for p in case.open_points] == ["housing-referral", "manager-sign-off"]
 
 
 def test_commit_locks_the_first_answer(case):
     """A second commit at the same point is refused and the first answer stands."""
     case.acknowledge()
-    case.decide("housing-referral", "close", confidence=2, rationale="first")
-    with pytest.raises(SessionError, match="already committed"):
-        case.decide("housing-referral", "visit", confidence=5, rationale="hindsight")
+    case.decide("housing-referral", "close", confidence=2, rationale="first thoughts, before any reveal")
+    with pytest.raises(SessionError, match="already committed your decision at Point 1"):
+        case.decide("housing-referral", "visit", confidence=5, rationale="hindsight after the reveal, changed")
     d = case.decision("housing-referral")
-    assert (d.option_id, d.confidence, d.rationale) == ("close", 2, "first")
+    assert (d.option_id, d.confidence, d.rationale) == ("close", 2, "first thoughts, before any reveal")
 
 
 def test_reveal_only_after_commit(case):
@@ -50,7 +52,7 @@ def test_reveal_only_after_commit(case):
     case.acknowledge()
     with pytest.raises(SessionError, match="Commit your decision first"):
         case.reveal("housing-referral")
-    case.decide("housing-referral", "phone", confidence=3)
+    case.decide("housing-referral", "phone", confidence=3, rationale=WHY)
     r = case.reveal("housing-referral")
     assert r.chosen.id == "phone" and r.actual.id == "close"
     assert [o.id for o in r.supported] == ["visit"]
@@ -64,14 +66,49 @@ def test_commit_with_no_option_is_a_clear_message(case):
     """Committing with nothing chosen (or a bad option or confidence) says what to do."""
     case.acknowledge()
     with pytest.raises(SessionError, match="Choose one of the options"):
-        case.decide("housing-referral", None)
+        case.decide("housing-referral", None, confidence=3, rationale=WHY)
     with pytest.raises(SessionError, match="The options are: close, visit, phone"):
-        case.decide("housing-referral", "run-away")
+        case.decide("housing-referral", "run-away", confidence=3, rationale=WHY)
     with pytest.raises(SessionError, match="from 1"):
-        case.decide("housing-referral", "visit", confidence=9)
+        case.decide("housing-referral", "visit", confidence=9, rationale=WHY)
     with pytest.raises(SessionError, match="not a decision point"):
-        case.decide("nowhere", "visit")
+        case.decide("nowhere", "visit", confidence=3, rationale=WHY)
     assert case.decisions == {}
+
+
+def test_confidence_has_no_preset(case):
+    """Confidence starts unset: a commit without a chosen confidence is refused with a sentence, and
+    nothing is saved."""
+    case.acknowledge()
+    with pytest.raises(SessionError, match="Choose how confident you are"):
+        case.decide("housing-referral", "visit", rationale=WHY)
+    with pytest.raises(SessionError, match="Choose how confident you are"):
+        case.decide("housing-referral", "visit", confidence=True, rationale=WHY)
+    assert case.decisions == {} and Journal().events(kinds=["decide"]) == []
+
+
+@pytest.mark.parametrize("reasons, message", [
+    ("", "Write your reasons before you commit"),
+    ("   \n ", "Write your reasons before you commit"),
+    ("just a hunch", f"at least {MIN_REASON_WORDS} words"),
+])
+def test_a_commit_needs_reasons(case, reasons, message):
+    """No reasons, or fewer than a short sentence's worth, is refused with a plain sentence; nothing is saved."""
+    case.acknowledge()
+    with pytest.raises(SessionError, match=message):
+        case.decide("housing-referral", "visit", confidence=4, rationale=reasons)
+    assert case.decisions == {} and Journal().events(kinds=["decide"]) == []
+
+
+def test_what_would_change_my_mind_is_kept(kit_home, example_pack):
+    """The answer to 'what would change my mind?' is saved with the decision and survives a restart."""
+    case = open_case(example_pack, learner="Robin")
+    case.acknowledge()
+    case.decide("housing-referral", "close", confidence=3, rationale=WHY,
+                change_mind="  Hearing that the midwife is worried.  ")
+    again = open_case(example_pack, learner="Robin")
+    d = again.decision("housing-referral")
+    assert d.change_mind == "Hearing that the midwife is worried." and d.rationale == WHY
 
 
 def test_second_thoughts_are_kept_apart(case):
@@ -79,10 +116,10 @@ def test_second_thoughts_are_kept_apart(case):
     case.acknowledge()
     with pytest.raises(SessionError, match="commit your decision first"):
         case.second_thought("housing-referral", "too early")
-    case.decide("housing-referral", "close", confidence=4, rationale="original")
+    case.decide("housing-referral", "close", confidence=4, rationale=WHY)
     case.second_thought("housing-referral", "I would visit now.")
     assert case.second_thoughts("housing-referral") == ["I would visit now."]
-    assert case.decision("housing-referral").rationale == "original"
+    assert case.decision("housing-referral").rationale == WHY
     with pytest.raises(SessionError, match="Write your second thought"):
         case.second_thought("housing-referral", "   ")
 
@@ -91,12 +128,12 @@ def test_resume_after_restart(kit_home, example_pack):
     """A new session (as after a kernel restart) resumes exactly where the learner was."""
     first = open_case(example_pack, learner="Robin")
     first.acknowledge()
-    first.decide("housing-referral", "visit", confidence=5, rationale="why")
+    first.decide("housing-referral", "visit", confidence=5, rationale=WHY)
     first.reveal("housing-referral")
     first.second_thought("housing-referral", "later")
     again = open_case(example_pack, learner="Robin")
     assert again.acknowledged
-    assert again.decision("housing-referral").rationale == "why"
+    assert again.decision("housing-referral").rationale == WHY
     assert again.current_point.id == "manager-sign-off"
     assert again.second_thoughts("housing-referral") == ["later"]
     other = open_case(example_pack, learner="Sam")
@@ -107,7 +144,7 @@ def test_every_action_is_journalled_with_a_timestamp(kit_home, example_pack):
     """Acknowledge, commit, reveal and second thought are each an event with a time."""
     case = open_case(example_pack, learner="Robin")
     case.acknowledge()
-    case.decide("housing-referral", "visit")
+    case.decide("housing-referral", "visit", confidence=3, rationale=WHY)
     case.reveal("housing-referral")
     case.second_thought("housing-referral", "x")
     events = Journal().events("Robin", "example-baby-k")
@@ -118,7 +155,26 @@ def test_every_action_is_journalled_with_a_timestamp(kit_home, example_pack):
 def test_step_out_gives_support(case):
     """Stepping out is recorded and returns where to find support."""
     text = case.step_out()
-    assert "Samaritans" in text and case.state.stepped_out
+    assert "Samaritans" in text and case.state.stepped_out and case.stepped_out
+
+
+def test_step_out_at_any_point_and_back_in_where_you_left(kit_home, example_pack):
+    """A learner can step out mid-case: nothing can be decided until they come back, and coming back
+    (saved as its own event) opens the case where they left it, after a restart too."""
+    case = open_case(example_pack, learner="Robin")
+    case.acknowledge()
+    case.decide("housing-referral", "close", confidence=3, rationale=WHY)
+    case.step_out()
+    with pytest.raises(SessionError, match="stepped out"):
+        case.decide("manager-sign-off", "sign", confidence=3, rationale=WHY)
+    again = open_case(example_pack, learner="Robin")
+    assert again.stepped_out
+    again.step_back_in()
+    assert not again.stepped_out and again.current_point.id == "manager-sign-off"
+    assert again.decision("housing-referral").option_id == "close"
+    kinds = [e.kind for e in Journal().events("Robin", "example-baby-k")]
+    assert kinds == ["acknowledge", "decide", "step_out", "step_back_in"]
+    again.decide("manager-sign-off", "sign", confidence=3, rationale=WHY)
 
 
 def test_support_text_can_be_set_by_the_educator(case, kit_home):
@@ -127,12 +183,23 @@ def test_support_text_can_be_set_by_the_educator(case, kit_home):
     assert case.step_out().startswith("Ring the course office")
 
 
+def test_outcome_warning_from_the_pack_or_the_content_note(kit_home, example_pack):
+    """Before the outcome, the warning says what it contains: the pack's outcome_note (format 1.1), else
+    a sentence built from the content note (a version-1 pack)."""
+    v1 = open_case(example_pack, learner="Robin")
+    assert v1.pack.outcome_note is None
+    assert v1.outcome_warning == ("What became of the children, in brief. It may include what the content "
+                                  "note named: serious physical injury to a baby; domestic abuse.")
+    v11 = kit.open_case("robyn-front-door", learner="Robin")
+    assert v11.outcome_warning == v11.pack.outcome_note
+
+
 def test_complete_case_and_compare(case):
     """Deciding every point completes the case; compare has a row per point."""
     case.acknowledge()
     for point, option in [("housing-referral", "close"), ("manager-sign-off", "return"),
                           ("police-callout", "no-referral")]:
-        case.decide(point, option, confidence=3)
+        case.decide(point, option, confidence=3, rationale=WHY)
     assert case.is_complete and case.current_point is None
     df = case.compare()
     assert list(df["point"]) == ["housing-referral", "manager-sign-off", "police-callout"]

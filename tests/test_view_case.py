@@ -2,13 +2,32 @@
 
 from __future__ import annotations
 
+import html as _html
+import re
+
 import ipywidgets as W
 
 from kit.journal import Journal
 from kit.learner import current_learner
 from kit.session import open_case
 from kit.views.base import LearnerFirst, Notice
-from kit.views.case import CaseView, case_view
+from kit.views.case import CaseView, ReasoningView, case_view, my_reasoning
+
+WHY = "I would want to see the home first."
+
+
+def _commit(pv, option: str, confidence: int = 3, reasons: str = WHY) -> None:
+    """Choose, rate confidence, give reasons and commit, as a learner's clicks would."""
+    pv.choice.value = option
+    pv.confidence.value = confidence
+    pv.rationale.value = reasons
+    pv.commit.click()
+
+
+def _finish(view) -> None:
+    for point, option, confidence in [("housing-referral", "close", 5), ("manager-sign-off", "return", 2),
+                                      ("police-callout", "refer", 3)]:
+        _commit(view.points[point], option, confidence)
 
 
 def test_content_note_first_then_case(kit_home, example_pack):
@@ -18,7 +37,7 @@ def test_content_note_first_then_case(kit_home, example_pack):
     assert "Serious physical injury" in view.note.value
     view.go_on.click()
     assert len(view.points) == 1
-    assert "Background" in view.body.children[0].value
+    assert "Background" in view.background.value
 
 
 def test_commit_with_nothing_chosen_shows_a_message(kit_home, example_pack):
@@ -39,81 +58,244 @@ def test_commit_locks_reveals_and_opens_next(kit_home, example_pack):
     pv.choice.value = "visit"
     pv.confidence.value = 4
     pv.rationale.value = "I want to see the home."
+    pv.change_mind.value = "A recent visit by the health visitor."
     pv.commit.click()
     assert pv.choice.disabled and pv.rationale.disabled and pv.commit.disabled
-    reveal = pv.reveal_box.children[0].value
+    assert pv.confidence.disabled and pv.change_mind.disabled
+    reveal = pv.reveal.value
     assert "The case was closed without a visit." in reveal
     assert "an outline of the process followed" in reveal
     assert "Organisation" in reveal and "Ten-working-day" in reveal
+    assert "consistent with the review&#x27;s findings as reported" in reveal
     assert list(view.points) == ["housing-referral", "manager-sign-off"]
     (d,) = Journal().events(kinds=["decide"])
-    assert d.payload == {"option_id": "visit", "confidence": 4, "rationale": "I want to see the home.", "change_mind": ""}
+    assert d.payload == {"option_id": "visit", "confidence": 4, "rationale": "I want to see the home.",
+                         "change_mind": "A recent visit by the health visitor."}
 
 
-def test_second_thought_from_the_view(kit_home, example_pack):
-    """A second thought typed after the reveal is saved apart and listed."""
+def test_confidence_starts_unset_and_reasons_are_needed(kit_home, example_pack):
+    """Nothing is preset: without a chosen confidence, or without reasons, commit shows a sentence and
+    saves nothing; with both it commits."""
     view = CaseView(open_case(example_pack, learner="Robin"))
     view.go_on.click()
     pv = view.points["housing-referral"]
+    assert pv.confidence.value is None and pv.rationale.value == ""
     pv.choice.value = "close"
+    pv.rationale.value = WHY
     pv.commit.click()
-    pv.second.value = "Now I would ring the midwife."
+    assert "Choose how confident you are" in pv.status.text
+    pv.confidence.value = 2
+    pv.rationale.value = "busy"
+    pv.commit.click()
+    assert "Say a little more about your reasons" in pv.status.text
+    assert Journal().events(kinds=["decide"]) == [] and not pv.commit.disabled
+    pv.rationale.value = WHY
+    pv.commit.click()
+    assert pv.commit.disabled and view.session.decision("housing-referral").confidence == 2
+
+
+def test_second_thought_from_the_view(kit_home, example_pack):
+    """The second thought asks what the learner would do with only what was known then (not 'now that you
+    know more'); one typed after the reveal is saved apart and listed."""
+    view = CaseView(open_case(example_pack, learner="Robin"))
+    view.go_on.click()
+    pv = view.points["housing-referral"]
+    _commit(pv, "close")
+    assert "know more" not in pv.second.placeholder
+    assert "With only what was known then" in pv.second.placeholder
+    assert "What would you have needed to know" in pv.reveal.value
+    pv.second.value = "I would have needed the midwife's view."
     pv.save_second.click()
     assert "Second thought saved" in pv.second_status.text
-    assert "Now I would ring the midwife." in pv.reveal_box.children[0].value
+    assert _html.escape("I would have needed the midwife's view.") in pv.reveal.value
     assert view.session.decision("housing-referral").option_id == "close"
 
 
 def test_learner_text_is_escaped(kit_home, example_pack):
-    """A rationale or second thought holding HTML is shown as text, never as markup."""
+    """A second thought holding HTML is shown as text, never as markup."""
     view = CaseView(open_case(example_pack, learner="Robin"))
     view.go_on.click()
     pv = view.points["housing-referral"]
-    pv.choice.value = "close"
-    pv.commit.click()
+    _commit(pv, "close")
     pv.second.value = "<script>alert('x')</script><b>bold</b>"
     pv.save_second.click()
-    html = pv.reveal_box.children[0].value
+    html = pv.reveal.value
     assert "<script>" not in html and "&lt;script&gt;" in html
 
 
 def test_view_resumes_after_restart(kit_home, example_pack):
-    """A view built afresh (as after a kernel restart) shows committed points locked with their reveal."""
+    """A view built afresh (as after a kernel restart) shows committed points locked with their reveal,
+    confidence and reasons."""
     first = CaseView(open_case(example_pack, learner="Robin"))
     first.go_on.click()
-    pv = first.points["housing-referral"]
-    pv.choice.value = "visit"
-    pv.commit.click()
+    _commit(first.points["housing-referral"], "visit", confidence=5)
     again = CaseView(open_case(example_pack, learner="Robin"))
     assert list(again.points) == ["housing-referral", "manager-sign-off"]
     locked = again.points["housing-referral"]
     assert locked.choice.value == "visit" and locked.choice.disabled
+    assert locked.confidence.value == 5 and locked.rationale.value == WHY
     assert not again.points["manager-sign-off"].commit.disabled
 
 
 def test_whole_case_with_clicks_then_compare(kit_home, example_pack):
-    """Deciding every point by clicks shows the outcome, and compare shows table, chart and words."""
+    """Deciding every point by clicks reaches the end, and compare shows the summary, the reasoning
+    section, the table and the chart with its words, in the comparison's own terms."""
     view = CaseView(open_case(example_pack, learner="Robin"))
     view.go_on.click()
-    for point, option in [("housing-referral", "close"), ("manager-sign-off", "return"),
-                          ("police-callout", "refer")]:
-        pv = view.points[point]
-        pv.choice.value = option
-        pv.commit.click()
-    ending = [c for c in view.body.children if isinstance(c, W.HTML) and "end of the case" in c.value]
-    assert ending and "The children live with a relative." in ending[0].value
+    _finish(view)
+    assert "You have reached the end of the case" in view.ending.value
     view.compare_button.click()
     out = view.compare_out.value
     assert "At 1 of 3 points you chose what was actually done." in out
+    assert "Patterns in your reasoning" in out and "do not name the reasoning they rely on" in out
     assert "<table" in out and 'src="data:image/svg+xml;base64,' in out and "The chart in words" in out
+    assert "consistent with the review&#x27;s findings as reported" in out
+    assert "review supports" not in out
+    assert "housing-referral" not in out  # points are named by label, never by id
+
+
+def test_version_1_case_end_says_there_is_nothing_to_name(kit_home, example_pack):
+    """A version-1 pack has no relies_on: the end of the case says so plainly and asks about the
+    learner's own reasons, rather than failing or inventing patterns."""
+    view = CaseView(open_case(example_pack, learner="Robin"))
+    view.go_on.click()
+    _finish(view)
+    assert "do not name the reasoning they rely on" in view.ending.value
+    assert "what would have changed your mind?" in view.ending.value
+    assert "A question to consider" not in view.ending.value
+
+
+def test_outcome_waits_behind_a_warning_the_learner_chooses_to_pass(kit_home, example_pack):
+    """At the end the outcome is not shown: a warning says what it contains (built from the content
+    note for a version-1 pack) and the learner reads it only by choosing to; it may stay unread."""
+    view = CaseView(open_case(example_pack, learner="Robin"))
+    view.go_on.click()
+    _finish(view)
+    page = "".join(c.value for c in view.end.children if isinstance(c, W.HTML))
+    assert "The children live with a relative." not in page
+    assert "serious physical injury to a baby; domestic abuse" in view.outcome_warning.value
+    assert view.read_outcome in view.end.children
+    view.read_outcome.click()
+    assert "The children live with a relative." in view.outcome.value
+    assert view.outcome in view.end.children and view.read_outcome not in view.end.children
+
+
+def test_version_1_1_case_end_names_patterns_links_review_and_uses_outcome_note(kit_home):
+    """In a tagged format 1.1 pack, the end of the case names the patterns in the learner's choices with
+    a question on each, warns with the pack's outcome_note, and links the full review."""
+    case = open_case("robyn-front-door", learner="Robin")
+    view = CaseView(case)
+    view.go_on.click()
+    for p in case.pack.decision_points:
+        _commit(view.points[p.id], p.actual_option.id, confidence=4)
+    ending = view.ending.value
+    assert "Patterns in your reasoning" in ending and "A question to consider" in ending
+    assert any(_html.escape(case.pack.point_label(p.id)) in ending for p in case.pack.decision_points)
+    assert _html.escape(case.pack.outcome_note[1:]) in view.outcome_warning.value
+    assert f'href="{case.pack.source.full_review_url}"' in view.after_outcome.value
+    assert not re.search(r"\b(score|right|wrong|correct)\b", ending, re.IGNORECASE)
+
+
+def test_kit_reading_markers_are_shown_as_the_kits(kit_home):
+    """Every kit_reading a learner meets (a known fact, the options after the reveal, a factor, the
+    timeline) is shown as 'The kit's reading: <note>', so reconstructed items are visibly the kit's."""
+    case = open_case("nadiya-plans-ended-early", learner="Robin")
+    view = CaseView(case)
+    view.go_on.click()
+    first = case.pack.decision_points[0]
+    pv = view.points[first.id]
+    marker = "<em>The kit&#x27;s reading:</em> "
+    fact = next(k for k in first.known_at_the_time if k.kit_reading)
+    assert marker + _html.escape(" ".join(fact.kit_reading.split())) in pv.header.value
+    option = next(o for o in first.options if o.kit_reading)
+    note = _html.escape(" ".join(option.kit_reading.split()))
+    assert note not in pv.header.value  # an option's note waits for the reveal
+    _commit(pv, option.id)
+    reveal = pv.reveal.value
+    assert marker + note in reveal
+    for f in first.contributing_factors:
+        if f.kit_reading:
+            assert marker + _html.escape(" ".join(f.kit_reading.split())) in reveal
+    background = view.background.value
+    for t in case.pack.timeline:
+        if t.kit_reading:
+            assert marker + _html.escape(" ".join(t.kit_reading.split())) in background
+
+
+def test_my_reasoning_across_cases(kit_home):
+    """The across-cases view says plainly when there is nothing to name, then names the patterns from
+    every case the learner committed in, with the case."""
+    view = my_reasoning(learner="Robin")
+    assert isinstance(view, ReasoningView) and "not committed a decision yet" in view.patterns.value
+    case = open_case("robyn-front-door", learner="Robin")
+    case.acknowledge()
+    p = case.pack.decision_points[0]
+    tagged = next(o for o in p.options if o.relies_on)
+    case.decide(p.id, tagged.id, confidence=5, rationale=WHY)
+    view.refresh_button.click()
+    assert "A question to consider" in view.patterns.value
+    assert _html.escape(case.pack.title) in view.patterns.value
 
 
 def test_step_out_hides_the_case_and_signposts(kit_home, example_pack):
-    """Stepping out shows support and no case text."""
+    """Stepping out before opening shows support and no case text."""
     view = CaseView(open_case(example_pack, learner="Robin"))
     view.step_out_button.click()
     assert view.body.children == ()
-    assert "Samaritans" in view.gate.widget.children[0].value
+    assert "Samaritans" in view.gate.away.value and "NAPAC" in view.gate.away.value
+    assert view.gate.widget.children == (view.gate.away, view.come_back)
+
+
+def test_step_out_mid_case_and_come_back_where_you_left(kit_home, example_pack):
+    """Once the case is open, 'Step out of this case' stays on the page; stepping out mid-case hides
+    every part of the case and shows support with a way back, which (saved as its own event) shows the
+    case where the learner left it, after a restart too."""
+    view = CaseView(open_case(example_pack, learner="Robin"))
+    view.go_on.click()
+    assert view.gate.widget.children == (view.gate.bar,) and view.step_out_button in view.gate.bar.children
+    _commit(view.points["housing-referral"], "close")
+    view.step_out_button.click()
+    assert view.body.children == () and "You have stepped out" in view.gate.away.value
+    again = CaseView(open_case(example_pack, learner="Robin"))  # as after a restart
+    assert again.body.children == () and again.come_back in again.gate.widget.children
+    again.come_back.click()
+    assert list(again.points) == ["housing-referral", "manager-sign-off"]
+    assert again.points["housing-referral"].commit.disabled
+    assert again.step_out_button in again.gate.bar.children
+    kinds = [e.kind for e in Journal().events(kinds=["step_out", "step_back_in"])]
+    assert kinds == ["step_out", "step_back_in"]
+
+
+def test_stepping_out_hides_the_parts_below_the_case_too(kit_home, example_pack):
+    """A debate below the case view hides while the learner has stepped out, and opens again when they
+    come back; a debate on a page of its own keeps its own step-out bar once open."""
+    from kit.views.debate import debate_view
+
+    view = case_view(example_pack, learner="Robin")
+    below = debate_view(example_pack, learner="Robin")
+    view.go_on.click()
+    assert below.widget.children == (below.inner.widget,)
+    view.step_out_button.click()
+    assert below.widget.children == (below.away,) and "stepped out" in below.away.value
+    view.come_back.click()
+    assert below.widget.children == (below.inner.widget,)
+    alone = debate_view(example_pack, learner="Sam")  # no case view for Sam: the debate has its own gate
+    alone.gate.go_on.click()
+    assert alone.widget.children == (alone.gate.widget, alone.inner.widget)
+    assert alone.gate.step_out_button in alone.gate.bar.children
+    alone.gate.step_out_button.click()
+    assert alone.widget.children == (alone.gate.widget,) and alone.gate.come_back in alone.gate.widget.children
+
+
+def test_support_set_by_the_institution_is_shown(kit_home, example_pack):
+    """A support.yaml in KIT_HOME replaces the kit's list in the content note and after stepping out."""
+    kit_home.mkdir(parents=True, exist_ok=True)
+    (kit_home / "support.yaml").write_text(
+        "contacts:\n  - name: Course office\n    for: anything about this module\n    how: extension 42\n")
+    view = CaseView(open_case(example_pack, learner="Robin"))
+    assert "Course office" in view.note.value and "Samaritans" not in view.note.value
+    view.step_out_button.click()
+    assert "extension 42" in view.gate.away.value
 
 
 def test_case_view_asks_for_a_pseudonym_first(kit_home, example_pack):

@@ -54,7 +54,7 @@ def test_record_view_saves_and_exports(kit_home, example_pack):
     """After the case is opened, reflection and CPD saves and the export give a downloadable record."""
     case = open_case(example_pack, learner="Robin")
     case.acknowledge()
-    case.decide("housing-referral", "visit", confidence=4, rationale="r")
+    case.decide("housing-referral", "visit", confidence=4, rationale="r: my reasons for this choice")
     view = record_view(example_pack, learner="Robin")
     record = view.inner
     record.gibbs.stages["feelings"].value = "Uneasy about the closure."

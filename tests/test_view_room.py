@@ -13,7 +13,7 @@ PACK = "robyn-front-door"
 def _decide(room, name, option, reasons="", share=False):
     case = open_case(PACK, learner=name, room=room.folder, share_reasons=share)
     case.acknowledge()
-    case.decide("bruising-contact", option, confidence=4, rationale=reasons or "Because of the history.")
+    case.decide("bruising-contact", option, confidence=4, rationale=reasons or "Because of the history in this family.")
 
 
 def test_console_paces_the_room_and_never_names_anyone(kit_home, tmp_path):
@@ -23,11 +23,11 @@ def test_console_paces_the_room_and_never_names_anyone(kit_home, tmp_path):
     assert console.release.disabled and "No point is open yet" in console.heading.value
     console.open_next.click()
     assert not console.release.disabled and console.show_finding.disabled
-    _decide(room, "Ash Learner", "below-threshold", "A shared reason", share=True)
+    _decide(room, "Ash Learner", "below-threshold", "A shared reason from one learner", share=True)
     _decide(room, "Bo Learner", "strategy-discussion")
     console.refresh()
     board = console.board.value
-    assert "2 learner(s) have decided" in board and "A shared reason" in board
+    assert "2 learner(s) have decided" in board and "A shared reason from one learner" in board
     assert "what was done" not in board  # nothing revealed on the projector before the release
     assert "Ash" not in board and "Bo Learner" not in board
     console.release.click()

@@ -8,15 +8,16 @@ Views call the model (session, debate, reflection, ...) and redraw; rules live i
 
 from __future__ import annotations
 
+import html as _html
 from collections.abc import Callable
 
 import ipywidgets as W
 
 from ..errors import KitError
-from ..html import esc, message
+from ..html import details, esc, message
 from ..learner import current_learner, set_learner
 from ..session import CaseSession, open_case
-from ..support import support_text
+from ..support import load_support
 
 FULL = W.Layout(width="100%")
 
@@ -86,35 +87,85 @@ def shared_session(pack, learner: str) -> CaseSession:
     return _SESSIONS[key]
 
 
-def support_html() -> str:
-    return "<details><summary>Where to find support</summary>" + esc(support_text()) + "</details>"
+def support_body_html() -> str:
+    """The institution's support (or the kit's default list) as HTML, every text escaped."""
+    s = load_support()
+    if s.markdown:
+        body = esc(s.markdown)
+    else:
+        rows = "".join(
+            f"<li><strong>{_html.escape(c.name)}</strong>, for {_html.escape(c.what_for)}: {_html.escape(c.how)}"
+            + (f' (<a href="{_html.escape(c.link, quote=True)}" target="_blank" rel="noopener">'
+               f"{_html.escape(c.link)}</a>)" if c.link else "") + ".</li>" for c in s.contacts)
+        body = esc(s.intro) + f"<ul>{rows}</ul>"
+    return body + (message(s.problem, "warning") if s.problem else "")
+
+
+def support_html(*, opened: bool = False) -> str:
+    return details("Where to find support", support_body_html(), opened=opened)
 
 
 class ContentGate(View):
-    """A case's content note, with going on and stepping out: the one gate before any case content."""
+    """A case's content note, with going on and stepping out: the one gate before any case content.
 
-    def __init__(self, session: CaseSession, on_open: Callable[[], None],
+    Once the case is open the gate stays on the page as a bar (the content note and support to
+    reopen, and *Step out of this case*), so stepping out is one click away at every point. After
+    stepping out it shows support and *Come back to this case*, which opens the case where the
+    learner left it. `on_change` is called after each of the learner's choices here.
+    """
+
+    def __init__(self, session: CaseSession, on_change: Callable[[], None],
                  go_label: str = "I have read this: open the case"):
         _GATED.add(id(session))
         self.session = session
-        self._on_open = on_open
+        self._on_change = on_change
         self.note = html("<h3>Content note</h3>" + esc(session.content_note)
                          + "<p>You can step out now or at any point, without giving a reason.</p>" + support_html())
         self.go_on = button(go_label, primary=True)
-        self.step_out_button = button("Step out of this case")
+        self.step_out_button = button("Step out of this case",
+                                      tooltip="Leave the case now, with no reason asked; you can come back later")
+        self.come_back = button("Come back to this case", primary=True,
+                                tooltip="Open the case again where you left it")
+        self.opened = W.HTML(layout=W.Layout(flex="1 1 auto", width="auto"))  # once open: note and support
+        self.step_out_button.layout.flex = "0 0 auto"  # never squeezed: the way out stays readable
+        self.bar = W.HBox([self.opened, self.step_out_button], layout=W.Layout(width="100%", align_items="flex-start"))
+        self.away = html()  # after stepping out: support, and the way back in
         self.go_on.on_click(lambda _b: self.open())
         self.step_out_button.on_click(lambda _b: self.step_out())
-        self.widget = box(self.note, W.HBox([self.go_on, self.step_out_button]))
+        self.come_back.on_click(lambda _b: self.step_back_in())
+        self.widget = box()
+        self.redraw()
+
+    def redraw(self) -> None:
+        """Show what fits the learner's state: the note, the bar over an open case, or the way back."""
+        s = self.session
+        if s.stepped_out:
+            self.away.value = ("<h3>You have stepped out of this case</h3>"
+                               "<p>Nothing more of the case is shown. You did not need to give a reason, and "
+                               "nothing is lost: your work so far is saved. You can come back to the case when "
+                               "you choose, where you left it, or do another activity instead.</p>"
+                               + support_html(opened=True))
+            self.show(self.away, self.come_back)
+        elif s.acknowledged:
+            self.opened.value = details("Content note and support", esc(s.content_note) + support_body_html())
+            self.show(self.bar)
+        else:
+            self.show(self.note, W.HBox([self.go_on, self.step_out_button]))
 
     def open(self) -> None:
         self.session.acknowledge()
-        self._on_open()
+        self.redraw()
+        self._on_change()
 
     def step_out(self) -> None:
-        text = self.session.step_out()
-        self.show(html("<h3>You have stepped out of this case</h3>"
-                       "<p>Nothing more of the case will be shown. You can come back to it later, "
-                       "or choose another activity.</p>" + esc(text)))
+        self.session.step_out()
+        self.redraw()
+        self._on_change()
+
+    def step_back_in(self) -> None:
+        self.session.step_back_in()
+        self.redraw()
+        self._on_change()
 
 
 class Saver(View):
@@ -207,27 +258,31 @@ class AfterTheGate(View):
     """A part of a case page that opens once the learner has read the content note.
 
     If the page already shows the case's content note (the case view above), this waits for it
-    and opens by itself; a page without one (the debates notebook) shows its own gate.
+    and opens by itself; a page without one (the debates notebook) shows its own gate. While the
+    learner has stepped out of the case it shows nothing of the case, and it opens again when
+    they come back.
     """
 
     def __init__(self, session: CaseSession, build: Callable[[], View], what: str):
-        self.session, self._build, self.inner = session, build, None
+        self.session, self._build, self.inner, self.gate = session, build, None, None
         self.widget = box()
-        if session.acknowledged:
-            self._open()
-        elif id(session) in _GATED:
-            self.waiting = html(message(f"Read the content note at the top and open the case first; {what} then "
-                                        "opens here by itself.", "info"))
-            self.show(self.waiting)
-            session.subscribe(self._maybe_open)
+        self.waiting = html(message(f"Read the content note at the top and open the case first; {what} then "
+                                    "opens here by itself.", "info"))
+        self.away = html(message(f"You have stepped out of this case, so {what} is hidden. Come back to the "
+                                 "case at the top when you choose.", "info"))
+        if id(session) in _GATED:  # the case view above holds the gate: follow it
+            session.subscribe(self._update)
         else:
-            self.gate = ContentGate(session, on_open=self._open, go_label="I have read this: continue")
-            self.show(self.gate.widget)
+            self.gate = ContentGate(session, on_change=self._update, go_label="I have read this: continue")
+        self._update()
 
-    def _maybe_open(self) -> None:
-        if self.inner is None and self.session.acknowledged:
-            self._open()
-
-    def _open(self) -> None:
-        self.inner = self._build()
-        self.show(self.inner.widget)
+    def _update(self) -> None:
+        s = self.session
+        open_now = s.acknowledged and not s.stepped_out
+        if open_now and self.inner is None:
+            self.inner = self._build()
+        shown = [self.inner.widget] if open_now and self.inner is not None else []
+        if self.gate is not None:
+            self.show(self.gate.widget, *shown)
+        else:
+            self.show(*(shown or [self.away if s.stepped_out else self.waiting]))

@@ -1,6 +1,7 @@
 """The case view: content note, background, each decision point (decide, commit, reveal), the
-end of the case and the comparison. All rules live in the session; this turns clicks into
-session calls and redraws."""
+end of the case (the patterns in the learner's reasoning, the outcome behind a warning step, the
+full review) and the comparison. All rules live in the session; this turns clicks into session
+calls and redraws."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ import ipywidgets as W
 
 from ..errors import KitError
 from ..html import bullet_list, esc, message
-from ..session import CaseSession, Reveal
-from ..support import support_text
+from ..reasoning import Reasoning, learner_reasoning
+from ..session import MIN_REASON_WORDS, CaseSession, Reveal
+from ..vocabulary import CONFIDENCE_SCALE
 from .base import (
     FULL,
     ContentGate,
@@ -24,6 +26,7 @@ from .base import (
     for_learner,
     html,
     shared_session,
+    support_body_html,
     support_html,
     text_area,
 )
@@ -33,69 +36,94 @@ STYLE = """<style>
 .kit-options .widget-radio-box label { height: auto !important; line-height: 1.35 !important;
   white-space: normal !important; margin: 0 0 8px 0 !important; align-items: flex-start !important;
   flex-wrap: nowrap !important; display: flex !important; }
-.kit-options .widget-radio-box input { margin-top: 3px !important; flex-shrink: 0; }
+.kit-options .widget-radio-box label { flex-direction: row-reverse !important; justify-content: flex-end !important; }
+.kit-options .widget-radio-box input { margin: 3px 8px 0 0 !important; flex-shrink: 0; }
 .kit-options .widget-radio-box { height: auto !important; }
+.kit-reading { color: #444; font-size: 95%; }
 </style>"""
+
+COMPARED = "consistent with the review's findings as reported"
+
+
+def kit_reading_html(note: str | None) -> str:
+    """A format 1.1 kit_reading marker as learners see it: visibly the kit's, not the source's."""
+    if not note:
+        return ""
+    return f'<br><span class="kit-reading"><em>The kit&#x27;s reading:</em> {_html.escape(" ".join(note.split()))}</span>'
+
+
+def marked_list(items) -> str:
+    """A list of (text, kit_reading) pairs, each reading shown under its item; nothing for no items."""
+    rows = "".join(f"<li>{_html.escape(text)}{kit_reading_html(note)}</li>" for text, note in items)
+    return f"<ul>{rows}</ul>" if rows else ""
 
 
 class PointView(View):
-    """One decision point: decide and commit, then the reveal and second thoughts."""
+    """One decision point: decide (choice, confidence, reasons, what would change my mind) and
+    commit, then the reveal and second thoughts."""
 
     def __init__(self, case: CaseView, index: int, point):
         self.case, self.session, self.point = case, case.session, point
         n = len(self.session.pack.decision_points)
-        agency = f" · {_html.escape(point.agency)}" if point.agency else ""
+        byline = " · ".join(filter(None, [point.when if point.title else "", point.agency or ""]))
+        known = marked_list((k.text, k.kit_reading) for k in point.known_at_the_time)
         self.header = html(
-            f"<h3>Decision point {index + 1} of {n}: {_html.escape(point.when)}{agency}</h3>"
-            + esc(point.situation)
-            + (("<p><strong>What is known at this point</strong></p>"
-                + bullet_list(k.text for k in point.known_at_the_time)) if point.known_at_the_time else "")
+            f"<h3>Decision point {index + 1} of {n}: {_html.escape(point.title or point.when)}</h3>"
+            + (f"<p><em>{_html.escape(byline)}</em></p>" if byline else "") + esc(point.situation)
+            + (("<p><strong>What is known at this point</strong></p>" + known) if known else "")
             + f"<p><strong>{_html.escape(point.question)}</strong></p>")
         self.choice = W.RadioButtons(
             options=[(o.text, o.id) for o in point.options], value=None,
             description="Your choice", layout=FULL, style={"description_width": "initial"},
         )
         self.choice.add_class("kit-options")
-        # A dropdown, not a slider: ipywidgets' slider handle has no accessible name (axe: aria-input-field-name).
-        self.confidence = W.Dropdown(
-            options=[("1 - not at all", 1), ("2", 2), ("3 - fairly", 3), ("4", 4), ("5 - very", 5)], value=3,
-            description="How confident are you?", style={"description_width": "initial"},
+        # Radio buttons with nothing chosen: confidence starts unset and must be chosen (no preset).
+        self.confidence = W.RadioButtons(
+            options=[(f"{k} - {v}", k) for k, v in CONFIDENCE_SCALE.items()], value=None,
+            description="How confident are you?", layout=FULL, style={"description_width": "initial"},
         )
-        self.rationale = text_area("Your reasons", "Why this choice? What would you want to know, and from whom?",
-                                   height="90px")
+        self.confidence.add_class("kit-options")
+        self.confidence.add_class("kit-confidence")
+        self.rationale = text_area(
+            "Your reasons", "Why this choice, knowing only what was known then? What would you want to know, "
+            f"and from whom? (at least {MIN_REASON_WORDS} words)", height="90px")
+        self.change_mind = text_area("What would change your mind?",
+                                     "What would you need to see or hear to choose differently?", height="60px")
         self.commit = button("Commit my decision", primary=True,
                              tooltip="Commit: your first answer is locked, then the outcome is shown")
         self.status = Status()
+        self.reveal = html()  # what happened and what the review found, once committed
         self.reveal_box = box()
-        self.second = text_area("Second thought",
-                                "Now that you know more, what would you add? (kept apart from your answer)",
-                                height="70px")
+        self.second = text_area(
+            "Second thought", "With only what was known then, what would you do differently, and what would you "
+            "have needed to know? (kept apart from your first answer)", height="70px")
         self.save_second = button("Save second thought")
         self.second_status = Status()
         self.commit.on_click(lambda _b: self.decide())
         self.save_second.on_click(lambda _b: self.add_second_thought())
-        self.widget = W.VBox([self.header, self.choice, self.confidence, self.rationale, self.commit,
-                              self.status.widget, self.reveal_box],
+        self.widget = W.VBox([self.header, self.choice, self.confidence, self.rationale, self.change_mind,
+                              self.commit, self.status.widget, self.reveal_box],
                              layout=W.Layout(width="100%", border="1px solid #bbb", padding="8px", margin="8px 0"))
         self.refresh()
 
     def refresh(self) -> None:
         d = self.session.decision(self.point.id)
         locked = d is not None
-        for w in (self.choice, self.confidence, self.rationale, self.commit):
+        for w in (self.choice, self.confidence, self.rationale, self.change_mind, self.commit):
             w.disabled = locked
         if locked:
             self.choice.value = d.option_id
             if d.confidence is not None:
                 self.confidence.value = d.confidence
             self.rationale.value = d.rationale
+            self.change_mind.value = d.change_mind
             self.commit.description = "Decision committed (locked)"
             self._show_reveal(self.session.reveal(self.point.id))
 
     def decide(self) -> None:
         try:
             self.session.decide(self.point.id, self.choice.value, confidence=self.confidence.value,
-                                rationale=self.rationale.value)
+                                rationale=self.rationale.value, change_mind=self.change_mind.value)
         except KitError as exc:
             self.status.say(str(exc), "error")
             if self.session.decision(self.point.id):  # committed elsewhere: show what stands
@@ -118,36 +146,85 @@ class PointView(View):
         self._show_reveal(self.session.reveal(self.point.id))
 
     def _show_reveal(self, r: Reveal) -> None:
-        self.reveal_box.children = [html(reveal_html(r, self.session.second_thoughts(self.point.id))),
-                                    self.second, self.save_second, self.second_status.widget]
+        self.reveal.value = reveal_html(r, self.session.second_thoughts(self.point.id))
+        self.reveal_box.children = [self.reveal, self.second, self.save_second, self.second_status.widget]
 
 
 def reveal_html(r: Reveal, second_thoughts: list[str]) -> str:
     """The reveal as HTML: outcome, feedback on your choice, finding, and why it made sense then."""
     parts = ["<h4>What happened</h4>", esc(r.what_happened)]
     same = "the same as" if r.matched_actual else "different from"
-    parts.append(f"<p>Your choice was <strong>{same}</strong> what was done"
-                 f"{' and is one the review supports' if r.matched_review else ''}.</p>")
-    if r.feedback:
-        parts += ["<h4>About your choice</h4>", esc(r.feedback)]
-    if not r.matched_actual and r.actual.feedback:
-        parts += ["<h4>About what was actually done</h4>", esc(r.actual.feedback)]
+    review = "is" if r.matched_review else "is not one of the options"
+    parts.append(f"<p>Your choice was <strong>{same}</strong> what was done, and <strong>{review}</strong> "
+                 f"{_html.escape(COMPARED)}.</p>")
+    if r.feedback or r.chosen.kit_reading:
+        parts += ["<h4>About your choice</h4>", esc(r.feedback), _reading_para(r.chosen.kit_reading)]
+    if not r.matched_actual and (r.actual.feedback or r.actual.kit_reading):
+        parts += ["<h4>About what was actually done</h4>", esc(r.actual.feedback), _reading_para(r.actual.kit_reading)]
+    others = [(o.text, o.kit_reading) for o in r.point.options
+              if o.kit_reading and o.id not in (r.chosen.id, r.actual.id)]
+    if others:
+        parts += ["<h4>The other options</h4>", marked_list(others)]
     parts += ["<h4>What the review found</h4>", esc(r.review_finding)]
     if r.review_quote:
         parts.append(f"<blockquote>&ldquo;{_html.escape(r.review_quote)}&rdquo; (the review)</blockquote>")
     parts.append("<h4>Why it may have made sense at the time</h4>")
     for level, factors in r.factors_by_level.items():
         parts.append(f"<p><strong>{_html.escape(level.replace('-', ' ').capitalize())}</strong></p>"
-                     + bullet_list(f.factor for f in factors))
+                     + marked_list((f.factor, f.kit_reading) for f in factors))
     if r.point.reflection_prompts:
         parts += ["<h4>To reflect on</h4>", bullet_list(r.point.reflection_prompts)]
     if second_thoughts:
         parts += ["<h4>Your second thoughts</h4>", bullet_list(second_thoughts)]
+    parts += ["<h4>A second thought</h4><p>Not with what you know now: with only what was known at the time, "
+              "what would you do differently, if anything? What would you have needed to know, and from whom?</p>"]
     return "".join(parts)
 
 
+def _reading_para(note: str | None) -> str:
+    return f"<p>{kit_reading_html(note).removeprefix('<br>')}</p>" if note else ""
+
+
+def reasoning_html(r: Reasoning) -> str:
+    """The patterns in the learner's choices: each named, how often and where, where their confidence
+    was highest, a question, and its source in the literature; then calibration. Never a mark."""
+    parts = [f"<p>{_html.escape(r.opening())}</p>"]
+    of = len(r.named)
+    for group, title in ((r.strengths, "Habits the literature recommends"),
+                         (r.cautions, "Patterns the literature cautions about")):
+        if not group:
+            continue
+        parts.append(f"<h5>{title}</h5>")
+        for p in group:
+            parts.append(f"<p><strong>{_html.escape(p.label)}</strong>. "
+                         f"{_html.escape(' '.join(p.summary(of, r.across_cases)))}</p>")
+            if p.question:
+                parts.append(f"<p><em>A question to consider:</em> {_html.escape(p.question)}</p>")
+            if p.reference:
+                parts.append(f'<p class="kit-reading">From the literature: {_html.escape(p.reference)}</p>')
+    cal = r.calibration_sentence()
+    if cal:
+        parts += ["<h5>Confidence</h5>", f"<p>{_html.escape(cal)}</p>"]
+    return "".join(parts)
+
+
+def full_review_html(pack) -> str:
+    """Where to read the full review, when the pack says (a link only for a web address)."""
+    src = pack.source
+    if not (src.full_review or src.full_review_url):
+        return ""
+    url = src.full_review_url or ""
+    label = _html.escape(src.full_review or "The full review")
+    where = (f'<a href="{_html.escape(url, quote=True)}" target="_blank" rel="noopener">{label}</a>'
+             if url.startswith(("https://", "http://")) else label)
+    return ("<h4>Reading the full review</h4>"
+            f"<p>{_html.escape(src.review)}: {where}. The full review describes what happened in more detail "
+            "than this case does; read it when you choose.</p>")
+
+
 class CaseView(View):
-    """The whole case: content note, then background and decision points, then comparison."""
+    """The whole case: content note, then background and decision points, then the end of the case
+    and the comparison. Stepping out is one click away at every point once the case is open."""
 
     def __init__(self, session: CaseSession):
         self.session = session
@@ -155,10 +232,20 @@ class CaseView(View):
         self.title = html(STYLE + f"<h2>{_html.escape(pack.title)}</h2><p><em>Working as: "
                           f"{_html.escape(session.learner)}</em></p>")
         self.warning = html()
-        self.gate = ContentGate(session, on_open=self.refresh)
+        self.gate = ContentGate(session, on_change=self.refresh)
         self.note, self.go_on, self.step_out_button = self.gate.note, self.gate.go_on, self.gate.step_out_button
+        self.come_back = self.gate.come_back
         self.body = box()
+        self.background = html(background_html(pack))
         self.points: dict[str, PointView] = {}
+        self.ending = html()  # the end of the case: patterns in your reasoning
+        self.outcome_warning = html()  # what the outcome contains, before the learner chooses to read it
+        self.read_outcome = button("Read it now", primary=True,
+                                   tooltip="Show what became of the children (you may leave it unread)")
+        self.outcome = html()
+        self.after_outcome = html()  # recommendations, the full review, support
+        self.read_outcome.on_click(lambda _b: self.show_outcome())
+        self.end = box()
         self.compare_button = button("Compare my choices with the review")
         self.compare_out = html()
         self.compare_button.on_click(lambda _b: self.show_compare())
@@ -168,36 +255,63 @@ class CaseView(View):
     def refresh(self) -> None:
         s = self.session
         self.warning.value = message(s.warning, "warning") if s.warning else ""
-        if not s.acknowledged:
+        if not s.acknowledged or s.stepped_out:
+            self.body.children = []
             return
-        self.gate.show(html("<details><summary>Content note and support</summary>"
-                            + esc(s.content_note) + esc(support_text()) + "</details>"))
         for i, p in enumerate(s.pack.decision_points):
             if p in s.open_points and p.id not in self.points:
                 self.points[p.id] = PointView(self, i, p)
         for pv in self.points.values():
             if s.decision(pv.point.id) and not pv.commit.disabled:
                 pv.refresh()
-        done = html(("<h3>You have reached the end of the case</h3><h4>What became of the children</h4>"
-                     + esc(s.pack.outcome)
-                     + (("<h4>What the review recommended</h4>" + bullet_list(s.pack.recommendations))
-                        if s.pack.recommendations else "") + support_html())
-                    if s.is_complete else "")
-        self.body.children = [html(background_html(s.pack)), *[pv.widget for pv in self.points.values()], done,
+        self._draw_end()
+        self.body.children = [self.background, *[pv.widget for pv in self.points.values()], self.end,
                               html("<h3>Compare with the review</h3><p>You can compare at any time; "
                                    "only committed points are compared.</p>"),
                               self.compare_button, self.compare_out]
 
+    def _draw_end(self) -> None:
+        s = self.session
+        if not s.is_complete:
+            self.end.children = []
+            return
+        self.ending.value = ("<h3>You have reached the end of the case</h3>"
+                             "<h4>Patterns in your reasoning</h4>" + reasoning_html(s.reasoning()))
+        self.outcome_warning.value = (
+            "<h4>What became of the children</h4>"
+            f"<p><strong>Before you read on:</strong> this part says {_html.escape(_lower_first(s.outcome_warning))}</p>"
+            "<p>You can read it now, later, or not at all. You can also step out of the case at the top of "
+            "the page.</p>")
+        self.after_outcome.value = (
+            (("<h4>What the review recommended</h4>" + bullet_list(s.pack.recommendations))
+             if s.pack.recommendations else "") + full_review_html(s.pack) + support_html())
+        shown = [self.outcome] if self.outcome.value else [self.read_outcome]
+        self.end.children = [self.ending, self.outcome_warning, *shown, self.after_outcome]
+
+    def show_outcome(self) -> None:
+        """The learner chooses to read the outcome now."""
+        self.outcome.value = esc(self.session.pack.outcome)
+        self._draw_end()
+
     def step_out(self) -> None:
         self.gate.step_out()
-        self.body.children = []
+
+    def step_back_in(self) -> None:
+        self.gate.step_back_in()
 
     def show_compare(self) -> None:
         self.compare_out.value = compare_html(self.session)
 
 
+def _lower_first(text: str) -> str:
+    text = " ".join(text.split())
+    text = text if text.endswith((".", "?", "!")) else text + "."
+    return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text
+
+
 def background_html(pack) -> str:
-    rows = "".join(f"<li><strong>{_html.escape(t.when)}</strong>: {_html.escape(t.what)}</li>" for t in pack.timeline)
+    rows = "".join(f"<li><strong>{_html.escape(t.when)}</strong>: {_html.escape(t.what)}"
+                   f"{kit_reading_html(t.kit_reading)}</li>" for t in pack.timeline)
     people = bullet_list(p.role for p in pack.people)
     return (f"<h3>Background</h3>{esc(pack.summary)}"
             + (f"<h4>Timeline, as known at the start</h4><ul>{rows}</ul>" if rows else "")
@@ -205,13 +319,15 @@ def background_html(pack) -> str:
 
 
 def compare_html(session: CaseSession) -> str:
-    """Summary, table and chart (with its text alternative) for a learner's committed points."""
+    """Summary, the patterns in your reasoning, table and chart (with its text alternative) for a
+    learner's committed points."""
     from ..charts import chart_html, comparison_chart, comparison_text
     from ..compare import display_table
 
     df = session.compare()
     table = display_table(df).to_html(escape=True, border=0, classes="kit-table")
     return ("<h4>In short</h4>" + esc(session.summary())
+            + "<h4>Patterns in your reasoning</h4>" + reasoning_html(session.reasoning())
             + "<h4>Point by point</h4>" + table
             + "<h4>As a chart</h4>" + chart_html(comparison_chart(df), comparison_text(df).splitlines()))
 
@@ -227,8 +343,29 @@ def learner_picker() -> PseudonymPicker:
 
 
 def support_box() -> View:
-    """Where to find support (the educator's local text if they set one)."""
+    """Where to find support (the institution's list if they set one, else the kit's UK default)."""
     view = View()
-    view.text = html("<h3>Support</h3>" + esc(support_text()))
+    view.text = html("<h3>Support</h3>" + support_body_html())
     view.widget = box(view.text)
     return view
+
+
+class ReasoningView(View):
+    """The patterns in a learner's choices across every case they did, with a question on each."""
+
+    def __init__(self, learner: str):
+        self.learner = learner
+        self.refresh_button = button("Show my patterns again", tooltip="Read your latest choices")
+        self.patterns = html()
+        self.refresh_button.on_click(lambda _b: self.refresh())
+        self.widget = box(self.patterns, self.refresh_button)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.patterns.value = ("<h3>Patterns in your reasoning, across the cases</h3>"
+                               + reasoning_html(learner_reasoning(self.learner)))
+
+
+def my_reasoning(learner: str | None = None) -> View:
+    """The reasoning patterns in the learner's committed choices across every case they did."""
+    return for_learner(ReasoningView, learner)

@@ -46,11 +46,21 @@ def test_learner_path_with_the_mouse(app, page, pack, tmp_path):
 
     choice = first.supported_options[0]
     page.get_by_role("radio", name=choice.text).check()
-    page.get_by_placeholder("Why this choice?").first.fill("I would want to meet the mother first.")
+    page.get_by_placeholder("Why this choice").first.fill("I would want to meet the mother first.")
+    page.get_by_role("button", name="Commit my decision").first.click()
+    page.get_by_text("Choose how confident you are").wait_for()  # no preset confidence
+    page.get_by_role("radio", name="4 - quite confident").first.check()
     page.get_by_role("button", name="Commit my decision").first.click()
     page.get_by_text("What the review found").first.wait_for()
     page.get_by_text("Your decision is committed and saved.").wait_for()
     shot(page, "04-reveal")
+
+    page.get_by_role("button", name="Step out of this case").click()  # reachable once the case is open
+    page.get_by_role("heading", name="You have stepped out of this case").wait_for()
+    shot(page, "04b-stepped-out")
+    assert page.get_by_role("heading", name="What the review found").count() == 0  # the case is hidden
+    page.get_by_role("button", name="Come back to this case").click()
+    page.get_by_role("button", name="Decision committed (locked)").wait_for()
 
     page.reload()
     page.get_by_role("button", name="Decision committed (locked)").wait_for()
@@ -105,8 +115,10 @@ def test_learner_path_with_the_keyboard_alone(app, page, pack):
     page.get_by_text("Decision point 1 of").wait_for()
     tab_until(page, "el.type === 'radio'")
     page.keyboard.press("Space")
+    tab_until(page, "el.type === 'radio' && !!el.closest('.kit-confidence')")  # confidence: chosen, not preset
+    page.keyboard.press("Space")
     tab_until(page, "el.tagName === 'TEXTAREA'")
-    page.keyboard.type("Chosen with the keyboard.")
+    page.keyboard.type("Chosen with the keyboard, for these reasons.")
     tab_until(page, "el.textContent.trim() === 'Commit my decision'")
     page.keyboard.press("Enter")
     page.get_by_text("Your decision is committed and saved.").wait_for()
@@ -115,7 +127,8 @@ def test_learner_path_with_the_keyboard_alone(app, page, pack):
     )
 
     (decided,) = Journal(app["home"] / "journal.sqlite3").events("Keyboard Learner", kinds=["decide"])
-    assert decided.payload["rationale"] == "Chosen with the keyboard."
+    assert decided.payload["rationale"] == "Chosen with the keyboard, for these reasons."
+    assert decided.payload["confidence"] == 1
     page.get_by_text("What the review found").first.wait_for()
     shot(page, "07-keyboard-reveal")
 
