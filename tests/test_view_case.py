@@ -193,6 +193,7 @@ def test_version_1_1_case_end_names_patterns_links_review_and_uses_outcome_note(
     assert any(_html.escape(case.pack.point_label(p.id)) in ending for p in case.pack.decision_points)
     assert _html.escape(case.pack.outcome_note[1:]) in view.outcome_warning.value
     assert f'href="{case.pack.source.full_review_url}"' in view.after_outcome.value
+    assert "Leicester" not in view.after_outcome.value  # places stay in the educator's notes
     assert not re.search(r"\b(score|right|wrong|correct)\b", ending, re.IGNORECASE)
 
 

@@ -218,8 +218,8 @@ def full_review_html(pack) -> str:
     where = (f'<a href="{_html.escape(url, quote=True)}" target="_blank" rel="noopener">{label}</a>'
              if url.startswith(("https://", "http://")) else label)
     return ("<h4>Reading the full review</h4>"
-            f"<p>{_html.escape(src.review)}: {where}. The full review describes what happened in more detail "
-            "than this case does; read it when you choose.</p>")
+            f"<p>{where}. The case's educator notes give the review's title to search for. The full review "
+            "describes what happened in more detail than this case does; read it when you choose.</p>")
 
 
 class CaseView(View):
