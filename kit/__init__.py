@@ -56,6 +56,7 @@ _EXPORTS = {
     "cohort_rationales": "views.dashboard",
     "summary_button": "views.dashboard",
     "room_console": "views.room",
+    "join_room": "views.case",
 }
 
 __all__ = ["__version__", *_EXPORTS]

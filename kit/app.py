@@ -23,24 +23,32 @@ from .tidy import LAB_ONLY
 START = "00_start_here.ipynb"
 
 
-def voila_command(port: int, notebooks: Path | None = None) -> list[str]:
-    """The Voila command line: loopback only, fixed port, no tracebacks shown to learners."""
-    notebooks = notebooks or settings.notebooks_dir()
-    return [sys.executable, "-m", "voila", str(notebooks), "--no-browser", "--Voila.ip=127.0.0.1",
+def voila_command(port: int, root: Path | None = None) -> list[str]:
+    """The Voila command line: loopback only, fixed port, no tracebacks shown to learners.
+    root holds notebooks/ and exercises/ side by side (as `prepare` writes them)."""
+    root = root or settings.resources()
+    return [sys.executable, "-m", "voila", str(root), "--no-browser", "--Voila.ip=127.0.0.1",
             f"--port={port}", "--Voila.port_retries=0", "--show_tracebacks=False",
             "--VoilaConfiguration.strip_sources=True", "--theme=light"]
 
 
 def start_url(port: int) -> str:
-    return f"http://127.0.0.1:{port}/voila/render/{START}"
+    return f"http://127.0.0.1:{port}/voila/render/notebooks/{START}"
+
+
+SERVED = ("notebooks", "exercises")  # side by side, so links between them work in the app as in Lab
+CONTENTS = "../notebooks/00_start_here.ipynb#Exercises"  # the app cannot show a README: the start page lists them
 
 
 def app_notebook(path: Path):
-    """A notebook as the app serves it: without lab-only cells."""
+    """A notebook as the app serves it: without lab-only cells, its contents link on the start page."""
     import nbformat
 
     nb = nbformat.read(path, as_version=4)
     nb.cells = [c for c in nb.cells if LAB_ONLY not in c.metadata.get("tags", [])]
+    for c in nb.cells:
+        if c.cell_type == "markdown" and "](README.md)" in c.source:
+            c.source = c.source.replace("](README.md)", f"]({CONTENTS})")
     return nb
 
 
@@ -48,7 +56,7 @@ def prepare(dest: Path | None = None, source: Path | None = None) -> Path:
     """Write the app's copies of the learner notebooks into dest (replacing older copies)."""
     import nbformat
 
-    source = source or settings.notebooks_dir()
+    source = source or settings.resources()
     dest = dest or settings.app_dir()
     try:
         dest.mkdir(parents=True, exist_ok=True)
@@ -56,13 +64,17 @@ def prepare(dest: Path | None = None, source: Path | None = None) -> Path:
         probe.write_text("copies of the kit's notebooks for the code-free app; rewritten by kit app\n")
     except OSError:
         dest = Path(tempfile.mkdtemp(prefix="kit-app-"))
-    for old in dest.glob("*.ipynb"):
-        old.unlink()
-    for f in sorted(source.iterdir()):
-        if f.suffix == ".ipynb":
-            nbformat.write(app_notebook(f), dest / f.name)
-        elif f.is_file() and not f.name.startswith("."):
-            shutil.copy2(f, dest / f.name)
+    for sub in SERVED:
+        (dest / sub).mkdir(exist_ok=True)
+        for old in (dest / sub).glob("*.ipynb"):
+            old.unlink()
+        if not (source / sub).is_dir():
+            continue
+        for f in sorted((source / sub).iterdir()):
+            if f.suffix == ".ipynb":
+                nbformat.write(app_notebook(f), dest / sub / f.name)
+            elif f.is_file() and not f.name.startswith(".") and f.suffix != ".md":
+                shutil.copy2(f, dest / sub / f.name)
     return dest
 
 

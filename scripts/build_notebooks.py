@@ -12,6 +12,7 @@ that each notebook runs; what an output must say is checked by tests/test_notebo
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
@@ -24,7 +25,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from tidy_notebooks import FOLDERS  # noqa: E402
 
-from kit.packs import load_pack  # noqa: E402
+from kit.packs import estimated_minutes, load_pack  # noqa: E402
 from kit.settings import notebooks_dir  # noqa: E402
 from kit.tidy import KERNELSPEC, tidy  # noqa: E402
 from kit.vocabulary import load_vocabulary  # noqa: E402
@@ -42,12 +43,14 @@ CASES = [
 START = "00_start_here.ipynb"
 # Notebooks after the cases, in order, if they exist (written by hand, navigation kept here).
 ACCOUNTABILITY = "06_accountability_vs_context.ipynb"
+WORKSHOP_ROOM = "07_workshop_room.ipynb"
 DASHBOARD = "90_facilitator_dashboard.ipynb"
+ROOM_CONSOLE = "91_room_console.ipynb"
 KERNEL = {"kernelspec": dict(KERNELSPEC), "language_info": {"name": "python"}}
 
 
 def order() -> list[str]:
-    return [START, *[f for f, _ in CASES], ACCOUNTABILITY, DASHBOARD]
+    return [START, *[f for f, _ in CASES], ACCOUNTABILITY, WORKSHOP_ROOM, DASHBOARD, ROOM_CONSOLE]
 
 
 def nav_cell(name: str, where: str):
@@ -84,7 +87,7 @@ def case_notebook(name: str, pack_id: str):
     pack = load_pack(pack_id)
     vocab = load_vocabulary()
     n = len(pack.decision_points)
-    minutes = 10 + 8 * n
+    minutes = estimated_minutes(pack)
     themes = ", ".join(vocab.label("themes", t).lower() for t in pack.themes)
     debate = (" It also has a reader-comment debate on accountability and context, which you can "
               "work through in the debates notebook.") if pack.debates else ""
@@ -145,6 +148,15 @@ When you have finished (or want to stop for now): say where you place the reason
 with Gibbs' six stages, draft a CPD entry, and export your record for your portfolio.
 """),
         code("kit.record_view(PACK)"),
+        md(f"""
+## Hand in to the workshop
+
+If your educator runs a workshop from this case, hand in here: your choices and confidence go
+under a code, not your name, and your written reasons only if you tick the box. In a live
+workshop your facilitator may instead give you a room code: join on the
+[workshop room]({WORKSHOP_ROOM}) page.
+"""),
+        code("kit.submit_view()"),
         md("""
 ## Key points
 - A decision is judged fairly against what was known and what was possible at the time, not
@@ -235,6 +247,22 @@ Open a case by its title. Each takes 30 to 140 minutes; you can stop and come ba
 
 {table}
 """),
+        md(f"""
+## Exercises
+
+Shorter activities on one skill each, drawing on the cases. Your answers are saved like your
+decisions; what was done and what the reviews found open only after you have saved your own
+answer.
+
+{exercises_table()}
+"""),
+        md(f"""
+## In a workshop
+
+If your facilitator runs a live workshop, they give you a room code: join on the
+[workshop room]({WORKSHOP_ROOM}) page. The room opens one point at a time and shows what
+happened once the room has decided.
+"""),
         md("""
 ## Key points
 - Work through a case in order; your first answer at each point is locked.
@@ -245,6 +273,99 @@ Open a case by its title. Each takes 30 to 140 minutes; you can stop and come ba
         nav_cell(START, "bottom"),
     ]
     return finish(START, cells)
+
+
+def exercises_table() -> str:
+    """The exercises, each linked by its title and time (read from the notebooks themselves)."""
+    rows = ["| Exercise | Time |", "|---|---|"]
+    for f in sorted((ROOT / "exercises").glob("[0-9][0-9]_*.ipynb")):
+        nb = nbformat.read(f, as_version=4)
+        head = next(c.source for c in nb.cells if c.cell_type == "markdown" and re.search(r"^# ", c.source, re.M))
+        title = re.search(r"^# (.+)$", head, re.M).group(1).strip()
+        time = re.search(r"\*\*Time:\*\*\s*([^.\n]+)", head)
+        rows.append(f"| [{title}](../exercises/{f.name}) | {time.group(1).strip() if time else ''} |")
+    return "\n".join(rows)
+
+
+def workshop_room_notebook():
+    cells = [
+        nav_cell(WORKSHOP_ROOM, "top"),
+        md("""
+# Workshop room: decide together, one point at a time
+
+**Time:** as long as the workshop; your facilitator sets the pace.
+
+### Questions
+- How did the others in the room decide, and why?
+- What changes when we all commit before anyone sees what happened?
+
+### Objectives
+- Join your facilitator's room with its code.
+- Decide at each point the room opens, with your reasons, before anyone sees what happened.
+- Discuss the room's spread of choices and the review's findings.
+
+### Content note
+The room works through one of the five cases (serious harm to children). The case opens with
+its own content note, and you can step out at any point without giving a reason.
+"""),
+        md("""
+## How a room works
+
+Type the code your facilitator gives you and choose **Join the room**. The facilitator opens
+each decision point in turn; decide as you would on your own, with your reasons, and commit.
+When the room has decided, the facilitator shows what happened and what the review found: your
+page updates by itself. The room sees how many chose each option, never who chose what; your
+reasons are shown (without your name) only if you tick the box.
+"""),
+        code("import kit\n\nkit.join_room()"),
+        md("## Hand in\n\nAt the end, hand in for the workshop summary if your facilitator asks you to."),
+        code("kit.submit_view()"),
+        md("""
+## Key points
+- Everyone commits before anyone sees what happened: the room's spread is honest.
+- The split in the room is a starting point for discussion, not a score.
+- Your work in the room is saved in your own record like any other.
+"""),
+        nav_cell(WORKSHOP_ROOM, "bottom"),
+    ]
+    return finish(WORKSHOP_ROOM, cells)
+
+
+def room_console_notebook():
+    cells = [
+        nav_cell(ROOM_CONSOLE, "top"),
+        md("""
+# Room console: pace a live workshop
+
+**For practice educators.** Put this page on the projector.
+
+### Questions
+- How many have decided, and how does the room split?
+- When is the room ready to see what happened and what the review found?
+
+### Objectives
+- Open a room for one case with a plan's points (or all of them) and give the room its code.
+- Open each point, watch the room decide, release the reveal when ready, show the finding.
+- Close the room and hand out the one-file summary.
+
+### Content note
+The room works through one of the five cases (serious harm to children). Shared reasons may be
+personal: read them to the room with care. Learners' names never appear here.
+
+**Which room.** Leave `ROOM` empty to open a new room here, or set it to a room's folder or code
+(`kit room open --pack ... ` prints both).
+"""),
+        code('ROOM = ""', "parameters"),
+        code("import kit\n\nkit.room_console(ROOM)"),
+        md("""
+## Key points
+- Ask why each option made sense at the time before you release what happened.
+- Show the review's finding after the room has talked about what was done.
+- Close with support: some learners may have found the case hard.
+"""),
+        nav_cell(ROOM_CONSOLE, "bottom"),
+    ]
+    return finish(ROOM_CONSOLE, cells)
 
 
 def accountability_notebook():
@@ -400,7 +521,8 @@ def build() -> list[Path]:
     for name, pack_id in CASES:
         nbformat.write(case_notebook(name, pack_id), NOTEBOOKS / name)
         written.append(NOTEBOOKS / name)
-    for name, make in ((ACCOUNTABILITY, accountability_notebook), (DASHBOARD, dashboard_notebook)):
+    for name, make in ((ACCOUNTABILITY, accountability_notebook), (WORKSHOP_ROOM, workshop_room_notebook),
+                       (DASHBOARD, dashboard_notebook), (ROOM_CONSOLE, room_console_notebook)):
         nbformat.write(make(), NOTEBOOKS / name)
         written.append(NOTEBOOKS / name)
     return written

@@ -65,4 +65,4 @@ def test_stopping_kit_app_stops_voila(tmp_path):
     with socket.socket() as s:
         assert s.connect_ex(("127.0.0.1", port)) != 0  # nothing is left serving
     first = (tmp_path / "app.log").read_text().splitlines()[0]
-    assert first == f"The kit is at http://127.0.0.1:{port}/voila/render/00_start_here.ipynb  (Ctrl+C to stop)"
+    assert first == f"The kit is at http://127.0.0.1:{port}/voila/render/notebooks/00_start_here.ipynb  (Ctrl+C to stop)"

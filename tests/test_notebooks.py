@@ -48,7 +48,8 @@ def test_generated_notebooks_are_current():
     """Stored notebooks match what scripts/build_notebooks.py writes (run it after changing packs)."""
     b = _builder()
     expected = {b.START: b.start_notebook(), b.ACCOUNTABILITY: b.accountability_notebook(),
-                b.DASHBOARD: b.dashboard_notebook(),
+                b.DASHBOARD: b.dashboard_notebook(), b.WORKSHOP_ROOM: b.workshop_room_notebook(),
+                b.ROOM_CONSOLE: b.room_console_notebook(),
                 **{name: b.case_notebook(name, pid) for name, pid in b.CASES}}
     for name, nb in expected.items():
         stored = nbformat.read(NOTEBOOKS / name, as_version=4)
@@ -167,16 +168,19 @@ def test_app_serves_notebooks_without_lab_only_cells(tmp_path):
     from kit.app import LAB_ONLY, START, prepare
 
     served = prepare(tmp_path / "app")
-    names = sorted(p.name for p in served.glob("*.ipynb"))
-    assert names == sorted(p.name for p in NOTEBOOKS.glob("*.ipynb")) and START in names
-    for name in names:
-        cells = nbformat.read(served / name, as_version=4).cells
-        assert not [c for c in cells if LAB_ONLY in c.metadata.get("tags", [])], name
-        assert "nav-top" in cells[0].metadata.get("tags", []), name
-        for cell in cells:
-            assert not RUN_WORDS.search(cell.source), f"{name} tells app users to run: {cell.source[:80]}"
-    (served / "stale.ipynb").write_text("{}")
-    assert not (prepare(served) / "stale.ipynb").exists()  # rewritten on each start
+    for sub in ("notebooks", "exercises"):  # side by side, so the start page's exercise links work
+        names = sorted(p.name for p in (served / sub).glob("*.ipynb"))
+        assert names == sorted(p.name for p in (ROOT / sub).glob("*.ipynb")), sub
+        for name in names:
+            cells = nbformat.read(served / sub / name, as_version=4).cells
+            assert not [c for c in cells if LAB_ONLY in c.metadata.get("tags", [])], name
+            assert "nav-top" in cells[0].metadata.get("tags", []), name
+            for cell in cells:
+                assert not RUN_WORDS.search(cell.source), f"{name} tells app users to run: {cell.source[:80]}"
+                assert "](README.md)" not in cell.source, f"{name} links a README the app cannot show"
+    assert START in {p.name for p in (served / "notebooks").iterdir()}
+    (served / "notebooks" / "stale.ipynb").write_text("{}")
+    assert not (prepare(served) / "notebooks" / "stale.ipynb").exists()  # rewritten on each start
 
 
 @pytest.mark.parametrize("pack_id", ["robyn-front-door", "nadiya-plans-ended-early"])

@@ -143,7 +143,7 @@ def test_installed_wheel_works_outside_the_checkout(installed):
         while time.time() < deadline and not page:
             assert proc.poll() is None, (installed["tmp"] / "app.log").read_text()
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/voila/render/00_start_here.ipynb",
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/voila/render/notebooks/00_start_here.ipynb",
                                             timeout=120) as r:
                     page = r.read().decode("utf-8")
             except OSError:

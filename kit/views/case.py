@@ -6,6 +6,7 @@ calls and redraws."""
 from __future__ import annotations
 
 import html as _html
+import threading
 from pathlib import Path
 
 import ipywidgets as W
@@ -13,6 +14,7 @@ import ipywidgets as W
 from ..errors import KitError
 from ..html import bullet_list, esc, message
 from ..reasoning import Reasoning, learner_reasoning
+from ..room import RoomSession, join
 from ..session import MIN_REASON_WORDS, CaseSession, Reveal
 from ..vocabulary import CONFIDENCE_SCALE
 from .base import (
@@ -30,6 +32,7 @@ from .base import (
     support_html,
     text_area,
 )
+from .live import Every
 
 # ipywidgets gives radio labels one fixed line; long option texts must wrap instead of overlapping.
 STYLE = """<style>
@@ -118,7 +121,17 @@ class PointView(View):
             self.rationale.value = d.rationale
             self.change_mind.value = d.change_mind
             self.commit.description = "Decision committed (locked)"
-            self._show_reveal(self.session.reveal(self.point.id))
+            waiting = self.session.waiting_reason(self.point.id)
+            if waiting:  # a workshop room holds the reveal until the facilitator releases it
+                self.reveal.value = message(waiting, "info")
+                self.reveal_box.children = [self.reveal]
+            else:
+                self._show_reveal(self.session.reveal(self.point.id))
+
+    @property
+    def waiting(self) -> bool:
+        """True while a committed point's reveal is held by a workshop room."""
+        return self.session.decision(self.point.id) is not None and self.reveal_box.children == (self.reveal,)
 
     def decide(self) -> None:
         try:
@@ -249,26 +262,45 @@ class CaseView(View):
         self.compare_button = button("Compare my choices with the review")
         self.compare_out = html()
         self.compare_button.on_click(lambda _b: self.show_compare())
-        self.widget = box(self.title, self.warning, self.gate.widget, self.body)
+        self.room_note = html()  # in a workshop room: what the room is doing now
+        self._lock = threading.RLock()  # live room updates and clicks never redraw at once
+        self.widget = box(self.title, self.warning, self.room_note, self.gate.widget, self.body)
         self.refresh()
+        self.live = Every(2.0, self.room_tick) if isinstance(session, RoomSession) else None
 
     def refresh(self) -> None:
+        with self._lock:
+            self._refresh()
+
+    def _refresh(self) -> None:
         s = self.session
         self.warning.value = message(s.warning, "warning") if s.warning else ""
+        self.room_note.value = room_note_html(s) if isinstance(s, RoomSession) else ""
         if not s.acknowledged or s.stepped_out:
             self.body.children = []
             return
-        for i, p in enumerate(s.pack.decision_points):
-            if p in s.open_points and p.id not in self.points:
-                self.points[p.id] = PointView(self, i, p)
+        index = {p.id: i for i, p in enumerate(s.pack.decision_points)}
+        for p in s.open_points:  # in the session's order (a room's order in a room)
+            if p.id not in self.points:
+                self.points[p.id] = PointView(self, index[p.id], p)
         for pv in self.points.values():
-            if s.decision(pv.point.id) and not pv.commit.disabled:
+            if s.decision(pv.point.id) and (not pv.commit.disabled or pv.waiting):
                 pv.refresh()
         self._draw_end()
         self.body.children = [self.background, *[pv.widget for pv in self.points.values()], self.end,
                               html("<h3>Compare with the review</h3><p>You can compare at any time; "
                                    "only committed points are compared.</p>"),
                               self.compare_button, self.compare_out]
+
+    def room_tick(self) -> bool:
+        """Redraw when the facilitator has changed the room (a point opened, a reveal released);
+        returns False once the room is closed, which ends the live updates."""
+        stamp = self.session.room.state()
+        key = (tuple(stamp.opened), tuple(stamp.released), stamp.closed)
+        if key != getattr(self, "_room_key", None):
+            self._room_key = key
+            self.refresh()
+        return not stamp.closed
 
     def _draw_end(self) -> None:
         s = self.session
@@ -301,6 +333,19 @@ class CaseView(View):
 
     def show_compare(self) -> None:
         self.compare_out.value = compare_html(self.session)
+
+
+def room_note_html(s: RoomSession) -> str:
+    """One line on the room: who paces it, and what the learner is waiting for, if anything."""
+    st = s.room.state()
+    if st.closed:
+        return message("The workshop room has closed. Your work is saved; you can carry on with the case on "
+                       "your own from its notebook.", "info")
+    line = (f"You are in workshop room {st.code}. Your facilitator opens each point and shows what happened "
+            "when the room has decided; this page updates by itself.")
+    if s.acknowledged and s.waiting_for_room:
+        line += " The room is waiting for the facilitator to open the next point."
+    return message(line, "info")
 
 
 def _lower_first(text: str) -> str:
@@ -369,3 +414,38 @@ class ReasoningView(View):
 def my_reasoning(learner: str | None = None) -> View:
     """The reasoning patterns in the learner's committed choices across every case they did."""
     return for_learner(ReasoningView, learner)
+
+
+class RoomJoin(View):
+    """Join a workshop room with its code; the case then opens inside the room."""
+
+    def __init__(self, learner: str, code: str = ""):
+        self.learner = learner
+        self.code = W.Text(value=code, description="Room code", placeholder="e.g. K7Q-4XP",
+                           style={"description_width": "initial"})
+        self.share = W.Checkbox(value=False, indent=False, layout=W.Layout(width="100%"),
+                                description="Share my reasons with the room (shown without my name)")
+        self.join = button("Join the room", primary=True)
+        self.status = Status()
+        self.case: CaseView | None = None
+        self.join.on_click(lambda _b: self.enter())
+        self.widget = box(html("<h3>Join a workshop room</h3><p>Your facilitator gives the room's code. In the "
+                               "room, the facilitator opens each decision point and shows what happened once the "
+                               "room has decided. Your decisions are saved in your own record as usual.</p>"),
+                          self.code, self.share, self.join, self.status.widget)
+        if code:
+            self.enter()
+
+    def enter(self) -> None:
+        try:
+            session = join(None, self.learner, self.code.value.strip(), share_reasons=self.share.value)
+        except KitError as exc:
+            self.status.say(str(exc), "error")
+            return
+        self.case = CaseView(session)
+        self.show(self.case.widget)
+
+
+def join_room(code: str = "", learner: str | None = None) -> View:
+    """A room code box (or the room given), then the room's case for the learner."""
+    return for_learner(lambda who: RoomJoin(who, code), learner)

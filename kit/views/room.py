@@ -8,10 +8,14 @@ import html as _html
 import json
 from pathlib import Path
 
+import ipywidgets as W
+
+from .. import settings
 from ..charts import chart_html, room_chart
 from ..dashboard import summary_html
 from ..errors import KitError
 from ..html import bullet_list, download_link, esc
+from ..packs import load_packs
 from ..room import Room, find_room, room_cohort
 from .base import Notice, Status, View, box, button, html
 from .live import Every
@@ -118,8 +122,48 @@ class RoomConsole(View):
                    "<p>No learner has chosen to share their reasons at this point.</p>"))
 
 
-def room_console(room: str | Path, live_seconds: float | None = 2.0) -> View:
-    """The facilitator's console for a room (its folder or code)."""
+class RoomOpener(View):
+    """Open a room from a notebook or the app: choose the case and the plan, then run the console."""
+
+    def __init__(self, live_seconds: float | None = 2.0):
+        self._live = live_seconds
+        packs = load_packs(settings.packs_dir())
+        self.case = W.Dropdown(options=[(p.title, p.id) for p in packs], description="Case",
+                               style={"description_width": "initial"}, layout=W.Layout(width="100%"))
+        self.plan = W.Dropdown(description="Points", style={"description_width": "initial"},
+                               layout=W.Layout(width="100%"))
+        self.case.observe(lambda _c: self._plans(), names="value")
+        self._plans()
+        self.open = button("Open the room", primary=True)
+        self.status = Status()
+        self.console: RoomConsole | None = None
+        self.open.on_click(lambda _b: self.open_room())
+        self.widget = box(html("<h3>Open a workshop room</h3><p>Choose the case and the points the room will use. "
+                               "You then open each point in turn and release what happened when the room has "
+                               "decided.</p>"), self.case, self.plan, self.open, self.status.widget)
+
+    def _plans(self) -> None:
+        from ..packs import load_pack
+
+        pack = load_pack(self.case.value)
+        options = [(f"{pl.title} ({pl.minutes} minutes, {len(pl.points)} points)", pl.id) for pl in pack.plans or []]
+        self.plan.options = [*options, (f"Every point ({len(pack.decision_points)})", "")]
+        self.plan.value = options[0][1] if options else ""
+
+    def open_room(self) -> None:
+        try:
+            room = Room.open(None, self.case.value, plan=self.plan.value or None)
+        except KitError as exc:
+            self.status.say(str(exc), "error")
+            return
+        self.console = RoomConsole(room, self._live)
+        self.show(self.console.widget)
+
+
+def room_console(room: str | Path = "", live_seconds: float | None = 2.0) -> View:
+    """The facilitator's console for a room (its folder or code); with none given, a form to open one."""
+    if not str(room).strip():
+        return RoomOpener(live_seconds)
     try:
         return RoomConsole(find_room(room), live_seconds)
     except KitError as exc:

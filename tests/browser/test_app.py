@@ -147,7 +147,7 @@ def test_no_critical_or_serious_accessibility_violations(app, page, pack, where)
     if where == "start":
         open_start(page, app)
     else:
-        page.goto(f"{app['base']}/voila/render/{NOTEBOOK}")
+        page.goto(f"{app['base']}/voila/render/notebooks/{NOTEBOOK}")
         go_on = page.get_by_role("button", name="I have read this: open the case")
         opened = page.get_by_text("Decision point 1 of")
         go_on.or_(opened).first.wait_for()
