@@ -160,6 +160,7 @@ def _guide_parts(exercise: str | None) -> list[tuple[str, str]]:
     """(title, Markdown) for the facilitator guide: the README, then each exercise's notes (or one)."""
     import re
 
+    parts: list[tuple[str, str]] = []
     folder = settings.facilitator_dir()
     notes = sorted((folder / "exercises").glob("*.md"))
     if not folder.is_dir() or not notes:
@@ -174,13 +175,12 @@ def _guide_parts(exercise: str | None) -> list[tuple[str, str]]:
             known = ", ".join(n.stem for n in sorted((folder / "exercises").glob("*.md")))
             raise KitError(f"'{exercise}' {'names more than one' if notes else 'is not one of the'} "
                            f"exercises; give its number or name: {known}.")
-    parts = [] if exercise else [("How to run the exercises and cases", (folder / "README.md").read_text(encoding="utf-8"))
-                                 if (folder / "README.md").is_file() else None]
-    for n in notes:
+    readme = folder / "README.md"
+    for n in ([] if exercise or not readme.is_file() else [readme]) + notes:
         text = n.read_text(encoding="utf-8")
         heading = re.search(r"^# (.+)$", text, re.MULTILINE)
         parts.append((heading.group(1).strip() if heading else n.stem, text))
-    return [p for p in parts if p]
+    return parts
 
 
 def _cmd_guide(args) -> int:

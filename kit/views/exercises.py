@@ -73,13 +73,13 @@ def answer_box(exercise: str, question: str, prompt: str, learner: str | None = 
     return for_learner(lambda who: AnswerBox(exercise, question, prompt, who), learner)
 
 
-def _as_html(content) -> str:
-    if callable(content) and not isinstance(content, (View, pd.DataFrame)):
+def _as_html(content, columns: list[str] | None = None) -> str:
+    if callable(content) and not isinstance(content, pd.DataFrame):
         content = content()
     if isinstance(content, View):
         return "".join(getattr(w, "value", "") for w in content.widget.children)
     if isinstance(content, pd.DataFrame):
-        return table_html(content)
+        return table_html(content, columns)
     if hasattr(content, "_repr_html_"):
         return content._repr_html_() or ""
     return _html.escape(str(content))
@@ -88,8 +88,10 @@ def _as_html(content) -> str:
 class AfterAnswer(View):
     """Content that opens only once the learner has saved an answer to each of some exercise questions."""
 
-    def __init__(self, exercise: str, questions: list[str], content, label: str, learner: str):
+    def __init__(self, exercise: str, questions: list[str], content, label: str, learner: str,
+                 columns: list[str] | None = None):
         self.exercise, self.questions, self.learner, self._content = exercise, questions, learner, content
+        self._columns = columns
         self.open = button(label)
         self.status = Status()
         self.content = html()
@@ -105,16 +107,23 @@ class AfterAnswer(View):
                                  f"{len(self.questions)} still to save): this stays hidden until you have.", "info")
             return
         self.status.clear()
-        self.content.value = _as_html(self._content)
+        self.content.value = _as_html(self._content, self._columns)
         self.open.disabled = True
 
 
 def after_answer(exercise: str, question: str | list[str], content, label: str = "Show what the review found",
-                 learner: str | None = None) -> View:
-    """Content (a table, a view, HTML, or a function making one) shown only after the learner has saved
-    an answer to the question (or to every question in a list), so outcomes and findings never come
-    before the learner's own answer."""
+                 columns: list[str] | None = None, learner: str | None = None) -> View:
+    """Content shown only after the learner has saved an answer to the question (or to every question
+    in a list), so outcomes and findings never come before the learner's own answer.
+
+    content is a table (a DataFrame, shown with `columns` if given) or a function that makes what to
+    show (a view, a table, HTML), called only when it opens. A view made beforehand is refused: its
+    widgets would already have sent their text to the browser."""
     questions = [question] if isinstance(question, str) else list(question)
     if not questions:
         raise ValueError("after_answer needs at least one question to wait for.")
-    return for_learner(lambda who: AfterAnswer(exercise, questions, content, label, who), learner)
+    if isinstance(content, View):
+        raise TypeError("after_answer needs the table itself (with columns=[...]) or a function that makes the "
+                        "view (lambda: kit.factors_view(...)), not a view made beforehand: a view's text "
+                        "reaches the browser as soon as it is made.")
+    return for_learner(lambda who: AfterAnswer(exercise, questions, content, label, who, columns), learner)
