@@ -390,6 +390,10 @@ def parse_record(raw: bytes, name: str = "submission") -> Record:
         fail(f"wrong content at {'.'.join(str(x) for x in e['loc'])}: {e['msg']}")
     if rec.version != VERSION:
         fail(f"record version {rec.version} is not one this kit reads")
+    if version == 1:  # version 1 also tagged the CPD entry with the case's PCF domains
+        for case in rec.cases:
+            if case.cpd:
+                case.cpd.pop("pcf_domains", None)
     return rec
 
 
@@ -415,8 +419,6 @@ def upgrade_v1(data: dict) -> dict:
             continue
         case.pop("stepped_out", None)
         case["pcf_domains"] = []
-        if isinstance(case.get("cpd"), dict):
-            case["cpd"].pop("pcf_domains", None)
         for debate in case.get("debates") or []:
             if isinstance(debate, dict) and isinstance(debate.get("codes"), list):
                 debate["codes"] = [_code_v1(k) if isinstance(k, dict) else k for k in debate["codes"]]
