@@ -44,7 +44,6 @@ _EXPORTS = {
     "show_text": "views.exercises",
     "answer_box": "views.exercises",
     "after_answer": "views.exercises",
-    "solution": "views.exercises",
     "factors_view": "views.accountability",
     "accountability_overview": "views.accountability",
     "my_attributions": "views.accountability",

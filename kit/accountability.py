@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .debate import placing
 from .events import replay_learner
 from .journal import Journal
-from .record import find_pack
+from .packs import find_pack
 from .tables import factors_by_level, factors_table
 from .vocabulary import load_vocabulary
 
@@ -53,22 +54,34 @@ def learner_attributions(learner: str, journal: Journal | None = None) -> pd.Dat
 
 
 def learner_stances(learner: str, journal: Journal | None = None) -> pd.DataFrame:
-    """Per debate: the learner's average placing of the comments against the kit's coding of the same
-    comments (packs kept outside the packs folder are found as the record finds them)."""
+    """Per debate: the learner's average placing of the comments they placed, on each of the two
+    scales (0-3), against the kit's coding of the same comments (packs kept outside the packs
+    folder are found as the record finds them). Unplaced comments are not counted."""
     state = replay_learner((journal or Journal()).events(learner))
     rows = []
     for case, cs in state.cases.items():
         if not cs.debate_codes:
             continue
-        pack = find_pack(cs)
+        pack = find_pack(cs.pack_id, cs.pack_path)
         if pack is None:  # a pack that no longer loads: nothing to compare
             continue
-        for (debate_id, comment_id), code in cs.debate_codes.items():
+        for (debate_id, comment_id), saved in cs.debate_codes.items():
             debate = pack.debate(debate_id)
             comment = debate.comment(comment_id) if debate else None
-            if comment is not None and code.stance is not None:
-                rows.append({"case": case, "debate": debate_id, "yours": code.stance, "kit": comment.legacy_stance})
-    df = pd.DataFrame(rows, columns=["case", "debate", "yours", "kit"])
+            code = placing(saved)
+            if comment is not None and code is not None:
+                kit_a, kit_c = comment.scales
+                rows.append({"case": case, "case_title": pack.title, "debate": debate_id, "debate_title": debate.title,
+                             "your_accountability": code.accountability, "kit_accountability": kit_a,
+                             "your_context": code.context, "kit_context": kit_c,
+                             "one_scale": code.one_scale is not None, "kit_one_scale": comment.scales_derived})
+    columns = ["case", "case_title", "debate", "debate_title", "your_accountability", "kit_accountability",
+               "your_context", "kit_context", "comments", "one_scale", "kit_one_scale"]
+    df = pd.DataFrame(rows, columns=[c for c in columns if c != "comments"])
     if df.empty:
-        return df
-    return df.groupby(["case", "debate"], as_index=False)[["yours", "kit"]].mean().round(2)
+        return pd.DataFrame(columns=columns)
+    out = (df.groupby(["case", "case_title", "debate", "debate_title"], as_index=False, sort=False)
+           .agg(your_accountability=("your_accountability", "mean"), kit_accountability=("kit_accountability", "mean"),
+                your_context=("your_context", "mean"), kit_context=("kit_context", "mean"),
+                comments=("your_context", "size"), one_scale=("one_scale", "any"), kit_one_scale=("kit_one_scale", "any")))
+    return out.round(2)[columns]

@@ -14,11 +14,14 @@ def saved_answer(exercise: str, question: str, learner: str, journal: Journal | 
     return replay_learner(events).answer(exercise, question)
 
 
-def save_answer(exercise: str, question: str, learner: str, text: str, journal: Journal | None = None) -> Journal:
-    """Save an answer (refusing an empty one); returns the journal so a view can show its warning."""
+def save_answer(exercise: str, question: str, learner: str, text: str, journal: Journal | None = None,
+                prompt: str = "") -> Journal:
+    """Save an answer (refusing an empty one) with the question's words, so the record can name it;
+    returns the journal so a view can show its warning."""
     text = (text or "").strip()
     if not text:
         raise SessionError("Write your answer before saving it.")
     journal = journal or Journal()
-    journal.append(new_event(check_learner(learner), EXERCISES, ExerciseAnswer(text), answer_target(exercise, question)))
+    journal.append(new_event(check_learner(learner), EXERCISES, ExerciseAnswer(text, (prompt or "").strip()),
+                             answer_target(exercise, question)))
     return journal

@@ -199,6 +199,67 @@ def _cmd_room(args) -> int:
     return 0
 
 
+GUIDE_STYLE = ("body{font-family:Georgia,serif;font-size:11pt;line-height:1.45;max-width:180mm;margin:auto;padding:1em}"
+               "h1,h2,h3{font-family:Arial,sans-serif}h1{page-break-before:always}h1:first-of-type{page-break-before:auto}"
+               "table{border-collapse:collapse}td,th{border:1px solid #999;padding:3px 6px;text-align:left;vertical-align:top}"
+               "nav li{margin:0.2em 0}@page{size:A4;margin:18mm 16mm}")
+
+
+def _guide_parts(exercise: str | None) -> list[tuple[str, str]]:
+    """(title, Markdown) for the facilitator guide: the README, then each exercise's notes (or one)."""
+    import re
+
+    parts: list[tuple[str, str]] = []
+    folder = settings.facilitator_dir()
+    notes = sorted((folder / "exercises").glob("*.md"))
+    if not folder.is_dir() or not notes:
+        raise KitError(f"No facilitator notes at {folder}. They come with the kit's source: "
+                       "clone the repository or ask the kit's maintainers.")
+    if exercise:
+        key = exercise.strip().lower().removesuffix(".md").removesuffix(".ipynb")
+        number = key.zfill(2) if key.isdigit() else None
+        notes = [n for n in notes if (number and n.stem.startswith(number + "_")) or n.stem == key
+                 or n.stem.split("_", 1)[-1] == key or (len(key) > 2 and key in n.stem)]
+        if len(notes) != 1:
+            known = ", ".join(n.stem for n in sorted((folder / "exercises").glob("*.md")))
+            raise KitError(f"'{exercise}' {'names more than one' if notes else 'is not one of the'} "
+                           f"exercises; give its number or name: {known}.")
+    readme = folder / "README.md"
+    for n in ([] if exercise or not readme.is_file() else [readme]) + notes:
+        text = n.read_text(encoding="utf-8")
+        heading = re.search(r"^# (.+)$", text, re.MULTILINE)
+        parts.append((heading.group(1).strip() if heading else n.stem, text))
+    return parts
+
+
+def _cmd_guide(args) -> int:
+    from .files import write_atomic
+
+    parts = _guide_parts(args.exercise)
+    out = Path(args.output or f"facilitator-guide{'-' + args.exercise if args.exercise else ''}.{args.format or 'html'}")
+    fmt = args.format or ("md" if out.suffix.lower() in (".md", ".markdown") else "html")
+    body = "\n\n".join(text.strip() for _, text in parts) + "\n"
+    if fmt == "html":
+        import html
+
+        import mistune
+
+        render = mistune.create_markdown(escape=True, plugins=["table"])
+        contents = "".join(f"<li>{html.escape(title)}</li>" for title, _ in parts)
+        body = ("<!DOCTYPE html><html lang='en-GB'><head><meta charset='utf-8'><title>Facilitator guide</title>"
+                f"<style>{GUIDE_STYLE}</style></head><body><p><strong>Facilitator guide: model answers and notes. "
+                "For facilitators; not for learners before they have answered.</strong></p>"
+                f"<nav><p>Contents</p><ol>{contents}</ol></nav>"
+                + "".join(f"<section>{render(text)}</section>" for _, text in parts) + "</body></html>\n")
+    try:
+        write_atomic(out, body)
+    except OSError as exc:
+        raise KitError(f"Could not write {out} ({exc.strerror}). Choose another file with -o.") from None
+    print(f"Wrote {out}: the facilitator notes for {len(parts) - (0 if args.exercise else 1)} exercise(s)"
+          + ("" if args.exercise else " and how to run them") + ".")
+    return 0
+
+
 def _cmd_app(args) -> int:
     from .app import serve
 
@@ -328,6 +389,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["text", "json"], default="text", help="status: output format")
     p.add_argument("--summary", metavar="FILE", help="close: also write the one-file summary of the room")
     p.set_defaults(func=_cmd_room)
+
+    p = sub.add_parser("guide", help="write the facilitator guide (model answers and notes) as one HTML or Markdown file")
+    p.add_argument("exercise", nargs="?", help="only this exercise: its number (5) or name (supervision_after_closure)")
+    p.add_argument("-o", "--output", help="file to write (default: facilitator-guide.html in this folder)")
+    p.add_argument("--format", choices=["html", "md"], help="html or md (default: from the file name, else html)")
+    p.set_defaults(func=_cmd_guide)
 
     p = sub.add_parser("app", help="serve the notebooks as a code-free web app (Voila) on 127.0.0.1")
     p.add_argument("--port", type=int, default=8866, help="port (default 8866)")

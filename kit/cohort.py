@@ -38,7 +38,7 @@ class Handin:
     exported_at: str
     checksum: str
     decisions: tuple  # (case, order, point, when, option, actual_option, matched_actual, matched_review, confidence, rationale)
-    codes: tuple  # (case, debate, comment, author, stance, pack_stance)
+    codes: tuple  # (case, debate, comment, author, accountability, context, kit_accountability, kit_context)
     attributions: tuple  # (case, level, rating)
 
     @classmethod
@@ -50,7 +50,8 @@ class Handin:
             tuple((c.pack_id, i, d.point_id, d.when, d.option_id, d.actual_option_id, d.matched_actual,
                    d.matched_review, d.confidence, d.rationale if text else None)
                   for c in rec.cases for i, d in enumerate(c.decisions)),
-            tuple((c.pack_id, db.debate_id, k.comment_id, k.author, k.stance, k.pack_stance)
+            tuple((c.pack_id, db.debate_id, k.comment_id, k.author, k.accountability, k.context,
+                   k.kit_accountability, k.kit_context)
                   for c in rec.cases for db in c.debates for k in db.codes),
             tuple((c.pack_id, level, w) for c in rec.cases if c.attribution for level, w in c.attribution.items()))
 
@@ -106,13 +107,17 @@ class Cohort:
                 .round(2).reset_index())
 
     def stances(self) -> pd.DataFrame:
-        """Per debate comment: the group's mean placing beside the pack's coding."""
+        """Per debate comment: the group's mean placing on each of the two scales (0-3) beside the
+        kit's coding; only learners who placed the comment count."""
         rows = [k for r in self.records for k in r.codes]
-        df = pd.DataFrame(rows, columns=["case", "debate", "comment", "author", "stance", "pack_stance"])
+        keys = ["case", "debate", "comment", "author", "kit_accountability", "kit_context"]
+        df = pd.DataFrame(rows, columns=["case", "debate", "comment", "author", "accountability", "context",
+                                         "kit_accountability", "kit_context"])
         if df.empty:
-            return pd.DataFrame(columns=["case", "debate", "comment", "author", "group_mean", "pack_stance", "learners"])
-        return (df.groupby(["case", "debate", "comment", "author", "pack_stance"], sort=False)
-                .agg(group_mean=("stance", "mean"), learners=("stance", "size")).round(2).reset_index())
+            return pd.DataFrame(columns=[*keys, "group_accountability", "group_context", "learners"])
+        return (df.groupby(keys, sort=False)
+                .agg(group_accountability=("accountability", "mean"), group_context=("context", "mean"),
+                     learners=("context", "size")).round(2).reset_index())
 
     def attributions(self) -> pd.DataFrame:
         """Per case and level: the group's mean rating (0-3) of how much that level contributed."""

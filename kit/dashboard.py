@@ -129,21 +129,27 @@ def stances_html(cohort: Cohort) -> str:
 
     st = cohort.stances()
     if st.empty:
-        return _section("Debates", "<p>Nobody has coded a debate yet.</p>")
+        return _section("Debates", "<p>Nobody has placed a debate comment yet.</p>")
     st = st.assign(label=[f"{c} · {a} ({cm})" for c, a, cm in zip(st["case"], st["author"], st["comment"], strict=True)])
-    long = st.melt(id_vars=["label"], value_vars=["group_mean", "pack_stance"], var_name="who", value_name="stance")
-    long["who"] = long["who"].map({"group_mean": "Group (mean)", "pack_stance": "Kit's coding"})
+    scales = {"accountability": "Holds individuals accountable", "context": "Points to context and system"}
     with sns.plotting_context("talk", font_scale=0.7):
-        fig, ax = plt.subplots(figsize=(12, 1.5 + 0.45 * len(st)), layout="constrained")
-        sns.scatterplot(data=long, y="label", x="stance", hue="who", style="who", s=140, palette="colorblind", ax=ax)
-        ax.set_xlim(-2.3, 2.3)
-        ax.set_xticks([-2, -1, 0, 1, 2], ["-2\nindividuals", "-1", "0\nboth", "+1", "+2\ncontext"])
-        ax.set_ylabel("")
-        ax.set_xlabel("")
-        ax.legend(title="", loc="lower right")
-    lines = [f"{r.label}: group {r.group_mean:+.1f} ({r.learners} learners), kit {r.pack_stance:+d}."
-             for r in st.itertuples()]
-    return _section("Debate placings: the group against the kit's coding", _chart(fig, lines))
+        fig, axes = plt.subplots(1, 2, sharey=True, figsize=(12, 1.5 + 0.45 * len(st)), layout="constrained")
+        for ax, (scale, title) in zip(axes, scales.items(), strict=True):
+            long = st.melt(id_vars=["label"], value_vars=[f"group_{scale}", f"kit_{scale}"], var_name="who",
+                           value_name="rating")
+            long["who"] = long["who"].map({f"group_{scale}": "Group (mean)", f"kit_{scale}": "Kit's coding"})
+            sns.scatterplot(data=long, y="label", x="rating", hue="who", style="who", s=140, palette="colorblind",
+                            ax=ax, legend=scale == "context")
+            ax.set_xlim(-0.3, 3.3)
+            ax.set_xticks([0, 1, 2, 3], ["0\nnot at all", "1", "2", "3\na great deal"])
+            ax.set_title(title)
+            ax.set_ylabel("")
+            ax.set_xlabel("")
+        axes[1].legend(title="", loc="lower right")
+    lines = [f"{r.label}: holds individuals accountable, group {r.group_accountability:.1f} and kit "
+             f"{r.kit_accountability}; points to context and system, group {r.group_context:.1f} and kit "
+             f"{r.kit_context} ({r.learners} learners)." for r in st.itertuples()]
+    return _section("Debate placings on two scales: the group against the kit's coding", _chart(fig, lines))
 
 
 def attributions_html(cohort: Cohort) -> str:

@@ -53,15 +53,18 @@ def demo_record(i: int, packs: list[Pack], rng: random.Random) -> Record:
                 matched_review=chosen.review_supported, confidence=rng.randint(1, 5), committed_at=t.isoformat(),
                 rationale=rng.choice(REASONS) if share else None, second_thoughts=[] if share else None))
         debates = [DebateRecord(debate_id=d.id, title=d.title, revealed=True, codes=[
-            CommentCode(comment_id=c.id, author=c.author, stance=max(-2, min(2, c.legacy_stance + rng.choice([-1, 0, 0, 1]))),
-                        holds_accountable=list(c.holds_accountable), pack_stance=c.legacy_stance,
-                        pack_holds_accountable=list(c.holds_accountable)) for c in d.comments])
+            CommentCode(comment_id=c.id, author=c.author,
+                        accountability=max(0, min(3, c.scales[0] + rng.choice([-1, 0, 0, 1]))),
+                        context=max(0, min(3, c.scales[1] + rng.choice([-1, 0, 0, 1]))),
+                        holds_accountable=list(c.holds_accountable), kit_accountability=c.scales[0],
+                        kit_context=c.scales[1], kit_one_scale=c.stance if c.scales_derived else None,
+                        kit_holds_accountable=list(c.holds_accountable)) for c in d.comments])
             for d in pack.debates if rng.random() < 0.6]
         attribution = {lv: rng.randint(0, 3) for lv in load_vocabulary().levels} if rng.random() < 0.8 else None
         minutes = round((t - start).total_seconds() / 60, 1)
         cases.append(CaseRecord(pack_id=pack.id, title=pack.title, points_total=len(pack.decision_points),
                                 started_at=start.isoformat(), last_activity_at=t.isoformat(), minutes_active=minutes,
-                                stepped_out=False, pcf_domains=pack.pcf_domains, decisions=decisions,
+                                pcf_domains=pack.pcf_domains, decisions=decisions,
                                 debates=debates, attribution=attribution))
     rec = Record(version=VERSION, kit_version=__version__, exported_at=(start + timedelta(hours=3)).isoformat(),
                  learner_id=f"{DEMO_PREFIX}{i:04d}", learner=f"Demo learner {i}" if share else None,

@@ -35,6 +35,7 @@ class Kind(str, Enum):
     CPD = "cpd"  # a CPD entry in Social Work England's fields
     ATTRIBUTION = "attribution"  # how much each level contributed, in their view
     EXERCISE_ANSWER = "exercise_answer"  # an answer to one exercise question
+    PCF_EVIDENCE = "pcf_evidence"  # the learner's own evidence against PCF domains (a form saved whole)
 
 
 EXERCISES = "exercises"  # the journal's pack id for exercise answers (they belong to no case)
@@ -195,6 +196,13 @@ class CpdEntry(Fields):
 
 
 @dataclass(frozen=True)
+class PcfEvidence(Fields):
+    """PCF domain slug to the learner's evidence for it; the record's domains are those with evidence."""
+
+    kind = Kind.PCF_EVIDENCE
+
+
+@dataclass(frozen=True)
 class Attribution(Payload):
     """How much each contributing-factor level contributed, 0-3, in the learner's view."""
 
@@ -213,15 +221,16 @@ class Attribution(Payload):
 class ExerciseAnswer(Payload):
     kind = Kind.EXERCISE_ANSWER
     text: str = ""
+    prompt: str = ""  # the question's words as the learner saw them (older journals lack them)
 
     @classmethod
     def read(cls, p: dict) -> ExerciseAnswer:
-        return cls(_text(p.get("text")))
+        return cls(_text(p.get("text")), _text(p.get("prompt")))
 
 
 PAYLOADS: dict[Kind, type[Payload]] = {cls.kind: cls for cls in (
     Acknowledged, SteppedOut, SteppedBackIn, Decided, Revealed, SecondThought, DebateCode, DebateRevealed,
-    DebatePosition, Reflection, CpdEntry, Attribution, ExerciseAnswer)}
+    DebatePosition, Reflection, CpdEntry, Attribution, ExerciseAnswer, PcfEvidence)}
 
 
 def kind_of(event: Event) -> Kind | None:
@@ -281,6 +290,7 @@ class CaseState:
     debate_positions: dict[str, DebatePosition] = field(default_factory=dict)  # latest per debate
     reflection: dict[str, str] | None = None  # latest save
     cpd: dict[str, str] | None = None  # latest save
+    pcf_evidence: dict[str, str] | None = None  # latest save
     attribution: dict[str, int] | None = None  # latest save
     events: list[Event] = field(default_factory=list)
 
@@ -327,6 +337,8 @@ class CaseState:
                 self.reflection = data.fields
             case CpdEntry():
                 self.cpd = data.fields
+            case PcfEvidence():
+                self.pcf_evidence = data.fields
             case Attribution():
                 self.attribution = data.ratings
             case _:  # an exercise answer, or a kind from a newer kit: kept in events, no state
@@ -348,6 +360,8 @@ class LearnerState:
 
     cases: dict[str, CaseState] = field(default_factory=dict)  # in the order first touched
     answers: dict[str, list[str]] = field(default_factory=dict)  # "exercise/question" -> every save, oldest first
+    prompts: dict[str, str] = field(default_factory=dict)  # "exercise/question" -> its words, latest save that had them
+    answered_at: dict[str, str] = field(default_factory=dict)  # "exercise/question" -> when last saved
 
     def answer(self, exercise: str, question: str) -> str | None:
         saved = self.answers.get(answer_target(exercise, question))
@@ -362,6 +376,9 @@ def replay_learner(events: Iterable[Event]) -> LearnerState:
             data = payload_of(e)
             if isinstance(data, ExerciseAnswer) and data.text:
                 state.answers.setdefault(e.target, []).append(data.text)
+                state.answered_at[e.target] = e.created_at
+                if data.prompt:
+                    state.prompts[e.target] = data.prompt
             continue
         state.cases.setdefault(e.pack_id, CaseState(e.pack_id)).apply(e)
     return state

@@ -12,10 +12,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from .debate import one_scale_words
 from .errors import KitError
 from .files import write_atomic
 from .record import Record, build_record, to_json
-from .reflection import CPD, GIBBS
+from .reflection import CPD, GIBBS, cpd_text
 from .settings import kit_home, templates_dir
 from .vocabulary import RATING_SCALE
 
@@ -29,15 +30,49 @@ def md_escape(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text).replace("\n", "  \n")
 
 
+def _words():
+    """Labels for the internal codes a record holds (levels, PCF domains, who is held accountable)."""
+    from .vocabulary import load_vocabulary
+
+    vocab = load_vocabulary()
+    return {
+        "level": lambda slug: vocab.label("levels", slug),
+        "domain": lambda slug: vocab.label("pcf_domains", slug),
+        "people": lambda slugs: ", ".join(vocab.label("holds_accountable", s) for s in slugs) or "nobody named",
+    }
+
+
+def _code_words(k) -> tuple[str, str, str]:
+    """(my placing, the kit's coding, a note) for one comment, in words."""
+    mine = (f"holds individuals accountable {RATING_SCALE[k.accountability]}; "
+            f"points to context and system {RATING_SCALE[k.context]}")
+    kit = (f"holds individuals accountable {RATING_SCALE[k.kit_accountability]}; "
+           f"points to context and system {RATING_SCALE[k.kit_context]}")
+    notes = []
+    if k.one_scale is not None:
+        notes.append(f"my placing was made on the earlier single scale, at {one_scale_words(k.one_scale)}, "
+                     "and is read on the two scales")
+    if k.kit_one_scale is not None:
+        notes.append("the kit's coding was made on one scale and is read on the two")
+    return mine, kit, "; ".join(notes)
+
+
+def _fence(text: str) -> str:
+    """A fence longer than any run of backticks in the text, so the text cannot close it."""
+    longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
+    return "`" * max(3, longest + 1)
+
+
 def to_markdown(rec: Record) -> str:
     e = md_escape
+    w = _words()
     out = ["# Reflective record", ""]
     if rec.learner:
         out.append(f"Pseudonym: **{e(rec.learner)}**  ")
     out += [f"Record id: {e(rec.learner_id)}  ", f"Exported: {rec.exported_at[:10]}  ",
             f"Active time: about {round(rec.minutes_active_total)} minutes", "",
-            "## PCF domains covered", ""]
-    out += [f"- {e(d)}" for d in rec.pcf_domains_covered] or ["- None yet."]
+            "## PCF domains I have evidence for", ""]
+    out += [f"- {e(w['domain'](d))}" for d in rec.pcf_domains_covered] or ["- None yet."]
     for c in rec.cases:
         out += ["", f"## {e(c.title)}", "",
                 f"Decisions committed: {len(c.decisions)} of {c.points_total}; about {round(c.minutes_active)} minutes.", ""]
@@ -57,20 +92,43 @@ def to_markdown(rec: Record) -> str:
             out.append("")
         for db in c.debates:
             out += [f"### Debate: {e(db.title)}", ""]
-            out += [f"- {e(k.author)}: my stance {k.stance:+d}, the pack's {k.pack_stance:+d}" for k in db.codes]
+            for k in db.codes:
+                mine, kit, note = _code_words(k)
+                out.append(f"- **{e(k.author)}.** My placing: {e(mine)}; whom it holds accountable: "
+                           f"{e(w['people'](k.holds_accountable))}. The kit's coding: {e(kit)}; whom: "
+                           f"{e(w['people'](k.kit_holds_accountable))}.{' ' + e(note[0].upper() + note[1:] + '.') if note else ''}")
             if db.position:
                 out.append(f"- **My position:** {e(db.position)}")
             if db.other_side:
                 out.append(f"- **The strongest case for the other side:** {e(db.other_side)}")
+            if db.moved:
+                out.append(f"- **Whether arguing the other side moved me:** {e(db.moved)}")
             out.append("")
         if c.attribution:
             out += ["### Where I place the reasons", ""]
-            out += [f"- {e(k)}: {RATING_SCALE.get(v, v)}" for k, v in c.attribution.items()] + [""]
-        for title, fields, values in (("Reflection (Gibbs)", GIBBS, c.reflection), ("CPD entry", CPD, c.cpd)):
-            if values:
-                out += [f"### {title}", ""]
-                out += [f"- **{label}:** {e(values[key])}" for key, label, _ in fields if values.get(key)]
-                out.append("")
+            out += [f"- {e(w['level'](k))}: {RATING_SCALE.get(v, v)}" for k, v in c.attribution.items()] + [""]
+        if c.reflection:
+            out += ["### Reflection (Gibbs)", ""]
+            out += [f"- **{label}:** {e(c.reflection[key])}" for key, label, _ in GIBBS if c.reflection.get(key)]
+            out.append("")
+        if c.pcf_evidence:
+            out += ["### My evidence against the PCF", ""]
+            out += [f"- **{e(w['domain'](d))}:** {e(c.pcf_evidence[d])}" for d in c.pcf_domains if c.pcf_evidence.get(d)]
+            out.append("")
+        if c.cpd:
+            out += ["### CPD entry", ""]
+            out += [f"- **{label}:** {e(c.cpd[key])}" for key, label, _ in CPD if c.cpd.get(key)]
+            if c.cpd.get("standard"):
+                out.append(f"- **Standard:** {e(c.cpd['standard'])}")
+            text = cpd_text(c.cpd)
+            fence = _fence(text)
+            out += ["", "As plain text for Social Work England's online form:", "", fence + "text", text, fence, ""]
+    if rec.exercises:
+        out += ["", "## Exercises", ""]
+        for title in dict.fromkeys(x.exercise for x in rec.exercises):
+            out += [f"### {e(title)}", ""]
+            out += [f"- **{e(x.question)}**  \n  {e(x.answer)}" for x in rec.exercises if x.exercise == title]
+            out.append("")
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -97,7 +155,9 @@ def to_html(rec: Record) -> str:
         rec=rec, charts={c.pack_id: _chart(c) for c in rec.cases},
         domains=[vocab.label("pcf_domains", d) for d in rec.pcf_domains_covered],
         gibbs=[(k, label) for k, label, _ in GIBBS], cpd=[(k, label) for k, label, _ in CPD],
-        scale=RATING_SCALE)
+        scale=RATING_SCALE, words=_words(), code_words=_code_words, cpd_text=cpd_text,
+        exercises={title: [x for x in rec.exercises if x.exercise == title]
+                   for title in dict.fromkeys(x.exercise for x in rec.exercises)})
 
 
 def render(rec: Record, fmt: str) -> str:

@@ -270,3 +270,16 @@ def case_outline(pack: str | Path) -> str:
     p = load_pack(pack)
     return "\n".join([p.title, f"Decision points: {len(p.decision_points)} (about {estimated_minutes(p)} minutes)",
                       f"Debates: {len(p.debates)}", f"Content note: {p.content_note}"])
+
+
+def find_pack(pack_id: str, pack_path: str = "") -> Pack | None:
+    """A case's pack by id in the packs folder, else from the path the learner opened it from
+    (packs kept outside the packs folder); None if neither loads as that pack."""
+    for candidate in filter(None, [pack_id, pack_path]):
+        try:
+            pack = load_pack(candidate)
+        except PackError:
+            continue
+        if pack.id == pack_id:
+            return pack
+    return None

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from .events import replay_learner
 from .journal import Journal
 from .models import Pack
-from .record import find_pack
+from .packs import find_pack
 from .vocabulary import CONFIDENCE_SCALE, Vocabulary, load_vocabulary
 
 __all__ = ["Choice", "Pattern", "Reasoning", "case_reasoning", "learner_reasoning", "HIGH_CONFIDENCE"]
@@ -236,7 +236,7 @@ def learner_reasoning(learner: str, journal: Journal | None = None,
     for cs in state.cases.values():
         if not cs.decisions:
             continue
-        pack = find_pack(cs)
+        pack = find_pack(cs.pack_id, cs.pack_path)
         if pack is not None:
             choices += _choices(pack, cs.decisions)
     return _summarise(choices, vocabulary or load_vocabulary(), across_cases=True)

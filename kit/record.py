@@ -1,13 +1,20 @@
 """A learner's reflective record, built from the journal; also the workshop submission format.
 
 The record is versioned JSON with a checksum. Learner free text (rationales, second
-thoughts, debate positions, reflections) is included only when the learner opts in, and
-the learner appears by a pseudonymous id derived with a salt kept on their computer.
-Reading a record back gives exactly the record that was written (round trip).
+thoughts, debate positions, reflections, PCF evidence, exercise answers) is included only
+when the learner opts in, and the learner appears by a pseudonymous id derived with a salt
+kept on their computer. Reading a record back gives exactly the record that was written
+(round trip).
+
+Version 2 places debate comments on two scales (the learner's and the kit's coding), takes
+PCF domains from the learner's own evidence, carries exercise answers, and no longer says
+whether a learner stepped out. A version-1 record (a hand-in from the previous kit) is still
+read: its one-scale placings are read on the two scales as format 1.1 reads a stance.
 """
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 import re
@@ -18,14 +25,19 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from . import __version__
-from .errors import KitError, SubmissionError
-from .events import CaseState, Event, replay_learner
+from .debate import placing
+from .errors import SubmissionError
+from .events import CaseState, Event, LearnerState, replay_learner
 from .journal import Journal
 from .learner import learner_id
-from .packs import load_pack
+from .models import STANCE_AS_SCALES
+from .packs import find_pack, load_pack
+from .reflection import cpd_fields, evidenced_domains
+from .settings import exercises_dir
 
 FORMAT = "reflective-practice-kit/record"
-VERSION = 1
+VERSION = 2
+READS = (1, 2)  # record versions this kit reads (version 1 is upgraded as it is read)
 MAX_BYTES = 5 * 1024 * 1024
 IDLE_CAP_SECONDS = 10 * 60  # a gap longer than this between actions counts as 10 minutes
 
@@ -56,12 +68,20 @@ class DecisionRecord(_Model):
 
 
 class CommentCode(_Model):
+    """One placed comment on the two scales (0 not at all ... 3 a great deal), the learner's and the
+    kit's coding. A `one_scale` value (-2 individuals ... +2 context) says the placing was made on
+    the earlier single scale and the two ratings were read from it."""
+
     comment_id: str
     author: str
-    stance: int = Field(ge=-2, le=2)
+    accountability: int = Field(ge=0, le=3)
+    context: int = Field(ge=0, le=3)
+    one_scale: int | None = Field(default=None, ge=-2, le=2)
     holds_accountable: list[str]
-    pack_stance: int = Field(ge=-2, le=2)
-    pack_holds_accountable: list[str]
+    kit_accountability: int = Field(ge=0, le=3)
+    kit_context: int = Field(ge=0, le=3)
+    kit_one_scale: int | None = Field(default=None, ge=-2, le=2)
+    kit_holds_accountable: list[str]
 
 
 class DebateRecord(_Model):
@@ -71,6 +91,18 @@ class DebateRecord(_Model):
     revealed: bool
     position: str | None = None
     other_side: str | None = None
+    moved: str | None = None  # whether arguing the other side moved the learner's position
+
+
+class ExerciseRecord(_Model):
+    """The learner's latest saved answer to one exercise question, named in words."""
+
+    exercise_id: str
+    exercise: str
+    question_id: str
+    question: str
+    answer: str
+    saved_at: str
 
 
 class CaseRecord(_Model):
@@ -80,12 +112,12 @@ class CaseRecord(_Model):
     started_at: str
     last_activity_at: str
     minutes_active: float
-    stepped_out: bool
-    pcf_domains: list[str]
+    pcf_domains: list[str]  # the domains the learner wrote evidence for (version 1: the case's tags)
     decisions: list[DecisionRecord]
     debates: list[DebateRecord] = []
     attribution: dict[str, int] | None = None
     reflection: dict[str, str] | None = None
+    pcf_evidence: dict[str, str] | None = None
     cpd: dict[str, str] | None = None
 
 
@@ -100,6 +132,7 @@ class Record(_Model):
     cases: list[CaseRecord]
     pcf_domains_covered: list[str]
     minutes_active_total: float
+    exercises: list[ExerciseRecord] = []
     checksum: str = ""
 
 
@@ -119,31 +152,20 @@ def build_record(learner: str, case: str | None = None, *, include_text: bool = 
         pack_ids = [p for p in pack_ids if p == wanted]
         if not pack_ids:
             raise SubmissionError(f"'{learner}' has no saved work in the case '{wanted}' yet.")
-    if not pack_ids:
+    if not pack_ids and (case is not None or not state.answers):
         raise SubmissionError(f"There is no saved work for the pseudonym '{learner}'. "
                               "Check the spelling (it is case-sensitive), or KIT_HOME.")
     cases = []
     for pid in pack_ids:
-        pack = find_pack(state.cases[pid])
+        pack = find_pack(pid, state.cases[pid].pack_path)
         if pack is not None:  # a pack since removed or broken: its work stays in the journal, unexported
             cases.append(_case_record(pack, state.cases[pid], include_text, compact))
     domains = list(dict.fromkeys(d for c in cases for d in c.pcf_domains))
     rec = Record(version=VERSION, kit_version=__version__, exported_at=_now(), learner_id=learner_id(learner),
                  learner=learner if include_name else None, includes_text=include_text, cases=cases,
-                 pcf_domains_covered=domains, minutes_active_total=round(sum(c.minutes_active for c in cases), 1))
+                 pcf_domains_covered=domains, minutes_active_total=round(sum(c.minutes_active for c in cases), 1),
+                 exercises=exercise_records(state) if include_text and case is None else [])
     return with_checksum(rec)
-
-
-def find_pack(state: CaseState):
-    """The case's pack by id in the packs folder, else from the path the learner opened it from."""
-    for candidate in filter(None, [state.pack_id, state.pack_path]):
-        try:
-            pack = load_pack(candidate)
-        except KitError:
-            continue
-        if pack.id == state.pack_id:
-            return pack
-    return None
 
 
 def _case_record(pack, state: CaseState, text: bool, compact: bool = False) -> CaseRecord:
@@ -167,29 +189,106 @@ def _case_record(pack, state: CaseState, text: bool, compact: bool = False) -> C
     debates = []
     for db in pack.debates:
         codes = state.codes_for(db.id)
-        mine = [CommentCode(comment_id=c.id, author=c.author, stance=code.stance if code.stance is not None else 0,
-                            holds_accountable=list(code.holds_accountable), pack_stance=c.legacy_stance,
-                            pack_holds_accountable=list(c.holds_accountable))
-                for c in db.comments if (code := codes.get(c.id)) is not None]
+        mine = []
+        for c in db.comments:
+            code = placing(codes[c.id]) if c.id in codes else None
+            if code is None:  # not placed: left out, never counted at the middle
+                continue
+            kit_a, kit_c = c.scales
+            mine.append(CommentCode(
+                comment_id=c.id, author=c.author, accountability=code.accountability, context=code.context,
+                one_scale=code.one_scale, holds_accountable=list(code.holds_accountable),
+                kit_accountability=kit_a, kit_context=kit_c, kit_one_scale=c.stance if c.scales_derived else None,
+                kit_holds_accountable=list(c.holds_accountable)))
         pos = state.debate_positions.get(db.id)
         if mine or pos:
             debates.append(DebateRecord(debate_id=db.id, title=db.title, codes=mine,
                                         revealed=db.id in state.debates_revealed,
                                         position=pos.position if pos and text else None,
-                                        other_side=pos.other_side if pos and text else None))
+                                        other_side=pos.other_side if pos and text else None,
+                                        moved=pos.moved if pos and pos.moved and text else None))
     return CaseRecord(
         pack_id=pack.id, title=pack.title, points_total=len(pack.decision_points),
         started_at=state.started_at, last_activity_at=state.last_activity_at,
-        minutes_active=active_minutes(state.events), stepped_out=state.ever_stepped_out,
-        pcf_domains=list(touched), decisions=drecs, debates=debates, attribution=state.attribution,
-        reflection=_texts(state.reflection) if text else None,
-        cpd=_texts(state.cpd) if text else None)
+        minutes_active=active_minutes(state.events),
+        pcf_domains=evidenced_domains(state.pcf_evidence), decisions=drecs, debates=debates,
+        attribution=state.attribution, reflection=_texts(state.reflection) if text else None,
+        pcf_evidence=_texts(state.pcf_evidence) if text else None,
+        cpd=(cpd_fields(state.cpd) or None) if text else None)
 
 
 def _texts(fields: dict[str, str] | None) -> dict[str, str] | None:
     if not fields:
         return None
-    return {k: v for k, v in fields.items() if v.strip()}
+    return {k: v for k, v in fields.items() if v.strip()} or None
+
+
+# -- exercise answers, named in words ---------------------------------------------------
+
+def exercise_records(state: LearnerState) -> list[ExerciseRecord]:
+    """The latest saved answer to each exercise question, in exercise and question order, each
+    named by the exercise's title and the question's words."""
+    out = []
+    for target in sorted(state.answers, key=_answer_order):
+        exercise, _, question = target.partition("/")
+        title, prompts = exercise_words(exercise)
+        out.append(ExerciseRecord(
+            exercise_id=exercise, exercise=title, question_id=question,
+            question=state.prompts.get(target) or prompts.get(question) or _question_words(question),
+            answer=state.answers[target][-1], saved_at=state.answered_at.get(target, "")))
+    return out
+
+
+def _answer_order(target: str) -> tuple:
+    exercise, _, question = target.partition("/")
+    digits = re.findall(r"\d+", question)
+    return (exercise, int(digits[0]) if digits else 0, question)
+
+
+def _question_words(question: str) -> str:
+    digits = re.fullmatch(r"q(\d+)", question)
+    return f"Question {int(digits.group(1))}" if digits else question.replace("-", " ").replace("_", " ").capitalize()
+
+
+def exercise_words(exercise: str) -> tuple[str, dict[str, str]]:
+    """An exercise's title and its questions' words, read from its notebook (the first heading and
+    each `answer_box` call); words made from the id when the notebook is not there."""
+    match = re.fullmatch(r"(\d+)_([a-z0-9_]+)", exercise)
+    fallback = (f"Exercise {int(match.group(1))}: {match.group(2).replace('_', ' ').capitalize()}" if match
+                else exercise.replace("_", " ").replace("-", " ").capitalize())
+    path = exercises_dir() / f"{exercise}.ipynb"
+    if not re.fullmatch(r"[\w-]+", exercise) or not path.is_file():
+        return fallback, {}
+    try:
+        cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
+    except (OSError, ValueError, AttributeError):
+        return fallback, {}
+    title, prompts = fallback, {}
+    for cell in cells:
+        if not isinstance(cell, dict):
+            continue
+        source = cell.get("source", "")
+        source = "".join(source) if isinstance(source, list) else str(source)
+        if cell.get("cell_type") == "markdown" and title == fallback:
+            heading = re.search(r"^# (.+)$", source, re.MULTILINE)
+            title = heading.group(1).strip() if heading else title
+        elif cell.get("cell_type") == "code" and "answer_box" in source:
+            prompts.update(_prompts_in(source, exercise))
+    return title, prompts
+
+
+def _prompts_in(source: str, exercise: str) -> dict[str, str]:
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return {}
+    out = {}
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", "")) == "answer_box"
+                and len(node.args) >= 3 and all(isinstance(a, ast.Constant) and isinstance(a.value, str)
+                                                for a in node.args[:3]) and node.args[0].value == exercise):
+            out[node.args[1].value] = node.args[2].value
+    return out
 
 
 def active_minutes(events: list[Event]) -> float:
@@ -269,14 +368,60 @@ def parse_record(raw: bytes, name: str = "submission") -> Record:
     if not head or head.group(1) != FORMAT.encode() or not checksum_ok(raw):
         _explain(raw, fail)  # the slow path, only for files that are not intact records
         fail("checksum does not match: the file was changed after export")
+    version = int(head.group(2))
+    if version not in READS:
+        fail(f"record version {version} is not one this kit reads")
     try:
-        rec = Record.model_validate_json(raw)
+        rec = Record.model_validate_json(raw) if version == VERSION else Record.model_validate(upgrade_v1(_loads(raw, fail)))
     except ValidationError as exc:
         e = exc.errors()[0]
         fail(f"wrong content at {'.'.join(str(x) for x in e['loc'])}: {e['msg']}")
     if rec.version != VERSION:
         fail(f"record version {rec.version} is not one this kit reads")
+    if version == 1:  # version 1 also tagged the CPD entry with the case's PCF domains
+        for case in rec.cases:
+            if case.cpd:
+                case.cpd.pop("pcf_domains", None)
     return rec
+
+
+def _loads(raw: bytes, fail):
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except ValueError:  # not UTF-8, or not JSON: say which
+        _explain(raw, fail)
+        fail("not a kit record")
+
+
+def upgrade_v1(data: dict) -> dict:
+    """A version-1 record's data in version 2's shape (it keeps the checksum it was handed in with).
+
+    One-scale placings (-2 individuals ... +2 context), the learner's and the pack's, are read on
+    the two scales as format 1.1 reads a stance, the one-scale value kept beside them. Version 1's
+    PCF domains were the case's tags, not evidence the learner wrote, so none are carried over;
+    whether the learner stepped out is dropped (the record never says so)."""
+    if not isinstance(data, dict):
+        return data
+    for case in data.get("cases") or []:
+        if not isinstance(case, dict):
+            continue
+        case.pop("stepped_out", None)
+        case["pcf_domains"] = []
+        for debate in case.get("debates") or []:
+            if isinstance(debate, dict) and isinstance(debate.get("codes"), list):
+                debate["codes"] = [_code_v1(k) if isinstance(k, dict) else k for k in debate["codes"]]
+    return {**data, "version": VERSION, "pcf_domains_covered": []}
+
+
+def _code_v1(code: dict) -> dict:
+    code = dict(code)
+    mine, kit = code.pop("stance", None), code.pop("pack_stance", None)
+    if mine not in STANCE_AS_SCALES or kit not in STANCE_AS_SCALES:  # left for validation to name
+        return {**code, "stance": mine, "pack_stance": kit}
+    (a, c), (ka, kc) = STANCE_AS_SCALES[mine], STANCE_AS_SCALES[kit]
+    return {"comment_id": code.get("comment_id"), "author": code.get("author"), "accountability": a, "context": c,
+            "one_scale": mine, "holds_accountable": code.get("holds_accountable", []), "kit_accountability": ka,
+            "kit_context": kc, "kit_one_scale": kit, "kit_holds_accountable": code.get("pack_holds_accountable", [])}
 
 
 def _explain(raw: bytes, fail) -> None:

@@ -1,6 +1,7 @@
-"""End-of-case reflection: Gibbs' six stages, a CPD entry in Social Work England's fields,
-and the learner's own attribution of causes by level. Every field is optional; each save
-is a new journal event, so earlier versions are never lost (the latest is shown).
+"""End-of-case reflection: Gibbs' six stages, the learner's own evidence against PCF domains, a
+CPD entry in Social Work England's fields (and as plain text for its online form), and the
+learner's own attribution of causes by level. Every field is optional; each save is a new
+journal event, so earlier versions are never lost (the latest is shown).
 """
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from .errors import SessionError
-from .events import Attribution, CpdEntry, Reflection
+from .events import Attribution, CpdEntry, PcfEvidence, Reflection
 from .session import CaseSession
 from .vocabulary import RATING_SCALE, load_vocabulary
 
@@ -32,6 +33,8 @@ CPD = [
      "a colleague, supervision or a training discussion"),
 ]
 CPD_STANDARD = "Social Work England professional standard 4: maintain my continuing professional development"
+CPD_KEYS = {k for k, _, _ in CPD} | {"standard"}  # what a CPD entry holds (older entries also held tags)
+PCF_EVIDENCE_HINT = "What you did or wrote in this case that shows this capability (a few sentences)"
 
 
 def _cleaned(case: CaseSession, fields: dict[str, str], spec, what: str) -> dict[str, str]:
@@ -61,12 +64,49 @@ def cpd_defaults(case: CaseSession) -> dict[str, str]:
 
 
 def save_cpd(case: CaseSession, fields: dict[str, str]) -> dict[str, str]:
-    """Save a CPD entry in Social Work England's fields, tagged to standard 4 and the case's PCF domains."""
+    """Save a CPD entry in Social Work England's fields, tagged to standard 4."""
     cleaned = _cleaned(case, fields, CPD, "CPD field(s)")
     if not any(v for k, v in cleaned.items() if k not in ("activity_type", "date")):
         raise SessionError("Write what you learnt (or another field) before saving the CPD entry.")
-    case.save(CpdEntry({**cleaned, "standard": CPD_STANDARD, "pcf_domains": ", ".join(case.pack.pcf_domains)}))
+    case.save(CpdEntry({**cleaned, "standard": CPD_STANDARD}))
     return cleaned
+
+
+def cpd_fields(saved: dict[str, str] | None) -> dict[str, str]:
+    """A saved CPD entry's own fields, in the form's order, without empty ones or older kits' tags."""
+    saved = saved or {}
+    return {k: saved[k].strip() for k in [k for k, _, _ in CPD] + ["standard"] if (saved.get(k) or "").strip()}
+
+
+def cpd_text(fields: dict[str, str] | None) -> str:
+    """A CPD entry as plain text, one Social Work England field after another, ready to paste
+    into its online form (no markup; empty fields left out)."""
+    fields = cpd_fields(fields)
+    parts = [f"{label}:\n{fields[key]}" for key, label, _ in CPD if fields.get(key)]
+    if parts:
+        parts.append(f"Standard:\n{fields.get('standard') or CPD_STANDARD}")
+    return "\n\n".join(parts)
+
+
+def save_pcf_evidence(case: CaseSession, evidence: dict[str, str]) -> dict[str, str]:
+    """Save the learner's evidence against PCF domains (slug to text; any may be empty, not all).
+    The record's PCF domains are the ones with evidence, never the case's own tags."""
+    case.require_acknowledged()
+    domains = load_vocabulary().slugs("pcf_domains")
+    unknown = [d for d in evidence if d not in domains]
+    if unknown:
+        raise SessionError(f"'{unknown[0]}' is not a PCF domain: use {', '.join(domains)}.")
+    cleaned = {d: (evidence.get(d) or "").strip() for d in domains if d in evidence}
+    if not any(cleaned.values()):
+        raise SessionError("Write your evidence against at least one domain before saving.")
+    case.save(PcfEvidence(cleaned))
+    return cleaned
+
+
+def evidenced_domains(evidence: dict[str, str] | None) -> list[str]:
+    """The PCF domains the learner wrote evidence for, in the vocabulary's order."""
+    evidence = evidence or {}
+    return load_vocabulary().ordered("pcf_domains", [d for d, text in evidence.items() if text.strip()])
 
 
 def save_attribution(case: CaseSession, weights: dict[str, int]) -> dict[str, int]:

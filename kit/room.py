@@ -30,7 +30,7 @@ from .files import write_atomic
 from .journal import Journal
 from .learner import learner_id
 from .models import DecisionPoint, Pack
-from .packs import load_pack, resolve
+from .packs import find_pack, load_pack, resolve
 from .session import CaseSession, Decision
 
 FORMAT = "reflective-practice-kit/room"
@@ -120,13 +120,9 @@ class Room:
 
     def pack(self) -> Pack:
         st = self.state()
-        for candidate in filter(None, [st.pack_id, st.pack_path]):
-            try:
-                pack = load_pack(candidate)
-            except KitError:
-                continue
-            if pack.id == st.pack_id:
-                return pack
+        pack = find_pack(st.pack_id, st.pack_path)
+        if pack is not None:
+            return pack
         raise RoomError(f"The room's case '{st.pack_id}' cannot be found here. Ask your facilitator.")
 
     def votes(self) -> list[Vote]:

@@ -136,9 +136,11 @@ Themes in this case: {themes}.{debate}
         md("""
 ## Debate
 
-Where the case has a reader-comment debate, you can work through it here: place each comment
-between individual accountability and context, compare with the kit's coding, then write your
-own position and the strongest case for the other side.
+Where the case has a reader-comment debate, it opens here once you have committed every
+decision (the comments were written knowing the outcome), or earlier if you choose *Show the
+debate anyway*. Place each comment on two scales (how far it holds individuals accountable, how
+far it points to context and system), compare with the kit's coding, then write your own
+position with the strongest case for the other side, and say whether arguing it moved you.
 """),
         code("kit.debate_view(PACK)"),
         md("""
@@ -400,7 +402,10 @@ opens with its case's content note. You can step out at any time without giving 
 ## The debates
 
 Readers argued under the published reports. Their comments are paraphrased and anonymised
-(Commenter A, B, ...). The kit's coding of each comment is one reading, not the answer.
+(Commenter A, B, ...). Each debate opens once you have finished its case, because the comments
+were written knowing the outcome; you can also choose *Show the debate anyway*. You place each
+comment on two scales, since a comment can hold individuals accountable and point to context at
+once. The kit's coding of each comment is one reading, not the answer.
 """),
     ]
     for pid, p in debates:

@@ -45,22 +45,32 @@ def test_learner_attributions_beside_review(kit_home):
 
 
 def test_learner_stances_average_against_kit(kit_home, example_pack):
-    """Debate placings average per debate beside the kit's coding of the same comments."""
+    """Debate placings average per debate on each of the two scales beside the kit's coding of the
+    same comments; a comment the learner did not place is not counted."""
     case = open_case(example_pack, learner="Robin")
     case.acknowledge()
     d = DebateSession(case)
-    d.code("c1", 0)
-    d.code("c2", 2)
+    d.code("c1", 3, 1)
     # the example pack lives outside casepacks/: it is found from where the learner opened it
     (row,) = learner_stances("Robin").itertuples()
-    assert row.case == "example-baby-k" and row.yours == 1 and row.kit == 0  # (0 + 2) / 2 against (-2 + 2) / 2
-    real = open_case("child-l-and-j-torn-lip", learner="Robin")
+    assert row.case == "example-baby-k" and row.comments == 1  # c2 unplaced: not averaged at the middle
+    assert (row.your_accountability, row.your_context) == (3, 1)
+    assert (row.kit_accountability, row.kit_context) == (3, 0) and row.kit_one_scale  # c1's stance -2
+    d.code("c2", 1, 3)
+    (row,) = learner_stances("Robin").itertuples()
+    assert (row.your_accountability, row.your_context, row.comments) == (2, 2, 2)
+    assert (row.kit_accountability, row.kit_context) == (1.5, 1.5)  # (3, 0) and (0, 3)
+    real = open_case("nadiya-plans-ended-early", learner="Robin")
     real.acknowledge()
     rd = DebateSession(real)
     first = rd.debate.comments[0]
-    rd.code(first.id, 2)
-    row = learner_stances("Robin").set_index("case").loc["child-l-and-j-torn-lip"]
-    assert row["yours"] == 2 and row["kit"] == first.legacy_stance
+    rd.code(first.id, 0, 2)
+    row = learner_stances("Robin").set_index("case").loc["nadiya-plans-ended-early"]
+    assert (row["your_accountability"], row["your_context"]) == (0, 2)
+    assert (row["kit_accountability"], row["kit_context"]) == first.scales
+    assert row["debate_title"] == rd.debate.title
+    html = my_attributions("Robin").after.value
+    assert "two scales" in html and rd.debate.title.split(" ")[0] in html and "nadiya-plans" not in html
 
 
 def test_views_render_with_and_without_learner_data(kit_home):

@@ -1,5 +1,6 @@
-"""The reflective record: reflection and CPD, export in three formats with escaping, and the
-JSON submission format (versioned, checksummed, opt-in text, round trip)."""
+"""The reflective record: reflection, PCF evidence and CPD, exercise answers, export in three
+formats with escaping and in words, and the JSON submission format (versioned, checksummed,
+opt-in text, round trip, the previous version still read)."""
 
 from __future__ import annotations
 
@@ -8,12 +9,23 @@ import re
 
 import pytest
 
+from kit.answers import save_answer
 from kit.debate import DebateSession
 from kit.errors import SessionError, SubmissionError
 from kit.export import export_record, md_escape, render, to_html, to_markdown
 from kit.record import build_record, parse_record, read_record, to_json
-from kit.reflection import cpd_defaults, save_attribution, save_cpd, save_reflection
+from kit.reflection import (
+    cpd_defaults,
+    cpd_text,
+    save_attribution,
+    save_cpd,
+    save_pcf_evidence,
+    save_reflection,
+)
 from kit.session import open_case
+from tests.conftest import FIXTURES
+
+V1_RECORD = FIXTURES.parent / "records" / "v1-record.json"  # written by the kit before record version 2
 
 EVIL = "<script>alert('x')</script> <b>bold</b> **md** [link](http://evil.example) # heading"
 
@@ -27,10 +39,13 @@ def worked(kit_home, example_pack):
     case.second_thought("housing-referral", "second " + EVIL)
     case.decide("manager-sign-off", "sign", confidence=2, rationale="busy day, no time to visit")
     d = DebateSession(case)
-    d.code("c1", 0, ["practitioners", "managers"])
+    d.code("c1", 2, 2, ["practitioners", "managers"])
     d.reveal()
     d.save_position("My position " + EVIL, "Other side")
+    d.save_moved("Moved a little")
+    case.step_out()
     save_reflection(case, {"description": "What happened", "feelings": "Uneasy"})
+    save_pcf_evidence(case, {"knowledge": "I applied the law.", "values-and-ethics": "  "})
     save_cpd(case, {**cpd_defaults(case), "learning": "Visit first"})
     save_attribution(case, {"organisation": 3, "individual": 1})
     return case
@@ -45,12 +60,19 @@ def test_record_holds_everything(worked):
     assert first.rationale == EVIL and first.matched_review and not first.matched_actual
     assert first.what_happened == "The case was closed without a visit."
     assert first.second_thoughts == ["second " + EVIL]
-    assert c.debates[0].codes[0].pack_stance == -2 and c.debates[0].revealed
+    code = c.debates[0].codes[0]
+    assert (code.accountability, code.context, code.one_scale) == (2, 2, None)
+    assert (code.kit_accountability, code.kit_context, code.kit_one_scale) == (3, 0, -2)  # a v1 pack's stance
+    assert c.debates[0].revealed and c.debates[0].moved == "Moved a little"
+    assert [k.comment_id for k in c.debates[0].codes] == ["c1"]  # c2 was not placed: not in the record
     assert c.reflection == {"description": "What happened", "feelings": "Uneasy"}
     assert c.cpd["learning"] == "Visit first" and "standard 4" in c.cpd["standard"]
     assert c.attribution == {"organisation": 3, "individual": 1}
-    assert rec.pcf_domains_covered == ["critical-reflection-and-analysis"]
+    assert c.pcf_evidence == {"knowledge": "I applied the law."}
+    # PCF domains come from the learner's evidence, not the pack's tags (critical reflection)
+    assert c.pcf_domains == ["knowledge"] and rec.pcf_domains_covered == ["knowledge"]
     assert c.minutes_active >= 0 and rec.learner == "Robin"
+    assert "stepped" not in to_json(rec)
 
 
 def test_time_spent_caps_idle_gaps():
@@ -98,7 +120,7 @@ def test_json_keeps_text_exact_and_is_valid_json(worked):
     """JSON holds the learner's text exactly (escaped by the encoder) and parses back."""
     data = json.loads(render(build_record("Robin"), "json"))
     assert data["cases"][0]["decisions"][0]["rationale"] == EVIL
-    assert data["format"] == "reflective-practice-kit/record" and data["version"] == 1
+    assert data["format"] == "reflective-practice-kit/record" and data["version"] == 2
 
 
 def test_free_text_only_when_opted_in(worked):
@@ -107,6 +129,8 @@ def test_free_text_only_when_opted_in(worked):
     d = rec.cases[0].decisions[0]
     assert d.rationale is None and d.second_thoughts is None and d.confidence == 4
     assert rec.cases[0].reflection is None and rec.cases[0].debates[0].position is None
+    assert rec.cases[0].pcf_evidence is None and rec.cases[0].pcf_domains == ["knowledge"]
+    assert rec.cases[0].debates[0].moved is None
     assert rec.learner is None and rec.learner_id.startswith("l-") and not rec.includes_text
     assert "Robin" not in to_json(rec) and "script" not in to_json(rec)
 
@@ -136,7 +160,7 @@ def test_tampered_record_is_refused(worked, tmp_path):
 
 @pytest.mark.parametrize("mutate, words", [
     (lambda t: t[: len(t) // 2], "truncated JSON"),
-    (lambda t: t.replace('"version": 1', '"version": 2'), "record version 2; this kit reads 1"),
+    (lambda t: t.replace('"version": 2', '"version": 3'), "record version 3; this kit reads 2"),
     (lambda t: t.replace('"confidence": 4', '"confidence": "high"'), "checksum does not match"),
     (lambda t: "[1, 2]", "not a kit record"),
     (lambda t: t.replace("reflective-practice-kit/record", "something-else"), "not a kit record"),
@@ -169,3 +193,89 @@ def test_cli_export(worked, tmp_path):
         assert main(["export", "--learner", "Robin", "--format", fmt, "-o", str(out)]) == 0
         assert out.stat().st_size > 500
     assert main(["export", "--learner", "Nobody", "-o", str(tmp_path / "x.md")]) == 1
+
+
+def test_previous_version_record_is_still_read(kit_home):
+    """A hand-in written by the kit before record version 2 is read: its one-scale placings (the
+    learner's and the pack's) on the two scales with the one-scale values kept, no 'stepped out',
+    and no PCF domains (version 1 took them from the case's tags, not the learner's evidence)."""
+    raw = V1_RECORD.read_bytes()
+    assert b'"version": 1' in raw and b'"stepped_out": true' in raw
+    rec = read_record(V1_RECORD)
+    assert rec.version == 2 and rec.checksum in raw.decode()
+    (case,) = rec.cases
+    a, b = case.debates[0].codes
+    assert (a.accountability, a.context, a.one_scale, a.kit_accountability, a.kit_context, a.kit_one_scale) == (
+        2, 1, -1, 3, 0, -2)
+    assert (b.accountability, b.context, b.one_scale, b.kit_holds_accountable) == (1, 2, 1, ["organisation", "government"])
+    assert case.pcf_domains == [] and rec.pcf_domains_covered == [] and "pcf_domains" not in case.cpd
+    assert case.cpd["learning"] == "Visit before closing." and case.decisions[0].option_id == "visit"
+    md, html = to_markdown(rec), to_html(rec)
+    for text in (md, html):
+        assert "earlier single scale" in text and "stepped" not in text.lower()
+
+
+def test_previous_version_record_edited_is_refused():
+    """A version-1 record changed after export is refused like any other."""
+    raw = V1_RECORD.read_text().replace('"confidence": 4', '"confidence": 5')
+    with pytest.raises(SubmissionError, match="checksum"):
+        parse_record(raw.encode())
+
+
+def test_exports_read_in_words(worked):
+    """Levels, PCF domains and whom a comment holds accountable read as words in Markdown and HTML;
+    the debate is on two scales with the kit's coding; nothing says the learner stepped out."""
+    rec = build_record("Robin")
+    md, html = to_markdown(rec), to_html(rec)
+    for text in (md, html):
+        assert "Organisation: a great deal" in text and "Individual practitioner: a little" in text
+        assert "Knowledge" in text and "critical-reflection-and-analysis" not in text
+        assert "holds individuals accountable a fair amount" in text and "the kit's coding" in text.lower()
+        assert "Practitioners, Managers" in text
+        assert "individual: a little" not in text and "stepped" not in text.lower() and "pack's" not in text
+        assert "moved me" in text and "Moved a little" in text
+    assert "I applied the law\\." in md and "I applied the law." in html
+
+
+def test_cpd_entry_as_plain_text_in_every_export(worked):
+    """The CPD entry is also plain text in Social Work England's fields, in the Markdown and HTML
+    exports; learner text cannot close the Markdown block around it."""
+    case = worked
+    text = cpd_text(case.state.cpd)
+    assert text.startswith("Type of activity:\nSelf-directed learning")
+    assert "What you learnt:\nVisit first" in text and "<" not in text and "**" not in text
+    assert "PCF" not in text and "Standard:\nSocial Work England professional standard 4" in text
+    save_cpd(case, {**cpd_defaults(case), "learning": "```\n# not a heading " + EVIL})
+    rec = build_record("Robin")
+    md, html = to_markdown(rec), to_html(rec)
+    fence = "````"  # one backtick longer than the learner's run
+    assert f"{fence}text\n" in md and "\n```\n# not a heading" in md
+    assert md.split(f"{fence}text\n")[1].split(f"\n{fence}")[0] == cpd_text(case.state.cpd)
+    assert '<pre class="cpd">' in html and "&lt;script&gt;" in html and "<script>" not in html
+
+
+def test_exercise_answers_in_the_record_named_in_words(kit_home, example_pack):
+    """The latest saved answer to each exercise question goes into the whole record (text opted in),
+    named by the exercise's title and the question's words; a learner who has only done exercises
+    can still export."""
+    save_answer("02_thresholds", "q2", "Robin", "first try")
+    save_answer("02_thresholds", "q2", "Robin", "second try", prompt="Robyn, father's disclosure")
+    save_answer("02_thresholds", "q10", "Robin", "later question")
+    save_answer("01_spotting_hindsight", "q4", "Robin", "knew little")  # saved before prompts were kept
+    rec = build_record("Robin")
+    assert rec.cases == []
+    got = [(x.exercise, x.question, x.answer) for x in rec.exercises]
+    assert got == [
+        ("Exercise 1: Spotting hindsight in how a situation is written", "Knew / could have found out / could not know",
+         "knew little"),
+        ("Exercise 2: Thresholds: sorting first contacts by level of need", "Robyn, father's disclosure", "second try"),
+        ("Exercise 2: Thresholds: sorting first contacts by level of need", "Question 10", "later question"),
+    ]
+    md, html = to_markdown(rec), to_html(rec)
+    assert "## Exercises" in md and "second try" in md and "first try" not in md and "q2" not in md
+    assert "<h2>Exercises</h2>" in html and "Robyn, father&#39;s disclosure" in html
+    assert build_record("Robin", include_text=False).exercises == []
+    open_case(example_pack, learner="Robin").acknowledge()
+    assert build_record("Robin", "example-baby-k").exercises == []
+    again = parse_record(to_json(rec).encode())
+    assert again.exercises == rec.exercises

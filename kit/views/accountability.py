@@ -64,9 +64,16 @@ def _mine(learner: str) -> View:
     if stances.empty:
         after = "<p>You have not coded a debate yet.</p>"
     else:
-        rows = "".join(f"<li>{_html.escape(r.case)} ({_html.escape(r.debate)}): your average placing {r.yours:+.2f}, "
-                       f"the kit's {r.kit:+.2f} (-2 individuals ... +2 context).</li>" for r in stances.itertuples())
-        after = f"<h4>Your placing of the debates</h4><ul>{rows}</ul>"
+        rows = "".join(
+            f"<li>{_html.escape(r.case_title)}, <em>{_html.escape(r.debate_title)}</em> ({r.comments} comments "
+            f"placed): how far they hold individuals accountable, you {r.your_accountability:.1f} and the kit's "
+            f"coding {r.kit_accountability:.1f}; how far they point to context and system, you {r.your_context:.1f} "
+            f"and the kit's coding {r.kit_context:.1f}."
+            + (" Some of your placings were made on the earlier single scale." if r.one_scale else "")
+            + (" The kit's coding here was made on one scale and read on the two." if r.kit_one_scale else "")
+            + "</li>" for r in stances.itertuples())
+        after = (f"<h4>Your placing of the debates</h4><p>Averages on two scales, from 0 (not at all) to 3 (a great "
+                 f"deal), over the comments you placed.</p><ul>{rows}</ul>")
     return ChartView(chart, after)
 
 

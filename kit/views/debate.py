@@ -1,4 +1,8 @@
-"""The view of a reader-comment debate over a DebateSession."""
+"""The view of a reader-comment debate over a DebateSession.
+
+A case's debate opens once the learner has finished the case (every decision committed), or
+on a deliberate "Show the debate anyway": the comments were written knowing the outcome.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +11,10 @@ from pathlib import Path
 
 import ipywidgets as W
 
-from ..debate import DebateSession
+from ..debate import DebateSession, one_scale_words, people, rating
 from ..errors import KitError
-from ..html import bullet_list, esc
-from ..vocabulary import STANCE_SCALE, load_vocabulary
+from ..html import bullet_list, esc, message
+from ..vocabulary import RATING_SCALE, load_vocabulary
 from .base import (
     FULL,
     AfterTheGate,
@@ -24,87 +28,132 @@ from .base import (
     text_area,
 )
 
-STANCE_OPTIONS = [(f"{v:+d} {label}" if v else f"0 {label}", v) for v, label in STANCE_SCALE.items()]
+NOT_PLACED = "not placed yet"
+UNPLACED = -1  # the dropdowns' value for "not placed yet" (a Dropdown shows None as no selection at all)
+RATING_OPTIONS = [(NOT_PLACED, UNPLACED)] + [(f"{v} {label}", v) for v, label in RATING_SCALE.items()]
+WHY_WAIT = ("The comments were written by people who knew how the case ended. Reading them before "
+            "your own decisions brings that hindsight into them, so the debate opens here once you "
+            "have committed every decision in the case.")
 
 
 class DebateView(View):
-    """Place each comment, compare with the kit's coding, then state a position."""
+    """Place each comment on two scales, compare with the kit's coding, then state a position."""
 
     def __init__(self, debate: DebateSession):
         self.debate = debate
         d = debate.debate
-        people = load_vocabulary().lists["holds_accountable"]
+        holders = load_vocabulary().lists["holds_accountable"]
         depth: dict[str, int] = {}
-        self.placings: dict[str, W.Dropdown] = {}
+        self.accountability: dict[str, W.Dropdown] = {}
+        self.context: dict[str, W.Dropdown] = {}
         self.ticks: dict[str, dict[str, W.Checkbox]] = {}
         rows = []
         codes = debate.codes
+        style = {"description_width": "initial"}
         for c in d.comments:
             depth[c.id] = depth.get(c.reply_to, -1) + 1 if c.reply_to else 0
             reply = f" replying to {html.escape(d.comment(c.reply_to).author)}" if c.reply_to else ""
             role = f" ({html.escape(c.role)})" if c.role else ""
             head = W.HTML(f"<p><strong>{html.escape(c.author)}</strong>{role}{reply}</p>{esc(c.text)}")
             code = codes.get(c.id)
-            placing = W.Dropdown(options=STANCE_OPTIONS, value=code.stance if code else 0,
-                                description=f"Where does {c.author} stand?", style={"description_width": "initial"})
+            self.accountability[c.id] = W.Dropdown(options=RATING_OPTIONS, value=code.accountability if code else UNPLACED,
+                                                   description="Holds individuals accountable:", style=style)
+            self.context[c.id] = W.Dropdown(options=RATING_OPTIONS, value=code.context if code else UNPLACED,
+                                            description="Points to context and system:", style=style)
             ticks = {slug: W.Checkbox(value=bool(code and slug in code.holds_accountable), description=term.label,
                                       indent=False, layout=W.Layout(width="auto", margin="0 12px 0 0"))
-                     for slug, term in people.items()}
-            self.placings[c.id], self.ticks[c.id] = placing, ticks
-            rows.append(W.VBox([head, placing, W.HTML(f"<p>Whom does {html.escape(c.author)} hold accountable?</p>"),
+                     for slug, term in holders.items()}
+            self.ticks[c.id] = ticks
+            older = (W.HTML(f"<p><em>You placed this comment on the kit's earlier single scale, at "
+                            f"{html.escape(one_scale_words(code.one_scale))}; it is read here on the two "
+                            "scales.</em></p>") if code and code.one_scale is not None else W.HTML())
+            rows.append(W.VBox([head, self.accountability[c.id], self.context[c.id], older,
+                                W.HTML(f"<p>Whom does {html.escape(c.author)} hold accountable?</p>"),
                                 W.HBox(list(ticks.values()), layout=W.Layout(flex_flow="row wrap"))],
                                layout=W.Layout(margin=f"6px 0 6px {24 * min(depth[c.id], 4)}px",
                                                border="1px solid #ccc", padding="6px")))
-        self.compare = button("Compare my coding with the kit's", primary=True)
+        self.compare = button("Compare my placings with the kit's coding", primary=True)
         self.status = Status()
         self.result = W.HTML(layout=FULL)
         saved = debate.position
         self.position = text_area("My position", "Where do you stand, and why?",
                                   saved.position if saved else "", height="90px")
         self.other = text_area("The strongest case for the other side",
-                               "Argue the view you disagree with as well as you can",
+                               "Argue the view you disagree with as well as you can (needed before saving)",
                                saved.other_side if saved else "", height="90px")
         self.save = button("Save my position")
         self.save_status = Status()
+        self.moved = text_area("Has your position moved?",
+                               "Now that you have argued the other side: did your position move, and how? "
+                               "If not, what held it?", saved.moved if saved else "", height="80px")
+        self.save_moved = button("Save")
+        self.moved_status = Status()
+        self.moved_part = box()
         self.compare.on_click(lambda _b: self.compare_codes())
         self.save.on_click(lambda _b: self.save_position())
+        self.save_moved.on_click(lambda _b: self.save_movement())
         intro = (f"<h3>{html.escape(d.title)}</h3>" + (f"<p><em>{html.escape(d.source)}</em></p>" if d.source else "")
-                 + "<p>The comments are paraphrased and the commenters anonymised. For each, choose where it "
-                   "stands between <strong>individual accountability</strong> (-2) and <strong>context and "
-                   "system</strong> (+2), and tick whom it holds accountable. Then compare with how the kit "
-                   "coded it: neither coding is the answer.</p>")
+                 + "<p>The comments are paraphrased and the commenters anonymised. Accountability and context "
+                   "are not opposites, so each comment has two scales, from 0 (not at all) to 3 (a great "
+                   "deal): <strong>how far it holds individuals accountable</strong>, and <strong>how far it "
+                   "points to context and system</strong>. A comment can do both, or neither. Place the "
+                   "comments you want to (one you leave unplaced is not counted), tick whom each holds "
+                   "accountable, then compare with the kit's coding: neither coding is the answer.</p>")
         prompts = W.HTML("<h4>To discuss</h4>" + bullet_list(d.prompts) if d.prompts else "")
         self.widget = box(W.HTML(intro), *rows, self.compare, self.status.widget, self.result, prompts,
-                          W.HTML("<h4>Your position</h4>"), self.position, self.other, self.save,
-                          self.save_status.widget)
+                          W.HTML("<h4>Your position</h4><p>Write where you stand, and the strongest case "
+                                 "for the other side: your position is saved with both.</p>"),
+                          self.position, self.other, self.save, self.save_status.widget, self.moved_part)
         if debate.revealed:
             self._show()
+        if saved:
+            self._ask_moved()
 
     def compare_codes(self) -> None:
         try:
-            for cid, placing in self.placings.items():
+            for cid in self.accountability:
+                a, c = (None if w.value == UNPLACED else w.value for w in (self.accountability[cid], self.context[cid]))
                 held = [slug for slug, tick in self.ticks[cid].items() if tick.value]
-                self.debate.code(cid, placing.value, held)
+                author = self.debate.debate.comment(cid).author
+                if (a is None) != (c is None):
+                    raise KitError(f"Place {author}'s comment on both scales, or leave both unplaced.")
+                if a is None:
+                    if held:
+                        raise KitError(f"You ticked whom {author} holds accountable: place the comment on "
+                                       "the two scales too, or untick.")
+                    continue
+                self.debate.code(cid, a, c, held)
             self.debate.reveal()
         except KitError as exc:
             self.status.say(str(exc), "error")
             return
+        self.status.clear()
         self._show()
 
     def _show(self) -> None:
-        for cid in self.placings:
-            self.placings[cid].disabled = True
+        for cid in self.accountability:
+            self.accountability[cid].disabled = self.context[cid].disabled = True
             for tick in self.ticks[cid].values():
                 tick.disabled = True
         self.compare.disabled = True
         df = self.debate.comparison()
-        shown = df[["author", "your_stance", "pack_stance", "your_holds", "pack_holds"]].rename(columns={
-            "author": "Comment by", "your_stance": "Your placing", "pack_stance": "Kit's placing",
-            "your_holds": "You: accountable", "pack_holds": "Kit: accountable"})
+        head = ("<tr><th>Comment by</th><th>You: holds individuals accountable</th><th>You: points to context</th>"
+                "<th>Kit's coding: holds individuals accountable</th><th>Kit's coding: points to context</th>"
+                "<th>You: whom</th><th>Kit's coding: whom</th></tr>")
+        body = "".join(
+            "<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in (
+                r.author, rating(_int(r.your_accountability)), rating(_int(r.your_context)),
+                rating(r.kit_accountability), rating(r.kit_context),
+                people(r.your_holds) if r.placed else "not placed", people(r.kit_holds))) + "</tr>"
+            for r in df.itertuples())
         diffs = self.debate.differences()
-        self.result.value = ("<h4>Your coding beside the kit's</h4>" + shown.to_html(index=False, escape=True, border=0)
+        notes = self.debate.notes()
+        self.result.value = ("<h4>Your placings beside the kit's coding</h4>"
+                             f"<table><thead>{head}</thead><tbody>{body}</tbody></table>"
+                             + (bullet_list(notes) if notes else "")
                              + ("<h4>Where you differ most</h4>" + bullet_list(diffs) if diffs else
-                                "<p>You and the kit placed every comment within one step of each other.</p>"))
+                                "<p>You and the kit's coding are within one step of each other on both scales "
+                                "for every comment you placed, and agree on whom each holds accountable.</p>"))
 
     def save_position(self) -> None:
         try:
@@ -112,11 +161,59 @@ class DebateView(View):
         except KitError as exc:
             self.save_status.say(str(exc), "error")
             return
-        self.save_status.say("Your position is saved.", "ok")
+        self.save_status.say("Your position and the case for the other side are saved.", "ok")
+        self._ask_moved()
+
+    def _ask_moved(self) -> None:
+        self.moved_part.children = [W.HTML("<h4>Did it move you?</h4><p>You have argued the other side as "
+                                           "well as you can. Say whether that moved your position.</p>"),
+                                    self.moved, self.save_moved, self.moved_status.widget]
+
+    def save_movement(self) -> None:
+        try:
+            self.debate.save_moved(self.moved.value)
+        except KitError as exc:
+            self.moved_status.say(str(exc), "error")
+            return
+        self.moved_status.say("Saved.", "ok")
+
+
+def _int(value) -> int | None:
+    try:
+        return None if value is None or value != value else int(value)
+    except TypeError:  # pandas' NA
+        return None
+
+
+class DebateWhenDone(View):
+    """The debate once the learner has finished the case, or on a deliberate 'show it anyway'."""
+
+    def __init__(self, debate: DebateSession):
+        self.debate = debate
+        self.view: DebateView | None = None
+        self.waiting = W.HTML(message(WHY_WAIT + " You can open it now if you prefer.", "info"), layout=FULL)
+        self.show_anyway = button("Show the debate anyway")
+        self.show_anyway.on_click(lambda _b: self.open())
+        self.widget = box()
+        if debate.case.is_complete or debate.started:
+            self.open()
+        else:
+            self.show(self.waiting, self.show_anyway)
+            debate.case.subscribe(self._maybe_open)
+
+    def _maybe_open(self) -> None:
+        if self.view is None and self.debate.case.is_complete:
+            self.open()
+
+    def open(self) -> None:
+        if self.view is None:
+            self.view = DebateView(self.debate)
+        self.show(self.view.widget)
 
 
 def debate_view(pack: str | Path, debate_id: str | None = None, learner: str | None = None) -> View:
-    """A debate from a pack, after the case's content note; a plain sentence if it has none."""
+    """A debate from a pack, after the case's content note and once the case is finished (or on
+    'Show the debate anyway'); a plain sentence if the case has none."""
 
     def build(who: str) -> View:
         session = shared_session(pack, who)
@@ -124,6 +221,6 @@ def debate_view(pack: str | Path, debate_id: str | None = None, learner: str | N
             return Notice("This case has no reader-comment debate. The debates notebook "
                           "has the debates from the other cases.")
         debate = DebateSession(session, debate_id)
-        return AfterTheGate(session, lambda: DebateView(debate), "the debate")
+        return AfterTheGate(session, lambda: DebateWhenDone(debate), "the debate")
 
     return for_learner(build, learner)

@@ -1,5 +1,6 @@
 """Exercise pieces: tables to read, answer boxes saved to the journal, and content that opens
-only after the learner's own answer is saved."""
+only after the learner's own answer is saved. Model answers and facilitator notes are not
+here: they are for facilitators (`facilitator/`, and `kit guide`)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ import pandas as pd
 from ..answers import save_answer, saved_answer
 from ..errors import KitError
 from ..journal import Journal
-from ..settings import facilitator_dir
 from .base import Status, View, box, button, for_learner, html, text_area
 
 
@@ -48,7 +48,7 @@ class AnswerBox(View):
     """A text box whose answer is saved to the journal on 'Save answer' and shown again next time."""
 
     def __init__(self, exercise: str, question: str, prompt: str, learner: str):
-        self.exercise, self.question, self.learner = exercise, question, learner
+        self.exercise, self.question, self.learner, self.prompt = exercise, question, learner, prompt
         journal = Journal()
         self.answer = text_area("Your answer", "Write your answer here",
                                 saved_answer(exercise, question, learner, journal) or "", height="100px")
@@ -62,7 +62,7 @@ class AnswerBox(View):
 
     def save_answer(self) -> None:
         try:
-            journal = save_answer(self.exercise, self.question, self.learner, self.answer.value)
+            journal = save_answer(self.exercise, self.question, self.learner, self.answer.value, prompt=self.prompt)
         except KitError as exc:
             self.status.say(str(exc), "error")
             return
@@ -73,21 +73,25 @@ def answer_box(exercise: str, question: str, prompt: str, learner: str | None = 
     return for_learner(lambda who: AnswerBox(exercise, question, prompt, who), learner)
 
 
-def _as_html(content) -> str:
+def _as_html(content, columns: list[str] | None = None) -> str:
+    if callable(content) and not isinstance(content, pd.DataFrame):
+        content = content()
     if isinstance(content, View):
         return "".join(getattr(w, "value", "") for w in content.widget.children)
     if isinstance(content, pd.DataFrame):
-        return table_html(content)
+        return table_html(content, columns)
     if hasattr(content, "_repr_html_"):
         return content._repr_html_() or ""
     return _html.escape(str(content))
 
 
 class AfterAnswer(View):
-    """Content that opens only once the learner has saved an answer to one exercise question."""
+    """Content that opens only once the learner has saved an answer to each of some exercise questions."""
 
-    def __init__(self, exercise: str, question: str, content, label: str, learner: str):
-        self.exercise, self.question, self.learner, self._content = exercise, question, learner, content
+    def __init__(self, exercise: str, questions: list[str], content, label: str, learner: str,
+                 columns: list[str] | None = None):
+        self.exercise, self.questions, self.learner, self._content = exercise, questions, learner, content
+        self._columns = columns
         self.open = button(label)
         self.status = Status()
         self.content = html()
@@ -95,43 +99,31 @@ class AfterAnswer(View):
         self.widget = box(self.open, self.status.widget, self.content)
 
     def show_content(self) -> None:
-        if not saved_answer(self.exercise, self.question, self.learner):
-            self.status.say("Save your own answer above first: this stays hidden until you have.", "info")
+        journal = Journal()
+        missing = [q for q in self.questions if not saved_answer(self.exercise, q, self.learner, journal)]
+        if missing:
+            self.status.say("Save your own answer above first: this stays hidden until you have." if len(self.questions) == 1
+                            else f"Save your own answers to the tasks above first ({len(missing)} of "
+                                 f"{len(self.questions)} still to save): this stays hidden until you have.", "info")
             return
         self.status.clear()
-        self.content.value = _as_html(self._content)
+        self.content.value = _as_html(self._content, self._columns)
         self.open.disabled = True
 
 
-def after_answer(exercise: str, question: str, content, label: str = "Show what the review found",
-                 learner: str | None = None) -> View:
-    """Content (a table, HTML or a view) shown only after the learner's answer to exercise/question
-    is saved, so outcomes and findings never come before the learner's own answer."""
-    return for_learner(lambda who: AfterAnswer(exercise, question, content, label, who), learner)
+def after_answer(exercise: str, question: str | list[str], content, label: str = "Show what the review found",
+                 columns: list[str] | None = None, learner: str | None = None) -> View:
+    """Content shown only after the learner has saved an answer to the question (or to every question
+    in a list), so outcomes and findings never come before the learner's own answer.
 
-
-class ModelAnswer(View):
-    def __init__(self, exercise: str):
-        self.exercise = exercise
-        self.open = button("Show the model answer / facilitator notes")
-        self.answer = html()
-        self.open.on_click(lambda _b: self.show_answer())
-        self.widget = box(html("<p>Try the task first. When you are ready, compare your answer with a model "
-                               "answer (one reasonable answer, not the only one).</p>"), self.open, self.answer)
-
-    def show_answer(self) -> None:
-        from ..html import message
-
-        path = facilitator_dir() / "exercises" / f"{self.exercise}.md"
-        if not path.is_file():
-            self.answer.value = message(f"No model answer is available for '{self.exercise}'. Ask your tutor.", "info")
-            return
-        import mistune
-
-        self.answer.value = mistune.create_markdown(escape=True, plugins=["table"])(path.read_text(encoding="utf-8"))
-        self.open.disabled = True
-
-
-def solution(exercise: str) -> View:
-    """A 'Show the model answer' button; the answer is read from the facilitator folder only on click."""
-    return ModelAnswer(exercise)
+    content is a table (a DataFrame, shown with `columns` if given) or a function that makes what to
+    show (a view, a table, HTML), called only when it opens. A view made beforehand is refused: its
+    widgets would already have sent their text to the browser."""
+    questions = [question] if isinstance(question, str) else list(question)
+    if not questions:
+        raise ValueError("after_answer needs at least one question to wait for.")
+    if isinstance(content, View):
+        raise TypeError("after_answer needs the table itself (with columns=[...]) or a function that makes the "
+                        "view (lambda: kit.factors_view(...)), not a view made beforehand: a view's text "
+                        "reaches the browser as soon as it is made.")
+    return for_learner(lambda who: AfterAnswer(exercise, questions, content, label, who, columns), learner)

@@ -1,4 +1,4 @@
-"""The end of a case: where I place the reasons, Gibbs reflection, CPD entry, and export."""
+"""The end of a case: where I place the reasons, Gibbs reflection, PCF evidence, CPD entry, and export."""
 
 from __future__ import annotations
 
@@ -13,9 +13,12 @@ from ..reflection import (
     CPD,
     CPD_STANDARD,
     GIBBS,
+    PCF_EVIDENCE_HINT,
     cpd_defaults,
+    cpd_text,
     save_attribution,
     save_cpd,
+    save_pcf_evidence,
     save_reflection,
 )
 from ..session import CaseSession
@@ -58,15 +61,51 @@ class GibbsForm(View):
                                "as little as helps you.</p>"), *self.stages.values(), self.saver.widget)
 
 
+class PcfEvidenceForm(View):
+    """The learner's own evidence against each PCF domain; the record lists only domains with evidence."""
+
+    def __init__(self, case: CaseSession):
+        vocab = load_vocabulary()
+        saved = case.state.pcf_evidence or {}
+        self.evidence = {d: text_area(vocab.label("pcf_domains", d), PCF_EVIDENCE_HINT, saved.get(d, ""),
+                                      height="60px") for d in vocab.slugs("pcf_domains")}
+        touched = ", ".join(vocab.label("pcf_domains", d) for d in case.pack.pcf_domains)
+        self.saver = Saver("Save my PCF evidence", lambda v: save_pcf_evidence(case, v), self.evidence)
+        self.widget = box(html("<h3>Evidence against the Professional Capabilities Framework</h3><p>Write a few "
+                               "sentences under any domain where your work in this case shows that capability: "
+                               "what you decided or wrote, and why it shows it. Leave the others empty. Your "
+                               "record lists only the domains you write evidence for."
+                               + (f" The case's decision points touch {_html.escape(touched)}, if that helps "
+                                  "you start." if touched else "") + "</p>"),
+                          *self.evidence.values(), self.saver.widget)
+
+
 class CpdForm(View):
+    """A CPD entry in Social Work England's fields, then as plain text to paste into its online form."""
+
     def __init__(self, case: CaseSession):
         saved = case.state.cpd or cpd_defaults(case)
         self.fields = {k: text_area(label, hint, saved.get(k, "")) for k, label, hint in CPD}
-        domains = ", ".join(load_vocabulary().label("pcf_domains", d) for d in case.pack.pcf_domains)
-        self.saver = Saver("Save my CPD entry", lambda v: save_cpd(case, v), self.fields)
-        self.widget = box(html(f"<h3>CPD entry</h3><p>In the fields Social Work England asks for. It will be tagged "
-                               f"to {_html.escape(CPD_STANDARD)} and to the PCF domains this case touched: "
-                               f"{_html.escape(domains)}.</p>"), *self.fields.values(), self.saver.widget)
+        self.saver = Saver("Save my CPD entry", self._save, self.fields)
+        self._case = case
+        self.plain = W.Textarea(value=cpd_text(case.state.cpd), disabled=False,
+                                description="Plain text for Social Work England's online form",
+                                layout=W.Layout(width="100%", height="220px"), style={"description_width": "initial"})
+        self.plain_part = box(html("<p>Copy each part into the matching field of Social Work England's online "
+                                   "form (select the text, then copy). Your record includes it too.</p>"), self.plain)
+        self.widget = box(html(f"<h3>CPD entry</h3><p>In the fields Social Work England asks for, tagged to "
+                               f"{_html.escape(CPD_STANDARD)}. Social Work England asks for at least two pieces "
+                               "of CPD each registration year, at least one including reflection with a peer.</p>"),
+                          *self.fields.values(), self.saver.widget, self.plain_part)
+        self._refresh()
+
+    def _save(self, values: dict[str, str]) -> None:
+        save_cpd(self._case, values)
+        self._refresh()
+
+    def _refresh(self) -> None:
+        self.plain.value = cpd_text(self._case.state.cpd)
+        self.plain_part.layout.display = None if self.plain.value else "none"
 
 
 class ExportForm(View):
@@ -106,13 +145,14 @@ class RecordView(View):
 
     def __init__(self, case: CaseSession):
         self.case = case
-        self.attribution, self.gibbs = AttributionForm(case), GibbsForm(case)
+        self.attribution, self.gibbs, self.pcf = AttributionForm(case), GibbsForm(case), PcfEvidenceForm(case)
         self.cpd, self.export = CpdForm(case), ExportForm(case.learner, case.pack.id)
-        self.widget = box(self.attribution.widget, self.gibbs.widget, self.cpd.widget, self.export.widget)
+        self.widget = box(self.attribution.widget, self.gibbs.widget, self.pcf.widget, self.cpd.widget,
+                          self.export.widget)
 
 
 def record_view(pack: str | Path, learner: str | None = None) -> View:
-    """Reflect and export: where I place the reasons, Gibbs, a CPD entry, and the record."""
+    """Reflect and export: where I place the reasons, Gibbs, PCF evidence, a CPD entry, and the record."""
 
     def build(who: str) -> View:
         session = shared_session(pack, who)
