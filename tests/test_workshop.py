@@ -339,3 +339,23 @@ def test_unsigned_hand_ins_still_work_without_a_key(kit_home, example_pack, tmp_
     cohort = collect(tmp_path / "ex", packs=packs)
     assert cohort.size == 1 and cohort.records[0].signature is None
     assert signature_status(path.read_bytes(), parse_record(path.read_bytes()), new_key()) == UNSIGNED
+
+
+def test_learner_can_paste_the_key_line_into_the_hand_in_form(kit_home, example_pack, tmp_path, monkeypatch, packs,
+                                                             key):
+    """Where no key is set for the kit (a laptop), the learner pastes the key line: the hand-in is signed
+    and the form says for which workshop; a line copied with a typo is refused and nothing is written."""
+    from kit.views.handin import submit_view
+
+    monkeypatch.delenv("KIT_WORKSHOP_KEY", raising=False)
+    monkeypatch.setenv("KIT_EXCHANGE", str(tmp_path / "ex"))
+    _learner("Ash", example_pack)
+    view = submit_view("Ash")
+    view.key.value = key.line[:-1] + ("0" if key.line[-1] != "0" else "1")
+    view.hand_in.click()
+    assert "does not match its workshop code" in view.status.text and not (tmp_path / "ex").exists()
+    view.key.value = key.line
+    view.hand_in.click()
+    assert f"signed for workshop {key.code}" in view.status.text
+    cohort = collect(tmp_path / "ex", packs=packs, key=key)
+    assert cohort.size == 1 and cohort.records[0].signature == SIGNED
