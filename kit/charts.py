@@ -1,13 +1,18 @@
 """Seaborn charts with a text alternative beside each; matplotlib is imported only here.
 
 Every chart says in words what it shows, and never relies on colour alone: bars carry
-their category as a text label too.
+their category as a text label too. Every label is plain text: a "$" in a pack or a
+hand-in is drawn as a dollar sign, never read as matplotlib's maths markup. A chart that
+cannot be drawn all the same gives one sentence in its place, and its words still show.
 """
 
 from __future__ import annotations
 
+import contextlib
+import html as _html
 import io
 import textwrap
+from collections.abc import Callable, Iterator
 
 import pandas as pd
 
@@ -18,6 +23,15 @@ from .tables import factors_by_level
 CATEGORY_ORDER = ["Same as what was done, and consistent with the review's findings as reported",
                   "Consistent with the review's findings as reported", "Same as what was done",
                   "Neither what was done nor consistent with the review's findings as reported"]
+
+
+@contextlib.contextmanager
+def plain_text() -> Iterator[None]:
+    """Draw every label as written: no "$...$" maths markup (labels hold pack and learner text)."""
+    import matplotlib
+
+    with matplotlib.rc_context({"text.parse_math": False}):
+        yield
 
 
 def _category(row) -> str:
@@ -46,6 +60,11 @@ def comparison_frame(df: pd.DataFrame) -> pd.DataFrame:
 
 def comparison_chart(df: pd.DataFrame):
     """A horizontal bar per committed point: your confidence, labelled with how your choice compared."""
+    with plain_text():
+        return _comparison_chart(df)
+
+
+def _comparison_chart(df: pd.DataFrame):
     import matplotlib.pyplot as plt
     import seaborn as sns
 
@@ -91,13 +110,21 @@ def figure_image(fig) -> bytes:
     import matplotlib.pyplot as plt
 
     buf = io.BytesIO()
-    fig.savefig(buf, format="svg", metadata={"Date": None})
-    plt.close(fig)
+    try:
+        with plain_text():  # tick labels are made while saving
+            fig.savefig(buf, format="svg", metadata={"Date": None})
+    finally:
+        plt.close(fig)
     return buf.getvalue()
 
 
 def factors_chart(factors: pd.DataFrame):
     """Grouped bars: how many contributing factors each case's review points to, by level."""
+    with plain_text():
+        return _factors_chart(factors)
+
+
+def _factors_chart(factors: pd.DataFrame):
     import matplotlib.pyplot as plt
     import seaborn as sns
 
@@ -126,8 +153,33 @@ def factors_text(factors: pd.DataFrame) -> str:
 
 
 def chart_html(fig, lines: list[str], *, words: str = "The chart in words", opened: bool = False) -> str:
-    """The chart as an image whose alt text is its words, with the words beside it."""
-    return img_html(figure_image(fig), " ".join(lines)) + words_html(lines, words, opened=opened)
+    """The chart as an image whose alt text is its words, with the words beside it.
+
+    fig is a figure, or a function that draws one; if drawing fails, a sentence stands in for
+    the image and the words still show (they say everything the chart does)."""
+    return image_html(fig, " ".join(lines)) + words_html(lines, words, opened=opened)
+
+
+def image_html(fig: object, alt: str) -> str:
+    """The figure (or a function drawing it) as an embedded image; one sentence if it cannot be drawn."""
+    try:
+        return img_html(figure_image(fig() if callable(fig) else fig), alt)
+    except Exception as exc:  # a chart must never stop a page, an export or a summary
+        return cannot_draw(exc)
+
+
+def cannot_draw(exc: BaseException, what: str = "This chart") -> str:
+    """The sentence shown where a chart or a section could not be drawn."""
+    return (f'<p class="kit-cannot-draw" role="note">{_html.escape(what)} could not be drawn '
+            f"({_html.escape(type(exc).__name__)}); everything else on this page is complete.</p>")
+
+
+def safely(draw: Callable[[], str], what: str) -> str:
+    """A section's HTML, or one sentence in its place if drawing it fails."""
+    try:
+        return draw()
+    except Exception as exc:  # one section must never stop the rest of a page
+        return cannot_draw(exc, what)
 
 
 def room_chart(labels: list[str], counts: list[int], marks: list[str] | None = None):

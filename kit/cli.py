@@ -118,19 +118,61 @@ def _cmd_export(args) -> int:
     return 0
 
 
+def shown(text: object, *, lines: bool = False) -> str:
+    """Text from files or learners as the terminal should print it: a line break, an escape code or
+    any other invisible character is written out (\\n, \\x1b, \\u202e), so a file name cannot fake
+    a line or repaint the screen. lines=True keeps line breaks (the kit's own multi-line messages)."""
+    out = []
+    for ch in str(text):
+        if ch.isprintable() or ch == " " or (lines and ch == "\n"):
+            out.append(ch)
+        else:
+            out.append(ch.encode("unicode_escape").decode("ascii"))
+    return "".join(out)
+
+
+def _key(value: str | None):
+    from .workshop import load_key, workshop_key
+
+    return load_key(value) if value else workshop_key()
+
+
 def _cmd_collect(args) -> int:
     from .cohort import collect
+    from .packs import load_packs
 
-    cohort = collect(args.folder)
+    packs = [p for folder in args.packs for p in load_packs(folder)] if args.packs else None
+    key = _key(args.key)
+    if args.signed_only and key is None:
+        raise KitError("--signed-only needs the workshop key: give --key FILE, or set KIT_WORKSHOP_KEY.")
+    cohort = collect(args.folder, packs=packs, key=key, signed_only=args.signed_only)
     for s in cohort.skipped:
-        print(f"skipped {s.file}: {s.reason}", file=sys.stderr)
+        print(f"skipped {shown(s.file)}: {shown(s.reason)}", file=sys.stderr)
+    if key:
+        for h in cohort.unsigned:
+            print(f"unsigned (counted) {shown(h.file)}", file=sys.stderr)
     done = cohort.cases_done()
     print(f"{cohort.size} submission(s) loaded, {len(cohort.skipped)} skipped"
-          + ("" if done.empty else "; learners per case: " + ", ".join(f"{k} {v}" for k, v in done.items())) + ".")
+          + (f", {len(cohort.unsigned)} of those loaded unsigned (workshop {key.code})" if key else "")
+          + ("" if done.empty else "; learners per case: " + ", ".join(f"{shown(k)} {v}" for k, v in done.items()))
+          + ".")
     if args.summary:
         from .dashboard import write_summary
 
-        print(f"Wrote {write_summary(cohort, args.summary)}")
+        print(f"Wrote {shown(write_summary(cohort, args.summary))}")
+    return 0
+
+
+def _cmd_workshop_new(args) -> int:
+    from .workshop import new_key, write_key
+
+    key = new_key()
+    path = write_key(key, args.key)
+    print(f"Workshop {key.code}: key written to {shown(path)} (only you can read it).\n"
+          f"Learners' kits need this key line (KIT_WORKSHOP_KEY), or the path of a copy they can read but "
+          f"not change:\n\n  {key.line}\n\n"
+          f"Show learners the code {key.code}: their hand-in confirms the code it was signed for.\n"
+          f"Collect with: kit collect FOLDER --key {shown(path)}")
     return 0
 
 
@@ -376,6 +418,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("collect", help="read a folder of submissions; list and skip bad ones")
     p.add_argument("folder", help="the folder of submitted .json files")
     p.add_argument("--summary", metavar="FILE", help="also write the one-file HTML workshop summary")
+    p.add_argument("--packs", action="append", metavar="FOLDER",
+                   help="the case packs the learners used (default: KIT_PACKS or the kit's own); repeatable")
+    p.add_argument("--key", metavar="FILE", help="the workshop key file (default: KIT_WORKSHOP_KEY, if set): "
+                   "mark each hand-in signed or not; wrongly signed ones are not counted")
+    p.add_argument("--signed-only", action="store_true", help="count only hand-ins signed with the workshop key")
     p.set_defaults(func=_cmd_collect)
 
     p = sub.add_parser("room", help="run a live workshop room: open points, release reveals, see the room decide")
@@ -395,6 +442,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", help="file to write (default: facilitator-guide.html in this folder)")
     p.add_argument("--format", choices=["html", "md"], help="html or md (default: from the file name, else html)")
     p.set_defaults(func=_cmd_guide)
+
+    p = sub.add_parser("workshop", help="workshop keys: sign learners' hand-ins so collect can trust them")
+    wsub = p.add_subparsers(dest="workshop_command", metavar="ACTION", required=True)
+    w = wsub.add_parser("new", help="make a workshop key: a short code and a secret; prints the line learners need")
+    w.add_argument("--key", required=True, metavar="FILE", help="where to write the key (never over an existing file)")
+    w.set_defaults(func=_cmd_workshop_new)
 
     p = sub.add_parser("app", help="serve the notebooks as a code-free web app (Voila) on 127.0.0.1")
     p.add_argument("--port", type=int, default=8866, help="port (default 8866)")
@@ -430,7 +483,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except KitError as exc:
-        print(f"kit: {exc}", file=sys.stderr)
+        print(f"kit: {shown(exc, lines=True)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("kit: stopped.", file=sys.stderr)
@@ -438,7 +491,7 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # the last line of defence: never a traceback for a user
         if settings.debug():
             raise
-        print(f"kit: unexpected problem ({type(exc).__name__}: {exc}). "
+        print(f"kit: unexpected problem ({type(exc).__name__}: {shown(exc)}). "
               "Run again with KIT_DEBUG=1 for details and report it to the kit's maintainers.",
               file=sys.stderr)
         return 2

@@ -1,9 +1,20 @@
 """Collect a workshop's submissions and turn them into tables (no widgets here).
 
 `collect` reads a folder of submitted records: each bad file (malformed, truncated,
-tampered, from a newer kit, over the size cap, a duplicate) is listed with its reason
-and skipped; nothing a learner sent is changed. A learner who handed in twice counts
-once, with their newest record.
+tampered, from a newer kit, over the size cap, a duplicate, naming a case, point, option
+or comment the facilitator's packs do not have) is listed with its reason and skipped;
+nothing a learner sent is changed. A learner who handed in twice counts once, with their
+newest record.
+
+What a hand-in may contribute is bounded by the facilitator's packs: at most one answer per
+point of each case, one placing per debate comment, one rating per level; the words the
+dashboard shows beside a choice (the point, the comment's author, what was done, what the
+review supports) come from those packs, never from the file.
+
+With a workshop key (`workshop.py`), each hand-in is marked signed, unsigned or wrongly
+signed. Wrongly signed files are never counted; an unsigned file never replaces a signed one;
+and where hand-ins under one learner id come from different computer accounts (a JupyterHub
+with one account per learner), the account that handed in first keeps the id.
 """
 
 from __future__ import annotations
@@ -11,22 +22,74 @@ from __future__ import annotations
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
 
 import pandas as pd
 
 from .errors import KitError, SubmissionError
-from .record import MAX_BYTES, Record, read_record
+from .models import Pack
+from .record import (
+    MAX_BYTES,
+    SIGNED,
+    UNSIGNED,
+    WRONGLY_SIGNED,
+    Record,
+    parse_record,
+    read_bytes,
+    signature_status,
+)
+from .workshop import WorkshopKey
 
 DEMO_PREFIX = "demo-"
 PARALLEL_FROM = 400  # files; below this, starting worker processes costs more than it saves
+MAX_SCALE = 3  # attribution ratings are 0-3
+
+# Why a file was not counted, in words a handout may show (no file names, no learner ids).
+KINDS = {
+    "unreadable": "damaged, changed after export, or not a hand-in",
+    "unknown": "named a case, point or comment the facilitator's packs do not have",
+    "duplicate": "an exact copy of another hand-in",
+    "older": "an older hand-in from a learner who handed in again",
+    "unsigned": "not signed with this workshop's key",
+    "wrongly signed": "signed with another key, or changed after signing",
+    "other account": "handed in from another computer account under a learner's id",
+}
 
 
 @dataclass
 class Skipped:
     file: str
     reason: str
+    kind: str = "unreadable"
+
+
+def named(value: object, width: int = 40) -> str:
+    """A value from a hand-in, quoted for a message: shortened, with anything invisible written out."""
+    text = str(value)
+    text = text if len(text) <= width else text[: width - 1] + "…"
+    return "'" + "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in text) + "'"
+
+
+@dataclass(frozen=True)
+class PackIndex:
+    """What collect checks hand-ins against: the facilitator's packs, small enough to send to workers."""
+
+    points: dict  # pack id -> point id -> (order, when, actual option id, supported option ids, option ids)
+    comments: dict  # pack id -> (debate id, comment id) -> (author, the kit's stance)
+    levels: frozenset
+
+    @classmethod
+    def of(cls, packs: list[Pack]) -> PackIndex:
+        from .vocabulary import load_vocabulary
+
+        points = {p.id: {dp.id: (i, dp.when, dp.actual_option.id, frozenset(o.id for o in dp.supported_options),
+                                 frozenset(o.id for o in dp.options))
+                         for i, dp in enumerate(p.decision_points)} for p in packs}
+        comments = {p.id: {(d.id, c.id): (c.author, c.scales) for d in p.debates for c in d.comments}
+                    for p in packs}
+        return cls(points, comments, frozenset(load_vocabulary().levels))
 
 
 @dataclass(frozen=True)
@@ -40,20 +103,63 @@ class Handin:
     decisions: tuple  # (case, order, point, when, option, actual_option, matched_actual, matched_review, confidence, rationale)
     codes: tuple  # (case, debate, comment, author, accountability, context, kit_accountability, kit_context)
     attributions: tuple  # (case, level, rating)
+    signature: str | None = None  # SIGNED, UNSIGNED or WRONGLY_SIGNED when collected with a key
+    owner: int = -1  # the computer account that owns the file
+    arrived: int = 0  # the file's status-change time (ns): a later edit cannot move it earlier
 
     @classmethod
-    def from_record(cls, rec: Record, file: str) -> Handin:
-        """The parts of a record the dashboard uses (free text only if the learner shared it)."""
+    def from_record(cls, rec: Record, file: str, index: PackIndex, **extra) -> Handin:
+        """The parts of a record the dashboard uses, checked against the facilitator's packs (free
+        text only if the learner shared it); SubmissionError names the first part they lack."""
+        def unknown(what: str) -> SubmissionError:
+            return SubmissionError(f"{file}: {what}.", reason=f"{what}; the facilitator's packs do not have it")
+
         text = rec.includes_text
-        return cls(
-            file, rec.learner_id, rec.exported_at, rec.checksum,
-            tuple((c.pack_id, i, d.point_id, d.when, d.option_id, d.actual_option_id, d.matched_actual,
-                   d.matched_review, d.confidence, d.rationale if text else None)
-                  for c in rec.cases for i, d in enumerate(c.decisions)),
-            tuple((c.pack_id, db.debate_id, k.comment_id, k.author, k.accountability, k.context,
-                   k.kit_accountability, k.kit_context)
-                  for c in rec.cases for db in c.debates for k in db.codes),
-            tuple((c.pack_id, level, w) for c in rec.cases if c.attribution for level, w in c.attribution.items()))
+        decisions, codes, attributions = [], [], []
+        cases: set[str] = set()
+        for c in rec.cases:
+            points = index.points.get(c.pack_id)
+            if points is None:
+                raise unknown(f"names the case {named(c.pack_id)}")
+            if c.pack_id in cases:
+                raise SubmissionError(f"{file}: the case {named(c.pack_id)} appears twice.",
+                                      reason=f"the case {named(c.pack_id)} appears twice")
+            cases.add(c.pack_id)
+            seen: set[str] = set()
+            for d in c.decisions:
+                point = points.get(d.point_id)
+                if point is None:
+                    raise unknown(f"names the point {named(d.point_id)} in {named(c.pack_id)}")
+                order, when, actual, supported, options = point
+                if d.option_id not in options:
+                    raise unknown(f"names the option {named(d.option_id)} at {named(d.point_id)}")
+                if d.point_id in seen:
+                    raise SubmissionError(f"{file}: two answers at one point.",
+                                          reason=f"two answers at the point {named(d.point_id)}")
+                seen.add(d.point_id)
+                decisions.append((c.pack_id, order, d.point_id, when, d.option_id, actual, d.option_id == actual,
+                                  d.option_id in supported, d.confidence, d.rationale if text else None))
+            comments = index.comments.get(c.pack_id, {})
+            placed: set[tuple[str, str]] = set()
+            for db in c.debates:
+                for k in db.codes:
+                    known = comments.get((db.debate_id, k.comment_id))
+                    if known is None:
+                        raise unknown(f"names the comment {named(k.comment_id)} in the debate {named(db.debate_id)}")
+                    if (db.debate_id, k.comment_id) in placed:
+                        raise SubmissionError(f"{file}: one comment placed twice.",
+                                              reason=f"the comment {named(k.comment_id)} is placed twice")
+                    placed.add((db.debate_id, k.comment_id))
+                    codes.append((c.pack_id, db.debate_id, k.comment_id, known[0], k.accountability, k.context, *known[1]))
+            for level, rating in (c.attribution or {}).items():
+                if level not in index.levels:
+                    raise unknown(f"names the level {named(level)}")
+                if not 0 <= rating <= MAX_SCALE:
+                    raise SubmissionError(f"{file}: a rating outside 0-3.", reason=f"a rating of {rating} (0-3 only)")
+                attributions.append((c.pack_id, level, rating))
+        decisions.sort(key=lambda d: (d[0], d[1]))
+        return cls(file, rec.learner_id, rec.exported_at, rec.checksum, tuple(decisions), tuple(codes),
+                   tuple(attributions), **extra)
 
 
 @dataclass
@@ -61,11 +167,17 @@ class Cohort:
     folder: str
     records: list[Handin] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
+    workshop: str | None = None  # the workshop code, when collected with a key
     _decisions: pd.DataFrame | None = field(default=None, repr=False)
 
     @property
     def size(self) -> int:
         return len(self.records)
+
+    @property
+    def unsigned(self) -> list[Handin]:
+        """Counted hand-ins that carry no signature (only when collected with a workshop key)."""
+        return [r for r in self.records if r.signature == UNSIGNED]
 
     @property
     def is_demo(self) -> bool:
@@ -140,48 +252,90 @@ class Cohort:
         return d.groupby("case")["learner_id"].nunique() if not d.empty else pd.Series(dtype=int)
 
 
-def _read(path: str, max_bytes: int) -> Handin | str:
-    """One file: its Handin, or the reason it is skipped (runs in worker processes)."""
+def _read(path: str, max_bytes: int, index: PackIndex, key: WorkshopKey | None) -> Handin | Skipped:
+    """One file: its Handin, or why it is skipped (runs in worker processes)."""
+    name = Path(path).name
     try:
-        return Handin.from_record(read_record(path, max_bytes), Path(path).name)
+        st = os.lstat(path)
+        raw = read_bytes(path, max_bytes)
+        rec = parse_record(raw, name)
+        status = signature_status(raw, rec, key) if key else None
+        return Handin.from_record(rec, name, index, signature=status, owner=st.st_uid, arrived=st.st_ctime_ns)
     except SubmissionError as exc:
-        return exc.reason
+        kind = "unknown" if "packs do not have" in exc.reason else "unreadable"
+        return Skipped(name, exc.reason, kind)
+    except OSError:
+        return Skipped(name, "cannot be read")
 
 
-def _read_all(paths: list[str], max_bytes: int) -> list[Handin | str]:
+def _read_all(paths: list[str], read) -> list[Handin | Skipped]:
     if len(paths) < PARALLEL_FROM or (os.cpu_count() or 1) < 2 or "fork" not in get_all_start_methods():
-        return [_read(p, max_bytes) for p in paths]
+        return [read(p) for p in paths]
     workers = min(os.cpu_count() or 2, 8)
     with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
-        return list(pool.map(_read, paths, [max_bytes] * len(paths), chunksize=max(50, len(paths) // (workers * 4))))
+        return list(pool.map(read, paths, chunksize=max(50, len(paths) // (workers * 4))))
 
 
-def collect(folder: str | Path, *, max_bytes: int = MAX_BYTES) -> Cohort:
+def collect(folder: str | Path, *, max_bytes: int = MAX_BYTES, packs: list[Pack] | None = None,
+            key: WorkshopKey | None = None, signed_only: bool = False) -> Cohort:
     """Read every *.json submission in a folder (not recursive); bad ones are listed and skipped.
 
-    Large folders are read by one worker process per core; files are only read, never changed.
+    packs are the facilitator's (default: KIT_PACKS or the kit's own); a hand-in naming anything
+    they lack is skipped. With a key, wrongly signed hand-ins are skipped, unsigned ones count but
+    are marked (skipped too with signed_only) and never replace a signed one. Large folders are read
+    by one worker process per core; files are only read, never changed.
     """
     base = Path(folder)
     if not base.is_dir():
         raise KitError(f"{base} is not a folder of submissions. Check the path, or set KIT_EXCHANGE.")
-    cohort = Cohort(str(base))
+    if packs is None:
+        from .packs import load_packs
+
+        packs = load_packs()
+    cohort = Cohort(str(base), workshop=key.code if key else None)
     names = sorted(e.name for e in os.scandir(base) if e.name.endswith(".json") and not e.name.startswith("."))
+    read = partial(_read, max_bytes=max_bytes, index=PackIndex.of(packs), key=key)
     seen_checksums: dict[str, str] = {}
-    newest: dict[str, Handin] = {}
-    for name, got in zip(names, _read_all([str(base / n) for n in names], max_bytes), strict=True):
-        if isinstance(got, str):
-            cohort.skipped.append(Skipped(name, got))
-            continue
-        if got.checksum in seen_checksums:
-            cohort.skipped.append(Skipped(name, f"duplicate of {seen_checksums[got.checksum]}"))
-            continue
-        seen_checksums[got.checksum] = name
-        prev = newest.get(got.learner_id)
-        if prev and prev.exported_at > got.exported_at:
-            cohort.skipped.append(Skipped(name, f"older hand-in from the same learner than {prev.file}"))
-            continue
-        if prev:
-            cohort.skipped.append(Skipped(prev.file, f"older hand-in from the same learner than {name}"))
-        newest[got.learner_id] = got
-    cohort.records = list(newest.values())
+    by_learner: dict[str, list[Handin]] = {}
+    for got in _read_all([str(base / n) for n in names], read):
+        if isinstance(got, Skipped):
+            cohort.skipped.append(got)
+        elif got.signature == WRONGLY_SIGNED:
+            cohort.skipped.append(Skipped(got.file, "wrongly signed: made with another workshop's key, or changed "
+                                          "after it was signed; not counted", "wrongly signed"))
+        elif signed_only and got.signature == UNSIGNED:
+            cohort.skipped.append(Skipped(got.file, "not signed with this workshop's key; not counted", "unsigned"))
+        elif got.checksum in seen_checksums:
+            cohort.skipped.append(Skipped(got.file, f"duplicate of {seen_checksums[got.checksum]}", "duplicate"))
+        else:
+            seen_checksums[got.checksum] = got.file
+            by_learner.setdefault(got.learner_id, []).append(got)
+    for handins in by_learner.values():
+        kept, dropped = _one_per_learner(handins)
+        cohort.records.append(kept)
+        cohort.skipped += dropped
     return cohort
+
+
+def _one_per_learner(handins: list[Handin]) -> tuple[Handin, list[Skipped]]:
+    """The hand-in that counts for one learner id, and why each other one does not.
+
+    Signed beats unsigned; then the account that handed in first keeps the id; then the newest
+    hand-in from that account counts. The order of the files never changes the answer."""
+    if len(handins) == 1:
+        return handins[0], []
+    dropped: list[Skipped] = []
+    best = SIGNED if any(h.signature == SIGNED for h in handins) else None
+    if best:
+        signed = [h for h in handins if h.signature == SIGNED]
+        dropped += [Skipped(h.file, f"unsigned, and {signed[0].file} under the same learner id is signed; not "
+                            "counted", "unsigned") for h in handins if h.signature != SIGNED]
+        handins = signed
+    first = min(handins, key=lambda h: (h.arrived, h.file))
+    others = [h for h in handins if h.owner != first.owner]
+    dropped += [Skipped(h.file, f"handed in from another computer account than {first.file} under the same "
+                        "learner id; not counted (check with the learners)", "other account") for h in others]
+    mine = sorted((h for h in handins if h.owner == first.owner), key=lambda h: (h.exported_at, h.file))
+    kept = mine[-1]
+    dropped += [Skipped(h.file, f"older hand-in from the same learner than {kept.file}", "older") for h in mine[:-1]]
+    return kept, dropped

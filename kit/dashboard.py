@@ -1,6 +1,10 @@
 """The facilitator dashboard: a cohort's choices, confidence, debate placings, attributions
 and shared rationales as charts legible on a projector, each with its words beside it, and
 a one-file HTML summary to hand out.
+
+Chart labels are plain text (a "$" is a dollar sign, not maths markup), and a section that
+cannot be drawn shows one sentence in its place while the rest of the summary renders. The
+summary handed out lists no file names and no learner ids: skipped files are counted by why.
 """
 
 from __future__ import annotations
@@ -9,8 +13,8 @@ import html
 from pathlib import Path
 
 from . import settings
-from .charts import chart_html
-from .cohort import Cohort, collect
+from .charts import chart_html, plain_text, safely
+from .cohort import KINDS, Cohort, collect
 from .files import write_atomic
 from .packs import load_packs
 from .vocabulary import load_vocabulary
@@ -32,12 +36,15 @@ def packs_by_id():
 
 
 def load_cohort(folder: str | Path = "", *, demo_size: int = 30) -> Cohort:
-    """SUBMISSIONS folder, else KIT_EXCHANGE, else a labelled demo cohort in KIT_HOME."""
+    """SUBMISSIONS folder, else KIT_EXCHANGE, else a labelled demo cohort in KIT_HOME; checked
+    with the workshop key when KIT_WORKSHOP_KEY is set."""
+    from .workshop import workshop_key
+
     if folder:
-        return collect(folder)
+        return collect(folder, key=workshop_key())
     exchange = settings.exchange_dir()
     if exchange and exchange.is_dir():
-        return collect(exchange)
+        return collect(exchange, key=workshop_key())
     from .demo import demo_cohort
 
     demo = settings.kit_home() / "demo-cohort"
@@ -46,29 +53,48 @@ def load_cohort(folder: str | Path = "", *, demo_size: int = 30) -> Cohort:
     return collect(demo)
 
 
-def report_html(cohort: Cohort) -> str:
+def report_html(cohort: Cohort, *, handout: bool = False) -> str:
+    """Who is in the group and what was not counted. For the facilitator every skipped file is
+    listed with its reason; a handout counts them by reason, with no file names or learner ids."""
     packs = packs_by_id()
     done = cohort.cases_done()
     banner = ("<p style='border:3px solid #7a4b00;padding:8px'><strong>DEMO DATA:</strong> this is a synthetic "
               "cohort for rehearsal, not real learners.</p>") if cohort.is_demo else ""
     rows = "".join(f"<tr><td>{html.escape(p.title)}</td><td>{int(done.get(pid, 0))}</td></tr>"
                    for pid, p in packs.items())
-    skipped = ("<h3>Skipped files</h3><table><tr><th>File</th><th>Reason</th></tr>"
-               + "".join(f"<tr><td>{html.escape(s.file)}</td><td>{html.escape(s.reason)}</td></tr>"
-                         for s in cohort.skipped) + "</table>") if cohort.skipped else "<p>No file was skipped.</p>"
-    return (banner + f"<p><strong>{cohort.size}</strong> learner(s) loaded from {html.escape(cohort.folder)}; "
-            f"{len(cohort.skipped)} file(s) skipped.</p><table><tr><th>Case</th><th>Learners who decided at least "
-            f"one point</th></tr>{rows}</table>" + skipped)
+    if not cohort.skipped:
+        skipped = "<p>No file was skipped.</p>"
+    elif handout:
+        counts: dict[str, int] = {}
+        for s in cohort.skipped:
+            counts[s.kind] = counts.get(s.kind, 0) + 1
+        skipped = ("<h3>Files not counted</h3><ul>" + "".join(
+            f"<li>{n}: {html.escape(KINDS.get(kind, kind))}</li>" for kind, n in counts.items()) + "</ul>")
+    else:
+        skipped = ("<h3>Skipped files</h3><table><tr><th>File</th><th>Reason</th></tr>"
+                   + "".join(f"<tr><td>{html.escape(s.file)}</td><td>{html.escape(s.reason)}</td></tr>"
+                             for s in cohort.skipped) + "</table>")
+    signed = ""
+    if cohort.workshop:
+        unsigned = cohort.unsigned
+        signed = (f"<p>Checked with the key of workshop {html.escape(cohort.workshop)}: "
+                  f"{cohort.size - len(unsigned)} hand-in(s) signed, {len(unsigned)} counted without a signature"
+                  + ("" if handout or not unsigned else " (" + ", ".join(html.escape(h.file) for h in unsigned) + ")")
+                  + ".</p>")
+    return (banner + f"<p><strong>{cohort.size}</strong> learner(s) loaded"
+            + ("" if handout else f" from {html.escape(cohort.folder)}")
+            + f"; {len(cohort.skipped)} file(s) skipped.</p>{signed}<table><tr><th>Case</th><th>Learners who "
+            f"decided at least one point</th></tr>{rows}</table>" + skipped)
 
 
-def choices_html(cohort: Cohort, case: str, title: str | None = None) -> str:
+def choices_html(cohort: Cohort, case: str, title: str | None = None, pack=None) -> str:
     """Per decision point of one case: the share choosing what was done, a review-supported option, or other."""
     import matplotlib.pyplot as plt
     import seaborn as sns
 
-    if title is None:
-        pack = packs_by_id().get(case)
-        title = pack.title if pack else case
+    if title is None or pack is None:
+        pack = pack or packs_by_id().get(case)
+        title = title or (pack.title if pack else case)
     ch = cohort.choices()
     ch = ch[ch["case"] == case]
     if ch.empty:
@@ -79,10 +105,10 @@ def choices_html(cohort: Cohort, case: str, title: str | None = None) -> str:
     agg = (ch.groupby(["point", "category"])["learners"].sum().unstack(fill_value=0)
            .reindex(index=order, columns=CATEGORIES, fill_value=0))
     share = agg.div(agg.sum(axis=1), axis=0)
-    labels = [f"{i + 1}. {p}" for i, p in enumerate(order)]
+    labels = [pack.point_label(p) if pack else f"{i + 1}. {p}" for i, p in enumerate(order)]
     long = share.set_axis(labels).reset_index(names="point").melt(id_vars="point", var_name="choice",
                                                                    value_name="share")
-    with sns.plotting_context("talk", font_scale=0.8):
+    with plain_text(), sns.plotting_context("talk", font_scale=0.8):
         fig, ax = plt.subplots(figsize=(12, 1.5 + 0.8 * len(order)), layout="constrained")
         sns.barplot(data=long, y="point", x="share", hue="choice", hue_order=CATEGORIES, palette="colorblind", errorbar=None, ax=ax)
         for container in ax.containers:
@@ -109,7 +135,7 @@ def confidence_html(cohort: Cohort) -> str:
         return _section("Confidence", "<p>No decisions yet.</p>")
     conf = conf.assign(agreement=conf["matched_review"].map({True: "Chose an option the review supports",
                                                              False: "Chose another option"}))
-    with sns.plotting_context("talk", font_scale=0.8):
+    with plain_text(), sns.plotting_context("talk", font_scale=0.8):
         fig, ax = plt.subplots(figsize=(12, 1.5 + 0.9 * conf["case"].nunique()), layout="constrained")
         sns.barplot(data=conf, y="case", x="mean_confidence", hue="agreement", palette="colorblind", errorbar=None, ax=ax)
         for container in ax.containers:
@@ -132,7 +158,7 @@ def stances_html(cohort: Cohort) -> str:
         return _section("Debates", "<p>Nobody has placed a debate comment yet.</p>")
     st = st.assign(label=[f"{c} · {a} ({cm})" for c, a, cm in zip(st["case"], st["author"], st["comment"], strict=True)])
     scales = {"accountability": "Holds individuals accountable", "context": "Points to context and system"}
-    with sns.plotting_context("talk", font_scale=0.7):
+    with plain_text(), sns.plotting_context("talk", font_scale=0.7):
         fig, axes = plt.subplots(1, 2, sharey=True, figsize=(12, 1.5 + 0.45 * len(st)), layout="constrained")
         for ax, (scale, title) in zip(axes, scales.items(), strict=True):
             long = st.melt(id_vars=["label"], value_vars=[f"group_{scale}", f"kit_{scale}"], var_name="who",
@@ -161,7 +187,7 @@ def attributions_html(cohort: Cohort) -> str:
         return _section("Where the group places the reasons", "<p>Nobody has rated the levels yet.</p>")
     grid = at.pivot(index="case", columns="level", values="mean_rating")
     grid = grid.reindex(columns=load_vocabulary().ordered("levels", grid.columns))
-    with sns.plotting_context("talk", font_scale=0.8):
+    with plain_text(), sns.plotting_context("talk", font_scale=0.8):
         fig, ax = plt.subplots(figsize=(12, 1.8 + 0.8 * len(grid)), layout="constrained")
         sns.heatmap(grid, annot=True, fmt=".1f", vmin=0, vmax=3, cmap="Blues", cbar_kws={"label": "0 not at all - 3 a great deal"},
                     linewidths=1, ax=ax)
@@ -191,9 +217,12 @@ def summary_html(cohort: Cohort) -> str:
     """The whole workshop summary as one self-contained HTML page."""
     from jinja2 import Environment, select_autoescape
 
-    body = [_section("The group", report_html(cohort))]
-    body += [choices_html(cohort, pid, p.title) for pid, p in packs_by_id().items()]
-    body += [confidence_html(cohort), stances_html(cohort), attributions_html(cohort), rationales_html(cohort)]
+    parts = [("The group", lambda: _section("The group", report_html(cohort, handout=True)))]
+    parts += [(p.title, lambda p=p: choices_html(cohort, p.id, p.title, p)) for p in packs_by_id().values()]
+    parts += [("Confidence", lambda: confidence_html(cohort)), ("Debate placings", lambda: stances_html(cohort)),
+              ("Where the group places the reasons", lambda: attributions_html(cohort)),
+              ("Shared rationales", lambda: rationales_html(cohort))]
+    body = [safely(draw, f"The part '{title}'") for title, draw in parts]
     page = Environment(autoescape=select_autoescape(default=True)).from_string(
         "<!DOCTYPE html><html lang='en-GB'><head><meta charset='utf-8'><title>{{ title }}</title><style>"
         "body{font-family:Arial,sans-serif;max-width:1100px;margin:auto;padding:1em}img{max-width:100%}"

@@ -7,6 +7,7 @@ reads and prints (A4) without Jupyter or a network.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 
@@ -14,7 +15,8 @@ import pandas as pd
 
 from .debate import one_scale_words
 from .errors import KitError
-from .files import write_atomic
+from .files import why, write_atomic
+from .learner import check_learner
 from .record import Record, build_record, to_json
 from .reflection import CPD, GIBBS, cpd_text
 from .settings import kit_home, templates_dir
@@ -133,15 +135,14 @@ def to_markdown(rec: Record) -> str:
 
 
 def _chart(case) -> str:
-    from .charts import comparison_chart, comparison_text, figure_image
-    from .html import img_html
+    from .charts import comparison_chart, comparison_text, image_html
 
     if not case.decisions:
         return ""
     df = pd.DataFrame([{"committed": True, "when": d.when, "matched_actual": d.matched_actual,
                         "matched_review": d.matched_review, "confidence": d.confidence} for d in case.decisions])
     text = comparison_text(df)
-    return img_html(figure_image(comparison_chart(df)), text)  # one chart per case; see benchmarks
+    return image_html(lambda: comparison_chart(df), text)  # one chart per case; a sentence if it cannot be drawn
 
 
 def to_html(rec: Record) -> str:
@@ -166,17 +167,35 @@ def render(rec: Record, fmt: str) -> str:
     return {"md": to_markdown, "html": to_html, "json": to_json}[fmt](rec)
 
 
+def export_name(learner: str, case: str | None, fmt: str) -> str:
+    """record-<pseudonym>-<8 hex>[-<case>].<fmt>. The hex is a hash of the exact pseudonym, so
+    'Robin Smith', 'Robin-Smith' and 'Robin.Smith' (or 'Robin' and 'robin' on a disk that ignores
+    case) never share a file and never overwrite each other's record."""
+    name = check_learner(learner)
+    safe = re.sub(r"[^\w-]+", "-", name).strip("-") or "learner"
+    tag = hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
+    part = re.sub(r"[^\w-]+", "-", Path(case).name).strip("-") if case else ""
+    return f"record-{safe}-{tag}{'-' + part if part else ''}.{fmt}"
+
+
+def render_export(learner: str, case: str | None = None, fmt: str = "html", *,
+                  include_text: bool = True) -> tuple[str, bytes]:
+    """The record's file name and bytes, built from this kernel's journal (work held in memory too)."""
+    rec = build_record(learner, case, include_text=include_text)
+    return export_name(learner, case, fmt), render(rec, fmt).encode("utf-8")
+
+
+def default_export_path(name: str) -> Path:
+    return kit_home() / "exports" / name
+
+
 def export_record(learner: str, case: str | None = None, fmt: str = "html", output: str | Path | None = None,
                   *, include_text: bool = True) -> Path:
     """Write the record to a file (default: KIT_HOME/exports/) and return its path."""
-    rec = build_record(learner, case, include_text=include_text)
-    text = render(rec, fmt)
-    if output is None:
-        safe = re.sub(r"[^\w-]+", "-", learner).strip("-") or "learner"
-        output = kit_home() / "exports" / f"record-{safe}{'-' + Path(case).name if case else ''}.{fmt}"
-    path = Path(output)
+    name, data = render_export(learner, case, fmt, include_text=include_text)
+    path = Path(output) if output is not None else default_export_path(name)
     try:
-        write_atomic(path, text)
+        write_atomic(path, data)
     except OSError as exc:
-        raise KitError(f"Could not write {path} ({exc.strerror}). Choose another folder with -o.") from None
+        raise KitError(f"Could not write {path} ({why(exc, path)}). Choose another file with -o.") from None
     return path

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 from pathlib import Path
 
@@ -32,3 +33,35 @@ def write_atomic(path: str | Path, data: str | bytes, *, replace: bool = True) -
         with contextlib.suppress(OSError):
             tmp.unlink()
     return target
+
+
+def in_the_way(path: str | Path) -> str | None:
+    """What stands where path should go, in words: a folder where a file belongs, or a file
+    where one of its folders belongs; None when nothing is in the way."""
+    p = Path(path)
+    if p.is_dir():
+        return f"{p} is a folder, where a file should be"
+    for parent in p.parents:
+        if parent.exists():
+            return None if parent.is_dir() else f"{parent} is a file, where a folder should be"
+    return None
+
+
+def why(exc: BaseException, path: str | Path) -> str:
+    """A short reason a person can act on for a failed read or write of path (no errno codes)."""
+    blocked = in_the_way(path)
+    if blocked:
+        return blocked
+    code = getattr(exc, "errno", None)
+    if code in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
+        return "the disk is full"
+    if code == errno.EFBIG:
+        return "the file would be larger than this computer allows"
+    if code == errno.EROFS:
+        return "the disk is read-only"
+    if code in (errno.EACCES, errno.EPERM):
+        return "you do not have permission to write there"
+    if code == errno.ENAMETOOLONG:
+        return "the name is too long for this disk"
+    text = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+    return text[:1].lower() + text[1:]

@@ -4,22 +4,34 @@ Every acknowledge, commit, reveal, second thought, debate answer and reflection 
 row, written in its own transaction the moment it happens, so a crash loses nothing
 already committed. State is rebuilt by replaying events, so two kernels writing to one
 journal never overwrite each other; a unique index lets only the first commit of a
-decision win. If the journal cannot be written (read-only or full disk, a journal from
-a newer kit) the session carries on in memory with a warning, and retries on each write.
+decision win.
+
+`Journal(path)` is this process's one object for that file: every view, export and
+hand-in in a kernel shares it, so all of them see the same work, including work held in
+memory. If the journal cannot be written (a full or read-only disk, a folder in the way,
+a journal from a newer kit) the work goes on in memory with a warning, shows everywhere,
+and is written as soon as the file can be written again (on the next read or write).
+What is already on disk stays visible while the disk is full: reads take SQLite's
+normal path, which reads the write-ahead log, and if even a read fails, the events this
+process has already seen stand in. Anything that can never be written (a second commit
+of a point already committed in another notebook) is refused with a sentence that gives
+the learner back what they wrote; nothing is dropped silently.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
+import os
 import sqlite3
+import threading
 import time
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 
-from .errors import JournalError
-from .events import Event, Kind, now
+from .errors import JournalError, KitError
+from .events import Decided, Event, Kind, now, payload_of
+from .files import in_the_way, why
 from .settings import kit_home
 
 SCHEMA_VERSION = 1
@@ -45,60 +57,95 @@ MIGRATIONS: list[list[str]] = [
     ],
 ]
 
+_SHARED: dict[str, Journal] = {}
+_SHARED_LOCK = threading.Lock()
+
 
 class DuplicateDecision(JournalError):
     """Another session already committed this decision point."""
 
 
 class Journal:
-    """One journal file, opened per operation so many processes can share it."""
+    """One journal file, opened per operation so many processes can share it.
 
-    def __init__(self, path: str | Path | None = None):
+    `Journal(path)` returns this process's one object for the file (created on first use);
+    `Journal(path, separate=True)` a private one, as a second kernel would have.
+    """
+
+    def __new__(cls, path: str | Path | None = None, *, separate: bool = False):
+        if separate:
+            return super().__new__(cls)
+        key = os.path.abspath(Path(path) if path else kit_home() / FILE_NAME)
+        with _SHARED_LOCK:
+            if key not in _SHARED:
+                _SHARED[key] = super().__new__(cls)
+            return _SHARED[key]
+
+    def __init__(self, path: str | Path | None = None, *, separate: bool = False):
+        if getattr(self, "_lock", None) is not None:
+            return  # the process's journal for this file, set up already
+        self._lock = threading.RLock()
         self.path = Path(path) if path else kit_home() / FILE_NAME
-        self.warning: str | None = None
+        self._write_warning: str | None = None
+        self._read_warning: str | None = None
         self._pending: list[Event] = []  # events kept in memory while the file cannot be written
+        self._seen: dict[int, Event] = {}  # every saved event this object has read or written, by row id
+        self._foreign = False  # a newer kit's journal: never read or written
+        self.refused: list[Event] = []  # held events the journal can never take (a point committed elsewhere)
         self._ready = False
-        self._open_or_warn()
+        with self._lock:
+            self._open_or_warn()
 
     # -- public API -----------------------------------------------------------------
 
     @property
+    def warning(self) -> str | None:
+        """Everything the learner must know about where their work is, or None when it is all on disk."""
+        parts = [w for w in (self._write_warning, self._read_warning) if w]
+        parts += [self._refusal_sentence(e) for e in self.refused]
+        return " ".join(parts) or None
+
+    @property
     def in_memory(self) -> bool:
+        """True while some of the work exists only in this process's memory."""
         return bool(self._pending) or not self._ready
 
     def append(self, event: Event) -> Event:
-        """Save one event now; on failure keep it in memory and set .warning."""
+        """Save one event now; if the file cannot be written, keep it in memory and set .warning.
+
+        A second commit of a decision point raises DuplicateDecision, whether the first is on
+        disk, seen earlier, or held in memory.
+        """
         event = Event(event.learner, event.pack_id, event.kind, event.target, dict(event.payload),
                       event.created_at or now())
-        if not self._ready:
-            self._open_or_warn()
-        if self._ready:
-            try:
-                self._flush_pending()
-                return self._insert(event)
-            except DuplicateDecision:
-                raise
-            except sqlite3.Error as exc:
-                self._fall_back(exc)
-        if event.kind == Kind.DECIDE and any(
-            e.kind == Kind.DECIDE and (e.learner, e.pack_id, e.target) == (event.learner, event.pack_id, event.target)
-            for e in self._pending
-        ):
-            raise DuplicateDecision(f"decision point '{event.target}' is already committed.")
-        self._pending.append(event)
-        return event
+        with self._lock:
+            if not self._ready:
+                self._open_or_warn()
+            if self._ready:
+                try:
+                    self._flush_pending()
+                    saved = self._insert(event)
+                    self._seen[saved.id] = saved
+                    return saved
+                except DuplicateDecision:
+                    raise
+                except sqlite3.Error as exc:
+                    self._fall_back(exc)
+            if event.kind == Kind.DECIDE and self._committed(event):
+                raise DuplicateDecision(f"decision point '{event.target}' is already committed.")
+            self._pending.append(event)
+            return event
 
     def events(self, learner: str | None = None, pack_id: str | None = None,
                kinds: Iterable[Kind | str] | None = None) -> list[Event]:
-        """Saved and pending events, oldest first, optionally filtered."""
-        rows: list[Event] = []
-        try:
-            rows = self._select(learner, pack_id, read_only=not self._ready)
-        except sqlite3.Error as exc:
-            if self._ready:
-                self._fall_back(exc)
-        rows += [e for e in self._pending
-                 if (learner is None or e.learner == learner) and (pack_id is None or e.pack_id == pack_id)]
+        """Saved and held events, oldest first, optionally filtered. Held events are written
+        first if the journal can take them again."""
+        with self._lock:
+            if self._pending and not self._foreign:
+                self._retry()
+            rows = self._read(learner, pack_id)
+            rows += [e for e in self._pending
+                     if (learner is None or e.learner == learner) and (pack_id is None or e.pack_id == pack_id)]
         if kinds is not None:
             wanted = {getattr(k, "value", k) for k in kinds}  # Kind members or their stored values
             rows = [e for e in rows if e.kind in wanted]
@@ -112,11 +159,15 @@ class Journal:
         return con
 
     def _open_or_warn(self, *, may_move_aside: bool = True) -> None:
+        if self._foreign:
+            return
         try:
+            if in_the_way(self.path):
+                raise FileExistsError(in_the_way(self.path))
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._open()
             self._ready = True
-            self.warning = None
+            self._write_warning = None
         except _Corrupt as exc:
             if may_move_aside:
                 self._move_aside(exc)
@@ -131,6 +182,7 @@ class Journal:
             try:  # read the version first: a newer kit's journal must not be touched at all
                 version = con.execute("PRAGMA user_version").fetchone()[0]
                 if version > SCHEMA_VERSION:
+                    self._foreign = True
                     raise JournalError(
                         f"{self.path} was written by a newer version of the kit (journal version "
                         f"{version}; this kit knows {SCHEMA_VERSION}). Upgrade the kit; the file is left untouched."
@@ -177,29 +229,63 @@ class Journal:
         except OSError as move_exc:
             self._fall_back(move_exc)
             return
+        self._seen.clear()  # row ids start again in the fresh file
         self._open_or_warn(may_move_aside=False)
         if not self._ready:
             return
-        self.warning = (
+        self._write_warning = (
             f"Your journal at {self.path} could not be read ({exc}). It was moved aside to {aside} "
             "(nothing was deleted) and a fresh journal started. Ask your tutor if you need what was in it."
         )
 
     def _fall_back(self, exc: BaseException) -> None:
         self._ready = False
-        reason = str(exc) or type(exc).__name__
-        low = reason.lower()
-        if any(w in low for w in ("readonly", "read-only", "permission", "unable to open", "not permitted")):
-            reason = "the folder is read-only or not yours"
-        elif any(w in low for w in ("full", "no space", "too large", "disk i/o")):
-            reason = "the disk is full or failing"
-        self.warning = (
-            f"Your work could not be saved to {self.path} ({reason}). It is kept in memory for now and "
-            "saved as soon as the journal can be written. Export your record before you close this "
-            "notebook, or set KIT_HOME to a folder you can write to."
+        blocked = in_the_way(self.path)
+        if blocked:
+            self._write_warning = (
+                f"Your work could not be saved to {self.path}: {blocked}. Move or rename it (the kit "
+                "changes nothing in it), or set KIT_HOME to another folder. Until then your work is kept "
+                "in memory, shown here and included when you export or hand in; it is saved as soon as "
+                "the journal can be written. Export your record before you close this notebook."
+            )
+            return
+        self._write_warning = (
+            f"Your work could not be saved to {self.path} ({self._reason(exc)}). It is kept in memory for now, "
+            "shown here and included when you export or hand in, and saved as soon as the journal can be "
+            "written. Export your record before you close this notebook, or set KIT_HOME to a folder you "
+            "can write to."
         )
 
+    def _reason(self, exc: BaseException) -> str:
+        if isinstance(exc, OSError):
+            return why(exc, self.path)
+        reason = str(exc) or type(exc).__name__
+        low = reason.lower()
+        if any(w in low for w in ("full", "no space", "too large")):
+            return "the disk is full"
+        if any(w in low for w in ("readonly", "read-only", "permission", "unable to open", "not permitted")):
+            return "the folder is read-only or not yours"
+        if "disk i/o" in low:
+            return "the disk is full or failing"
+        return reason
+
+    def _retry(self) -> None:
+        """Write held events if the journal can take them now (space came back, a folder moved)."""
+        if not self._ready:
+            self._open_or_warn()
+        if self._ready:
+            try:
+                self._flush_pending()
+            except sqlite3.Error as exc:
+                self._fall_back(exc)
+
     # -- reading and writing ---------------------------------------------------------
+
+    def _committed(self, e: Event) -> bool:
+        """True when this process knows a commit of the same point (saved or held)."""
+        key = (e.learner, e.pack_id, e.target)
+        return any(o.kind == Kind.DECIDE and (o.learner, o.pack_id, o.target) == key
+                   for o in [*self._seen.values(), *self._pending])
 
     def _insert(self, e: Event) -> Event:
         def write():
@@ -220,13 +306,43 @@ class Journal:
 
     def _flush_pending(self) -> None:
         while self._pending:
-            with contextlib.suppress(DuplicateDecision):  # another kernel committed it first; that stands
-                self._insert(self._pending[0])
+            held = self._pending[0]
+            try:
+                saved = self._insert(held)
+                self._seen[saved.id] = saved
+            except DuplicateDecision:  # committed in another notebook meanwhile: that first answer stands
+                self.refused.append(held)
             self._pending.pop(0)
 
-    def _select(self, learner: str | None, pack_id: str | None, read_only: bool = False) -> list[Event]:
-        """Saved events; read_only opens the file without locks or writes (when it cannot be written)."""
-        if read_only and not self.path.is_file():
+    def _read(self, learner: str | None, pack_id: str | None) -> list[Event]:
+        """Saved events from the file; if it cannot be read, the ones this process has seen, with a warning."""
+        if self._foreign:
+            return []
+        if in_the_way(self.path):  # the write warning already says what is in the way
+            return self._cached(learner, pack_id)
+        try:
+            rows = self._select(learner, pack_id)
+        except (sqlite3.Error, OSError) as exc:
+            self._read_warning = (
+                f"Your journal at {self.path} could not be read just now ({self._reason(exc)}). What you did "
+                "earlier in this notebook still shows and stays locked; work saved from other notebooks may "
+                "not show until it can be read."
+            )
+            return self._cached(learner, pack_id)
+        self._read_warning = None
+        for e in rows:
+            self._seen[e.id] = e
+        return rows
+
+    def _cached(self, learner: str | None, pack_id: str | None) -> list[Event]:
+        return sorted((e for e in self._seen.values()
+                       if (learner is None or e.learner == learner) and (pack_id is None or e.pack_id == pack_id)),
+                      key=lambda e: e.id or 0)
+
+    def _select(self, learner: str | None, pack_id: str | None) -> list[Event]:
+        """Saved events. The normal connection reads the write-ahead log, which a full disk leaves
+        behind; a read-only folder falls back to read-only opening."""
+        if not self.path.is_file():
             return []
         sql = "SELECT id, learner, pack_id, kind, target, payload, created_at FROM events WHERE 1=1"
         args: list[str] = []
@@ -237,15 +353,63 @@ class Journal:
             sql += " AND pack_id = ?"
             args.append(pack_id)
 
-        def read():
-            con = (sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
-                   if read_only else self._connect())
+        def read(connect):
+            con = connect()
             try:
                 return con.execute(sql + " ORDER BY id", args).fetchall()
             finally:
                 con.close()
 
-        return [Event(r[1], r[2], r[3], r[4], _loads(r[5]), r[6], r[0]) for r in self._retrying(read)]
+        uri = self.path.resolve().as_uri()
+        openers = [self._connect, lambda: sqlite3.connect(f"{uri}?mode=ro", uri=True)]
+        wal = Path(str(self.path) + "-wal")
+        if not wal.exists() or wal.stat().st_size == 0:  # only then is the main file the whole journal
+            openers.append(lambda: sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True))
+        first: sqlite3.Error | None = None
+        for connect in openers:
+            try:
+                found = self._retrying(lambda c=connect: read(c))
+                return [Event(r[1], r[2], r[3], r[4], _loads(r[5]), r[6], r[0]) for r in found]
+            except sqlite3.Error as exc:
+                first = first or exc
+        assert first is not None
+        raise first
+
+    def _refusal_sentence(self, e: Event) -> str:
+        """What became of a held commit the journal could never take, with the learner's own words."""
+        label, parts = "one of your decision points", []
+        data = payload_of(e)
+        pack = self._pack_of(e)
+        point = pack.point(e.target) if pack is not None else None
+        if point is not None:
+            label = pack.point_label(e.target)
+            option = point.option(data.option_id) if isinstance(data, Decided) else None
+            if option is not None:
+                parts.append(f'"{option.text}"')
+        if isinstance(data, Decided):
+            if data.confidence:
+                parts.append(f"confidence {data.confidence} of 5")
+            if data.rationale:
+                parts.append(f'your reasons: "{data.rationale}"')
+        what = f" What you had committed there: {'; '.join(parts)}." if parts else ""
+        return (f"Your answer at {label}, made while your work could not be saved, was not saved: that point "
+                f"already had a committed answer, saved from another notebook, and that first answer stands."
+                f"{what} Copy anything you want to keep from here.")
+
+    def _pack_of(self, e: Event):
+        """The pack an event belongs to, for naming its point in words (None if it cannot be loaded)."""
+        from .packs import load_pack
+
+        paths = [payload_of(o).pack_path for o in [*self._seen.values(), *self._pending]
+                 if o.kind == Kind.ACKNOWLEDGE and (o.learner, o.pack_id) == (e.learner, e.pack_id)]
+        for candidate in [e.pack_id, *filter(None, paths)]:
+            try:
+                pack = load_pack(candidate)
+            except KitError:
+                continue
+            if pack.id == e.pack_id:
+                return pack
+        return None
 
     @staticmethod
     def _retrying(fn, attempts: int = 8):

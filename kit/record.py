@@ -29,7 +29,7 @@ from .debate import placing
 from .errors import SubmissionError
 from .events import CaseState, Event, LearnerState, replay_learner
 from .journal import Journal
-from .learner import learner_id
+from .learner import check_learner, learner_id
 from .models import STANCE_AS_SCALES
 from .packs import find_pack, load_pack
 from .reflection import cpd_fields, evidenced_domains
@@ -134,6 +134,8 @@ class Record(_Model):
     minutes_active_total: float
     exercises: list[ExerciseRecord] = []
     checksum: str = ""
+    workshop: str | None = Field(default=None, max_length=16)  # the workshop code it was signed for
+    signature: str | None = Field(default=None, max_length=100)  # HMAC with the workshop's key (workshop.py)
 
 
 # -- building a record from the journal ------------------------------------------------
@@ -145,7 +147,8 @@ def build_record(learner: str, case: str | None = None, *, include_text: bool = 
     compact leaves out the pack's own texts (the workshop already has the packs), which keeps
     hand-ins small enough to collect thousands in seconds.
     """
-    state = replay_learner((journal or Journal()).events(learner))
+    learner = check_learner(learner)
+    state = replay_learner((journal or Journal()).events(learner))  # the kernel's journal: work held in memory too
     pack_ids = list(state.cases)
     if case is not None:
         wanted = case if case in pack_ids else load_pack(case).id
@@ -328,6 +331,44 @@ def to_json(rec: Record) -> str:
     return _dump(rec)
 
 
+# -- signing with a workshop key ---------------------------------------------------------
+# The signature is an HMAC of the file's bytes with both the checksum and the signature left
+# empty; the checksum then covers the signature too. Checked on the bytes, like the checksum.
+
+_SIG_KEY = b'"signature": "'
+SIGNED, UNSIGNED, WRONGLY_SIGNED = "signed", "unsigned", "wrongly signed"
+
+
+def sign(rec: Record, key) -> Record:
+    """The record signed with a workshop key (a workshop.WorkshopKey), checksum renewed."""
+    blank = rec.model_copy(update={"workshop": key.code, "signature": "", "checksum": ""})
+    signature = key.mac(_dump(blank).encode("utf-8"))
+    return with_checksum(blank.model_copy(update={"signature": signature}))
+
+
+def _value_span(raw: bytes, marker: bytes) -> tuple[int, int] | None:
+    at = raw.rfind(marker)
+    if at < 0:
+        return None
+    start = at + len(marker)
+    end = raw.find(b'"', start)
+    return (start, end) if end >= 0 else None
+
+
+def signature_status(raw: bytes, rec: Record, key) -> str:
+    """SIGNED when the bytes carry a signature this key makes, UNSIGNED when they carry none,
+    else WRONGLY_SIGNED (another workshop's key, or changed after signing)."""
+    if not rec.signature:
+        return UNSIGNED
+    if rec.workshop != key.code:
+        return WRONGLY_SIGNED
+    spans = sorted(filter(None, (_value_span(raw, _KEY), _value_span(raw, _SIG_KEY))), reverse=True)
+    blank = raw
+    for start, end in spans:  # the later value first, so the earlier span stays put
+        blank = blank[:start] + blank[end:]
+    return SIGNED if key.verifies(blank, rec.signature) else WRONGLY_SIGNED
+
+
 def checksum_ok(raw: bytes) -> bool:
     """True when the bytes hash to the checksum they carry (the value blanked while hashing)."""
     at = raw.rfind(_KEY)
@@ -342,6 +383,11 @@ def checksum_ok(raw: bytes) -> bool:
 
 def read_record(path: str | Path, max_bytes: int = MAX_BYTES) -> Record:
     """Read and verify a record or submission, or raise SubmissionError saying why not."""
+    return parse_record(read_bytes(path, max_bytes), str(path))
+
+
+def read_bytes(path: str | Path, max_bytes: int = MAX_BYTES) -> bytes:
+    """A submission file's bytes, refused unread if it is not a regular file or is too large."""
     p = Path(path)
     try:
         if p.is_symlink() or not p.is_file():
@@ -354,7 +400,7 @@ def read_record(path: str | Path, max_bytes: int = MAX_BYTES) -> Record:
             raw = fh.read(max_bytes + 1)
     except OSError as exc:
         raise SubmissionError(f"{p}: cannot be read ({exc.strerror}).", reason="cannot be read") from None
-    return parse_record(raw, str(p))
+    return raw
 
 
 def parse_record(raw: bytes, name: str = "submission") -> Record:

@@ -45,9 +45,11 @@ DENYLIST = Setting("KIT_DENYLIST", "extra denylist files for kit lint (separated
                    "none")
 ROOMS = Setting("KIT_ROOMS", "the folder where workshop rooms are opened and joined by their code",
                 "KIT_EXCHANGE/rooms when a workshop folder is set, else KIT_HOME/rooms")
+WORKSHOP_KEY = Setting("KIT_WORKSHOP_KEY", "the workshop's key line (from kit workshop new) or the path of its "
+                       "key file: hand-ins are signed with it", "unset: hand-ins are not signed")
 DEBUG = Setting("KIT_DEBUG", "1 shows a traceback for an unexpected error in the kit command", "off")
 
-SETTINGS = (HOME, EXCHANGE, ROOMS, PACKS, SUPPORT, DENYLIST, DEBUG)
+SETTINGS = (HOME, EXCHANGE, ROOMS, PACKS, SUPPORT, DENYLIST, WORKSHOP_KEY, DEBUG)
 
 
 # -- where the kit's own files are ---------------------------------------------------------
@@ -150,6 +152,14 @@ def debug() -> bool:
     return DEBUG.raw() not in (None, "0", "false", "no")
 
 
+def _key_shown() -> str:
+    """The workshop key setting without its secret: a key file's path, or that a key line is set."""
+    raw = WORKSHOP_KEY.raw()
+    if raw is None:
+        return f"(unset: {WORKSHOP_KEY.default})"
+    return raw if Path(raw).expanduser().is_file() else "(a key line is set; the secret is not shown)"
+
+
 def describe() -> list[tuple[str, str, str]]:
     """(variable, what it is now, what it sets) for every setting: `kit settings` prints these."""
     now = {
@@ -159,6 +169,7 @@ def describe() -> list[tuple[str, str, str]]:
         PACKS.env: str(packs_dir()),
         SUPPORT.env: str(support_file()) if support_file() else f"(unset: {SUPPORT.default})",
         DENYLIST.env: os.pathsep.join(str(p) for p in denylist_files()),
+        WORKSHOP_KEY.env: _key_shown(),
         DEBUG.env: "on" if debug() else "off",
     }
     return [(s.env, now[s.env], s.help) for s in SETTINGS]

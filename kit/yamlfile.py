@@ -107,7 +107,8 @@ def load(path: Path, text: str | None = None) -> Located:
         if "nesting depth" in problem or "too deep" in problem:  # PyYAML 6.0.2+ has its own limit
             raise PackError.single(path, f"is nested too deeply (more than {MAX_DEPTH} levels).",
                                    line=line) from None
-        if "cannot start any token" in problem and line and _tab_indented(text, line):
+        tabbed = "cannot start any token" in problem or "tab character" in problem  # PyYAML's words, libyaml's
+        if tabbed and line and _tab_indented(text, line):
             raise PackError.single(
                 path, "uses a tab to indent this line; YAML indents with spaces only.", line=line,
                 hint="Replace the tab with spaces (most editors: convert indentation to spaces).") from None

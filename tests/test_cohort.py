@@ -15,9 +15,15 @@ from kit.dashboard import load_cohort, report_html, summary_html
 from kit.demo import demo_cohort
 from kit.errors import KitError
 from kit.handin import submit
+from kit.packs import load_pack, load_packs
 from kit.record import checksum_ok
 from kit.session import open_case
 from kit.views.handin import submit_view
+
+
+def _packs(example_pack):
+    """The facilitator's packs: the kit's own and the fictional example the learners used."""
+    return [*load_packs(), load_pack(example_pack)]
 
 
 def _learner(name, example_pack, option="visit", rationale="My reason for this choice here"):
@@ -95,10 +101,10 @@ def exchange(kit_home, example_pack, tmp_path):
     return ex
 
 
-def test_collect_lists_and_skips_each_bad_file(exchange):
+def test_collect_lists_and_skips_each_bad_file(exchange, example_pack):
     """Each bad submission is skipped with its reason; the good ones load; nothing is changed."""
     before = _digest(exchange)
-    cohort = collect(exchange)
+    cohort = collect(exchange, packs=_packs(example_pack))
     assert cohort.size == 3
     reasons = {s.file: s.reason for s in cohort.skipped}
     assert "truncated" in reasons["truncated.json"] and "malformed" in reasons["malformed.json"]
@@ -120,14 +126,14 @@ def test_collect_keeps_newest_hand_in_per_learner(kit_home, example_pack, tmp_pa
     submit("Robin", folder=ex)
     case.decide("manager-sign-off", "return", confidence=2, rationale="My reason for this choice here")
     submit("Robin", folder=ex)
-    cohort = collect(ex)
+    cohort = collect(ex, packs=_packs(example_pack))
     assert cohort.size == 1 and len(cohort.records[0].decisions) == 2
     assert "older hand-in" in cohort.skipped[0].reason
 
 
-def test_cohort_tables(exchange):
+def test_cohort_tables(exchange, example_pack):
     """Choices, confidence and rationales are computed from the submissions."""
-    cohort = collect(exchange)
+    cohort = collect(exchange, packs=_packs(example_pack))
     ch = cohort.choices().set_index("option")
     assert ch.loc["visit", "learners"] == 1 and bool(ch.loc["close", "was_done"]) is True
     assert bool(ch.loc["visit", "review_supported"]) is True
@@ -137,10 +143,10 @@ def test_cohort_tables(exchange):
     assert conf["decisions"].sum() == 3
 
 
-def test_collect_cli_reports_skips(exchange, tmp_path, capsys):
+def test_collect_cli_reports_skips(exchange, example_pack, tmp_path, capsys):
     """kit collect prints a line per skipped file and a summary; --summary writes the hand-out."""
     out = tmp_path / "summary.html"
-    assert main(["collect", str(exchange), "--summary", str(out)]) == 0
+    assert main(["collect", str(exchange), "--summary", str(out), "--packs", str(example_pack.parent)]) == 0
     captured = capsys.readouterr()
     assert "skipped tampered.json: checksum" in captured.err
     assert "3 submission(s) loaded" in captured.out

@@ -9,6 +9,7 @@ from kit.cohort import collect
 from kit.dashboard import stances_html
 from kit.debate import DebateSession
 from kit.handin import submit
+from kit.packs import load_pack, load_packs
 from kit.session import open_case
 from tests.conftest import FIXTURES
 
@@ -33,7 +34,7 @@ def test_group_placings_on_two_scales_with_a_previous_version_hand_in(kit_home, 
     submit("Ash", folder=ex)
     submit("Bo", folder=ex)
     shutil.copy(FIXTURES.parent / "records" / "v1-record.json", ex / "old-kit.json")  # stances -1 and +1
-    cohort = collect(ex)
+    cohort = collect(ex, packs=[*load_packs(), load_pack(example_pack)])  # the facilitator has the pack
     assert cohort.size == 3 and not cohort.skipped
     st = cohort.stances().set_index("comment")
     assert st.loc["c1", "learners"] == 3 and st.loc["c2", "learners"] == 2

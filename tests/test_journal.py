@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import os
 import random
@@ -15,9 +16,11 @@ import time
 import pytest
 
 from kit.errors import SessionError
+from kit.events import Kind
 from kit.journal import SCHEMA_VERSION, Event, Journal
 from kit.session import open_case
 from tests.conftest import ROOT
+from tests.faults import fill, remount, tmpfs
 
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 
@@ -194,7 +197,7 @@ def test_full_disk_warns_and_keeps_work_in_memory(kit_home, example_pack):
         resource.setrlimit(resource.RLIMIT_FSIZE, ({size}, {size}))
         from kit.session import open_case
         case = open_case({str(example_pack)!r}, learner="Robin")
-        case.decide("housing-referral", "visit", confidence=4, rationale="xxxxx " * 50000)
+        case.decide("housing-referral", "visit", confidence=4, rationale="xxxxx , for the reasons given here" * 50000)
         assert case.warning and "could not be saved" in case.warning, case.warning
         assert case.decision("housing-referral").option_id == "visit"
         print("OK", case.warning)
@@ -204,3 +207,153 @@ def test_full_disk_warns_and_keeps_work_in_memory(kit_home, example_pack):
     j = Journal()
     assert j.warning is None
     assert [e.kind for e in j.events()] == ["acknowledge"]
+
+
+# -- real faults on a small tmpfs (root): full disk, read-only disk ----------------------------
+
+def _decide_events(path):
+    return [(e.target, e.payload.get("rationale")) for e in Journal(path, separate=True).events(kinds=[Kind.DECIDE])]
+
+
+def test_full_disk_keeps_what_is_on_disk_visible_and_locked(tmp_path, monkeypatch, example_pack):
+    """On a really full disk, with a second notebook holding the journal open (so recent work lives
+    in SQLite's write-ahead log), the case stays opened and point 1 stays committed and locked after
+    a write fails; a new answer at point 2 is kept in memory, shown, and written once space returns."""
+    with tmpfs(tmp_path / "disk") as disk:
+        monkeypatch.setenv("KIT_HOME", str(disk / "home"))
+        case = open_case(example_pack, learner="Robin")
+        other_notebook = sqlite3.connect(case.journal.path)  # keeps the write-ahead log from being folded in
+        other_notebook.execute("SELECT count(*) FROM events").fetchall()
+        try:
+            case.acknowledge()
+            case.decide("housing-referral", "visit", confidence=4, rationale="first answer, for the reasons given here")
+            filler = fill(disk)
+            case.reveal("housing-referral")  # this write fails: the disk is full
+            assert case.warning and "the disk is full" in case.warning, case.warning
+            case.reload()  # every view re-reads the journal like this
+            assert case.acknowledged and case.decision("housing-referral").rationale == "first answer, for the reasons given here"
+            with pytest.raises(SessionError, match="already committed"):
+                case.decide("housing-referral", "close", confidence=1, rationale="second answer, for the reasons given here")
+            case.decide("manager-sign-off", "return", confidence=3, rationale="made on a full disk")
+            assert case.decision("manager-sign-off").rationale == "made on a full disk"
+            assert case.journal.in_memory
+            again = open_case(example_pack, learner="Robin")  # another view of the case in this kernel
+            assert again.decision("manager-sign-off") is not None and again.acknowledged
+            filler.unlink()
+            case.reload()  # the next read writes what was held
+            assert case.warning is None and not case.journal.in_memory
+            assert _decide_events(case.journal.path) == [("housing-referral", "first answer, for the reasons given here"),
+                                                         ("manager-sign-off", "made on a full disk")]
+        finally:
+            other_notebook.close()
+
+
+def test_held_commit_that_another_notebook_beat_is_refused_with_a_sentence(tmp_path, monkeypatch, example_pack):
+    """A commit held in memory on a full disk, for a point another notebook commits meanwhile, is not
+    dropped silently: it is refused with a sentence naming the point in words and giving back what
+    the learner wrote; the other notebook's first answer stands."""
+    with tmpfs(tmp_path / "disk") as disk:
+        monkeypatch.setenv("KIT_HOME", str(disk / "home"))
+        path = disk / "home" / "journal.sqlite3"
+        a = open_case(example_pack, learner="Robin", journal=Journal(path, separate=True))
+        b = open_case(example_pack, learner="Robin", journal=Journal(path, separate=True))
+        a.acknowledge()
+        a.decide("housing-referral", "visit", confidence=4, rationale="one, for the reasons given here")
+        filler = fill(disk)
+        a.decide("manager-sign-off", "return", confidence=2, rationale="held in notebook A, for the reasons given here")
+        assert a.journal.in_memory
+        filler.unlink()
+        b.reload()
+        b.decide("manager-sign-off", "sign", confidence=5, rationale="saved from notebook B, for the reasons given here")
+        a.second_thought("housing-referral", "written after space came back")  # A writes what it held
+        assert not a.journal.in_memory
+        assert "was not saved" in a.warning and "held in notebook A, for the reasons given here" in a.warning, a.warning
+        assert "Point 2" in a.warning and "manager-sign-off" not in a.warning
+        a.reload()
+        assert a.decision("manager-sign-off").rationale == "saved from notebook B, for the reasons given here"
+        assert _decide_events(path) == [("housing-referral", "one, for the reasons given here"), ("manager-sign-off", "saved from notebook B, for the reasons given here")]
+
+
+def test_read_only_disk_keeps_work_in_memory_for_export_and_hand_in(tmp_path, monkeypatch, example_pack):
+    """On a really read-only KIT_HOME (a tmpfs remounted ro), work done since is in the export and the
+    hand-in (they read this kernel's journal), and the export button offers the download even though
+    no copy can be saved; the pseudonym is kept for the session."""
+    from kit.handin import handin_record, submit
+    from kit.learner import current_learner, set_learner
+    from kit.record import build_record
+    from kit.views.reflection import ExportForm
+
+    with tmpfs(tmp_path / "disk") as disk:
+        monkeypatch.setenv("KIT_HOME", str(disk / "home"))
+        case = open_case(example_pack, learner="Robin")
+        case.acknowledge()
+        case.decide("housing-referral", "visit", confidence=4, rationale="saved before, for the reasons given here")
+        remount(disk, "ro")
+        try:
+            assert set_learner("Robin") == "Robin" and current_learner() == "Robin"
+            case.decide("manager-sign-off", "return", confidence=3, rationale="only in memory, for the reasons given here")
+            assert case.warning and "read-only" in case.warning, case.warning
+            rec = build_record("Robin")
+            assert [d.rationale for d in rec.cases[0].decisions] == ["saved before, for the reasons given here", "only in memory, for the reasons given here"]
+            assert [d.point_id for d in handin_record("Robin").cases[0].decisions] == [
+                "housing-referral", "manager-sign-off"]
+            handed = submit("Robin", folder=tmp_path / "exchange", share_text=True)
+            assert "only in memory, for the reasons given here" in handed.read_text()
+            form = ExportForm("Robin")
+            form.format.value = "json"
+            form.export()
+            assert "download" in form.status.text and "could not be saved" in form.status.text
+            assert "with -o" not in form.status.text
+            data = base64.b64decode(form.link.value.split("base64,")[1].split('"')[0])
+            assert "only in memory, for the reasons given here" in data.decode()
+        finally:
+            remount(disk, "rw")
+
+
+# -- clear words for what is in the way ------------------------------------------------------
+
+def test_folder_where_the_journal_should_be_gets_a_sentence(kit_home, example_pack):
+    """A folder named like the journal: a sentence naming it and what to do, no errno; work goes on."""
+    (kit_home / "journal.sqlite3").mkdir(parents=True)
+    case = open_case(example_pack, learner="Robin")
+    assert "journal.sqlite3 is a folder, where a file should be" in case.warning
+    assert "Move or rename it" in case.warning and "Errno" not in case.warning
+    case.acknowledge()
+    case.decide("housing-referral", "visit", confidence=4, rationale="for the reasons given here in full")
+    assert case.decision("housing-referral") is not None and case.journal.in_memory
+
+
+def test_kit_home_that_is_a_file_gets_a_sentence(tmp_path, monkeypatch, example_pack, capsys):
+    """KIT_HOME naming a file: the journal's warning, the pseudonym and `kit export` each say that the
+    file is where a folder should be, never '[Errno 17] File exists'."""
+    from kit.cli import main
+    from kit.learner import current_learner, learner_id, set_learner
+
+    home = tmp_path / "home"
+    home.write_text("not a folder")
+    monkeypatch.setenv("KIT_HOME", str(home))
+    assert set_learner("Robin") == "Robin" and current_learner() == "Robin"
+    assert learner_id("Robin") == learner_id("Robin")
+    case = open_case(example_pack, learner="Robin")
+    assert f"{home} is a file, where a folder should be" in case.warning and "Errno" not in case.warning
+    case.acknowledge()
+    case.decide("housing-referral", "visit", confidence=4, rationale="for the reasons given here in full")
+    assert main(["export", "--learner", "Robin", "--format", "md"]) == 1
+    err = capsys.readouterr().err
+    assert f"{home} is a file, where a folder should be" in err and "Errno" not in err
+
+
+def test_journal_that_cannot_be_read_keeps_what_this_kernel_saw(tmp_path, monkeypatch, example_pack):
+    """If the journal file stops being readable, what this kernel already saw still shows and stays
+    locked, with a sentence saying why (never an empty case)."""
+    monkeypatch.setenv("KIT_HOME", str(tmp_path / "home"))
+    case = open_case(example_pack, learner="Robin")
+    case.acknowledge()
+    case.decide("housing-referral", "visit", confidence=4, rationale="seen, for the reasons given here")
+    path = case.journal.path
+    path.write_bytes(b"\0" * path.stat().st_size)  # damaged under the running kernel
+    case.reload()
+    assert case.acknowledged and case.decision("housing-referral").rationale == "seen, for the reasons given here"
+    assert "could not be read just now" in case.warning
+    with pytest.raises(SessionError, match="already committed"):
+        case.decide("housing-referral", "close", confidence=1, rationale="for the reasons given here in full")

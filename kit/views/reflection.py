@@ -8,6 +8,7 @@ from pathlib import Path
 import ipywidgets as W
 
 from ..errors import KitError
+from ..files import why, write_atomic
 from ..html import MIME, download_link
 from ..reflection import (
     CPD,
@@ -109,7 +110,10 @@ class CpdForm(View):
 
 
 class ExportForm(View):
-    """Export the record; saved in KIT_HOME/exports and offered as a download link."""
+    """Export the record: offered as a download link, and a copy saved in KIT_HOME/exports.
+
+    The record comes from this kernel's journal, so work held in memory (a full or read-only
+    disk) is in it; the link is offered even when no copy can be saved on disk."""
 
     def __init__(self, learner: str, case: str | None = None):
         self.learner = learner
@@ -128,16 +132,23 @@ class ExportForm(View):
                                "reflections.</p>"), self.format, self.scope, self.button, self.status.widget, self.link)
 
     def export(self) -> None:
-        from ..export import export_record
+        from ..export import default_export_path, render_export
 
         try:
-            path = export_record(self.learner, self.scope.value, self.format.value)
+            name, data = render_export(self.learner, self.scope.value, self.format.value)
         except KitError as exc:
             self.status.say(str(exc), "error")
             self.link.value = ""
             return
-        self.status.say(f"Saved to {path}.", "ok")
-        self.link.value = download_link(path.name, path.read_bytes(), MIME[self.format.value])
+        self.link.value = download_link(name, data, MIME[self.format.value])
+        path = default_export_path(name)
+        try:
+            write_atomic(path, data)
+        except OSError as exc:
+            self.status.say(f"Your record is ready: download it with the link below and keep it safe. A copy "
+                            f"could not be saved in {path.parent} ({why(exc, path)}).", "warning")
+            return
+        self.status.say(f"Saved to {path}. You can also download it with the link below.", "ok")
 
 
 class RecordView(View):
