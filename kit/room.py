@@ -319,6 +319,10 @@ class RoomSession(CaseSession):
         return [p for pid in st.points if (p := self.pack.point(pid)) is not None]
 
     @property
+    def sequence(self) -> list[DecisionPoint]:
+        return self._room_points()
+
+    @property
     def current_point(self) -> DecisionPoint | None:
         """The first point the room has opened that this learner has not decided."""
         opened = set(self.room.state().opened)

@@ -132,6 +132,11 @@ class CaseSession:
         return next((p for p in self.pack.decision_points if p.id not in self.state.decisions), None)
 
     @property
+    def sequence(self) -> list[DecisionPoint]:
+        """The points this learner takes, in the order they take them (a room may choose fewer)."""
+        return list(self.pack.decision_points)
+
+    @property
     def open_points(self) -> list[DecisionPoint]:
         """Points the learner may see: every committed one and the current one."""
         if not self.acknowledged:

@@ -318,3 +318,30 @@ def test_case_view_with_unknown_pack_shows_message(kit_home):
     """A bad PACK in a notebook gives a plain message, not a traceback."""
     view = case_view("no-such-pack", learner="Robin")
     assert isinstance(view, Notice) and "no pack with this id or path" in view.message.value
+
+
+def test_no_two_widgets_share_a_layout(kit_home, example_pack):
+    """Hiding one part (a layout's display) never hides another: every widget of a whole case page
+    has a layout of its own."""
+    import ipywidgets as W
+
+    from kit.views.debate import debate_view
+    from kit.views.handin import submit_view
+    from kit.views.reflection import record_view
+
+    views = [case_view(example_pack, learner="Robin"), debate_view(example_pack, learner="Robin"),
+             record_view(example_pack, learner="Robin"), submit_view("Robin")]
+    views[0].go_on.click()
+    seen: dict[int, W.Widget] = {}
+
+    def walk(w):
+        layout = getattr(w, "layout", None)
+        if layout is not None:
+            assert id(layout) not in seen or seen[id(layout)] is w, f"{type(w).__name__} shares a layout"
+            seen[id(layout)] = w
+        for c in getattr(w, "children", ()):
+            walk(c)
+
+    for v in views:
+        walk(v.widget)
+    assert len(seen) > 20

@@ -88,6 +88,7 @@ def test_learner_in_a_room_waits_then_sees_the_release(kit_home, tmp_path):
     room.open_point()
     case.room_tick()
     pv = case.points["health-concerns"]
+    assert "Decision point 1 of 2" in pv.header.value  # numbered in the room's order, not the pack's
     _commit(pv, "explore")
     assert pv.waiting and "The room is waiting" in pv.reveal.value
     assert "What the review found" not in pv.reveal.value

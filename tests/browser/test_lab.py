@@ -73,6 +73,9 @@ def test_lab_opens_the_start_notebook_and_runs_a_case(browser, tmp_path):
         go_on.click()
         page.locator("h3", has_text="Decision point 1 of").first.wait_for()
         page.get_by_role("radio").first.check()
+        page.get_by_role("radio", name="3 - fairly confident").first.check()
+        page.get_by_placeholder("Why this choice").first.fill("Reasons typed in JupyterLab itself.")
+        page.locator("h3", has_text="Decision point 1 of").first.click()  # leave the box: its text syncs
         page.get_by_role("button", name="Commit my decision", exact=True).first.click()
         page.locator(".widget-html", has_text="Your decision is committed and saved.").first.wait_for()
         page.locator("h4", has_text="What the review found").first.wait_for()
