@@ -323,8 +323,6 @@ def test_case_view_with_unknown_pack_shows_message(kit_home):
 def test_no_two_widgets_share_a_layout(kit_home, example_pack):
     """Hiding one part (a layout's display) never hides another: every widget of a whole case page
     has a layout of its own."""
-    import ipywidgets as W
-
     from kit.views.debate import debate_view
     from kit.views.handin import submit_view
     from kit.views.reflection import record_view
@@ -332,7 +330,7 @@ def test_no_two_widgets_share_a_layout(kit_home, example_pack):
     views = [case_view(example_pack, learner="Robin"), debate_view(example_pack, learner="Robin"),
              record_view(example_pack, learner="Robin"), submit_view("Robin")]
     views[0].go_on.click()
-    seen: dict[int, W.Widget] = {}
+    seen: dict[int, object] = {}
 
     def walk(w):
         layout = getattr(w, "layout", None)
