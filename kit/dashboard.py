@@ -19,7 +19,7 @@ from .files import write_atomic
 from .packs import load_packs
 from .vocabulary import load_vocabulary
 
-CATEGORIES = ["What was done", "An option the review supports", "Something else"]
+CATEGORIES = ["What was done", "Consistent with the review's findings as reported", "Something else"]
 
 
 def _chart(fig, lines: list[str]) -> str:
@@ -133,7 +133,7 @@ def confidence_html(cohort: Cohort) -> str:
     conf = cohort.confidence()
     if conf.empty:
         return _section("Confidence", "<p>No decisions yet.</p>")
-    conf = conf.assign(agreement=conf["matched_review"].map({True: "Chose an option the review supports",
+    conf = conf.assign(agreement=conf["matched_review"].map({True: "Chose an option consistent with the review's findings as reported",
                                                              False: "Chose another option"}))
     with plain_text(), sns.plotting_context("talk", font_scale=0.8):
         fig, ax = plt.subplots(figsize=(12, 1.5 + 0.9 * conf["case"].nunique()), layout="constrained")

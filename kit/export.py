@@ -88,7 +88,7 @@ def to_markdown(rec: Record) -> str:
             if d.what_happened:
                 out.append(f"- **What happened:** {e(d.what_happened)}")
             if d.review_finding:
-                out.append(f"- **What the review found**{' (supports my choice)' if d.matched_review else ''}: "
+                out.append(f"- **What the review found**{' (my choice is consistent with its findings as reported)' if d.matched_review else ''}: "
                            f"{e(d.review_finding)}")
             out += [f"- **Second thought:** {e(t)}" for t in d.second_thoughts or []]
             out.append("")
