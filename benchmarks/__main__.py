@@ -85,9 +85,9 @@ def bench_validate(results, quick):
 
 def bench_open_case(results, home):
     import ipywidgets  # noqa: F401  (the notebook has it loaded already)
-    from kit.ui import CaseView
 
     from kit.session import open_case
+    from kit.views.case import CaseView
 
     open_case("robyn-front-door", learner="warm").acknowledge()
 
