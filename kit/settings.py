@@ -101,6 +101,11 @@ def data_dir() -> Path:
     return PACKAGE / "data"
 
 
+def voila_data_dir() -> Path:
+    """A Jupyter data folder holding the shared app's Voila template (voila/templates/kit-app)."""
+    return data_dir() / "jupyter"
+
+
 # -- the learner's and the workshop's folders ------------------------------------------------
 
 _learner_home: Path | None = None  # a shared app's page: the folder of the learner it belongs to

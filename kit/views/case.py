@@ -16,13 +16,13 @@ from ..support import support_text
 from .base import (
     FULL,
     ContentGate,
-    PseudonymPicker,
     Status,
     View,
     box,
     button,
     for_learner,
     html,
+    picker,
     shared_session,
     support_html,
     text_area,
@@ -221,9 +221,9 @@ def case_view(pack: str | Path, learner: str | None = None) -> View:
     return for_learner(lambda who: CaseView(shared_session(pack, who)), learner)
 
 
-def learner_picker() -> PseudonymPicker:
-    """Choose a pseudonym (remembered on this computer for every notebook)."""
-    return PseudonymPicker()
+def learner_picker() -> View:
+    """Choose a pseudonym (remembered on this computer for every notebook); in a shared app, join."""
+    return picker()
 
 
 def support_box() -> View:
