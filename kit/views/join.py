@@ -19,7 +19,7 @@ import ipywidgets as W
 
 from .. import identity
 from ..errors import KitError
-from ..html import esc, message
+from ..html import message
 from .base import Notice, Status, View, box, button, html, register_shared_app
 
 _FORM_ON_PAGE: list[JoinForm] = []  # the join form this page shows (one per page's kernel)
@@ -101,8 +101,8 @@ class LearnerCard(View):
     def show_code(self, code: str, name_in_use: bool = False) -> None:
         same = ("<p>Another learner here already uses this pseudonym; your work is kept apart from theirs. "
                 "If that was you on another device, use your recovery code there instead.</p>") if name_in_use else ""
-        self.code.value = (f"<p><strong>Your recovery code: <span style='font-size:1.3em;letter-spacing:.1em'>"
-                           f"{esc(code)}</span></strong></p><p>Write it down now: it is shown only this once, and "
+        self.code.value = (f"<p><strong>Your recovery code: <span class='kit-recovery-code' style='font-size:1.3em;letter-spacing:.1em'>"
+                           f"{_html.escape(code)}</span></strong></p><p>Write it down now: it is shown only this once, and "
                            "with it you continue your work on another device.</p>" + same)
 
     def make_new_code(self) -> str:
