@@ -273,3 +273,18 @@ def test_a_page_whose_browser_vanished_is_stopped_when_idle(browser, tmp_path):
     finally:
         stop(proc)
         log.close()
+
+
+def test_the_door_and_the_join_form_have_no_serious_accessibility_violations(shared_app, new_context):
+    """axe-core on the workshop-code page and on the start page's join form."""
+    from tests.browser.test_app import AXE, run_axe
+
+    if not AXE.exists():
+        pytest.fail("axe-core is missing: bash kit.sh test installs it into .cache/axe")
+    page = new_context()
+    page.goto(shared_app["base"] + "/")
+    page.get_by_label("Workshop code").wait_for()
+    assert run_axe(page) == []
+    enter(page, shared_app)
+    bad = run_axe(page)
+    assert bad == [], json.dumps([{"id": v["id"], "help": v["help"]} for v in bad], indent=1)
