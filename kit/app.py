@@ -44,7 +44,7 @@ class Serving:
     host: str = LOOPBACK
     shared: Path | None = None  # the shared app's folder (KIT_SHARED), None for one learner
     workshop_code: str | None = None  # the server's token: asked once per browser at the door
-    idle_minutes: float = 10.0
+    idle_minutes: float = 5.0
     preheat: int = 0  # kernels kept ready with the start page already run (a shared app's first page)
     notebooks: Path | None = None
     env_extra: dict[str, str] = field(default_factory=dict)
@@ -106,7 +106,24 @@ def app_notebook(path: Path):
     return nb
 
 
-def prepare(dest: Path | None = None, source: Path | None = None) -> Path:
+SETUP_CHECK = "kit.self_check()"  # the start page's setup check: a shared app runs it once, at its start
+
+
+def without_setup_check(nb):
+    """A shared app's start page: no per-learner setup check (the machine is the facilitator's, checked
+    once when the app starts; each check imports pandas and matplotlib, about 1.7 s of a core per page)."""
+    keep = []
+    for cell in nb.cells:
+        if cell.cell_type == "code" and cell.source.strip() == SETUP_CHECK:
+            if keep and keep[-1].cell_type == "markdown" and keep[-1].source.lstrip().startswith("## Check your setup"):
+                keep.pop()
+            continue
+        keep.append(cell)
+    nb.cells = keep
+    return nb
+
+
+def prepare(dest: Path | None = None, source: Path | None = None, *, shared: bool = False) -> Path:
     """Write the app's copies of the learner notebooks into dest (replacing older copies)."""
     import nbformat
 
@@ -122,7 +139,8 @@ def prepare(dest: Path | None = None, source: Path | None = None) -> Path:
         old.unlink()
     for f in sorted(source.iterdir()):
         if f.suffix == ".ipynb":
-            nbformat.write(app_notebook(f), dest / f.name)
+            nb = app_notebook(f)
+            nbformat.write(without_setup_check(nb) if shared else nb, dest / f.name)
         elif f.is_file() and not f.name.startswith("."):
             shutil.copy2(f, dest / f.name)
     return dest
@@ -192,7 +210,10 @@ def plan(port: int = 8866, *, shared: bool = False, host: str | None = None, wor
             raise KitError(f"Cannot use {folder} for the shared app ({getattr(exc, 'strerror', None) or exc}). "
                            f"Set {settings.SHARED.env} to a folder you can write to.") from None
         serving.shared = folder
-        serving.preheat = 1 if preheat is None else max(preheat, 0)
+        # No kernel is kept ready by default: Voila hands a page to the ready kernel still starting when
+        # several learners arrive at once, so a pool smaller than the crowd queues them one by one;
+        # and refilling a large pool takes the cores just as the room opens its case (docs/figures.md).
+        serving.preheat = max(preheat or 0, 0)
         # Each page works in its learner's own folder, so the room's folders are fixed here, as they
         # are for this computer: rooms, hand-ins and the institution's support.
         exchange = settings.exchange_dir() or folder / "exchange"
@@ -238,6 +259,16 @@ def announce(serving: Serving) -> list[str]:
     return lines
 
 
+def setup_line() -> str:
+    """The setup check, once for the whole room (a shared app's pages leave it out)."""
+    from .checks import run_checks
+
+    bad = [c for c in run_checks() if not c.ok]
+    if not bad:
+        return "Setup check: all OK."
+    return "Setup check: " + "; ".join(f"{c.name} {c.detail}: {c.fix}" for c in bad)
+
+
 def serve(port: int = 8866, open_browser: bool = False, *, shared: bool = False, host: str | None = None,
           workshop_code: str | None = None, idle_minutes: float | None = None, preheat: int | None = None) -> int:
     """Replace this process with Voila serving the app's notebooks; prints the address to open or give."""
@@ -249,9 +280,11 @@ def serve(port: int = 8866, open_browser: bool = False, *, shared: bool = False,
     problem = port_problem(port, serving.host)
     if problem:
         raise KitError(problem)
-    serving.notebooks = prepare()
+    serving.notebooks = prepare(shared=serving.shared is not None)
     command, env = serving.command(), serving.env()
     print("\n".join(announce(serving)), flush=True)
+    if serving.shared is not None:
+        print(setup_line(), flush=True)
     sys.stderr.flush()
     os.execve(command[0], command, env)  # Voila takes over this process: its signals are ours
     return 0  # not reached

@@ -344,8 +344,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help=f"stop a page's kernel after N minutes with no browser connected "
                         f"(default {settings.APP_IDLE.env}, else {settings.APP_IDLE.default}; 0: never)")
     p.add_argument("--preheat", type=int, metavar="N",
-                   help="kernels kept ready with the start page already run, for a fast first page "
-                        "(default 1 with --shared, else 0)")
+                   help="kernels kept ready with the start page already run, for a fast first page when "
+                        "learners arrive one by one (default 0; see docs/figures.md before using it for a room "
+                        "that arrives at once)")
     p.set_defaults(func=_cmd_app)
 
     p = sub.add_parser("init", help="copy the learner notebooks and exercises into a folder of your own")

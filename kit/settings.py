@@ -50,7 +50,7 @@ SHARED = Setting("KIT_SHARED", "the shared app's folder (kit app --shared sets i
                  "learner, with an identity and a KIT_HOME of its own in this folder",
                  "unset: one learner per KIT_HOME")
 APP_IDLE = Setting("KIT_APP_IDLE_MINUTES", "minutes a page of kit app may sit with no browser connected "
-                   "and nothing running before its kernel is stopped (0: never)", "10")
+                   "and nothing running before its kernel is stopped (0: never)", "5")
 
 SETTINGS = (HOME, EXCHANGE, ROOMS, PACKS, SUPPORT, DENYLIST, DEBUG, SHARED, APP_IDLE)
 

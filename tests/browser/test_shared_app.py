@@ -45,7 +45,8 @@ def settle(pid: int, want: int, timeout: float = 60) -> int:
 
 @pytest.fixture(scope="module")
 def shared_app(tmp_path_factory):
-    """`kit app --shared --workshop-code ...` on a free loopback port, with its own KIT_HOME."""
+    """`kit app --shared --workshop-code ... --preheat 1` on a free loopback port, with its own KIT_HOME
+    (one kernel kept ready: the start page learns its learner when a browser takes it)."""
     _need_browser()
     home = tmp_path_factory.mktemp("shared-app-home")
     port = free_port()
@@ -54,7 +55,7 @@ def shared_app(tmp_path_factory):
     env.pop("KIT_EXCHANGE", None)
     log = open(home / "app.log", "w+")  # noqa: SIM115 (closed with the server)
     proc = subprocess.Popen([sys.executable, "-m", "kit.cli", "app", "--shared", "--port", str(port),
-                             "--workshop-code", CODE.lower()], cwd=ROOT, env=env, stdout=log,
+                             "--workshop-code", CODE.lower(), "--preheat", "1"], cwd=ROOT, env=env, stdout=log,
                             stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
