@@ -55,7 +55,7 @@ class Serving:
                              preheat=self.preheat)
 
     def env(self, base: dict[str, str] | None = None) -> dict[str, str]:
-        env = dict(os.environ if base is None else base)
+        env = settings.environment() if base is None else dict(base)
         env.update(self.env_extra)
         if self.shared is not None:
             env[settings.SHARED.env] = str(self.shared)

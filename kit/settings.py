@@ -213,6 +213,11 @@ def page_query() -> dict[str, str]:
     return dict(_query)
 
 
+def environment() -> dict[str, str]:
+    """A copy of this process's environment, for a process the kit starts (kit app's Voila)."""
+    return dict(os.environ)
+
+
 def forget_page() -> None:
     """Forget the page's query and learner folder (tests play several pages in one process)."""
     global _learner_home, _query
