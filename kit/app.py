@@ -78,6 +78,11 @@ def voila_command(port: int, notebooks: Path | None = None, *, host: str = LOOPB
            f"--port={port}", "--Voila.port_retries=0", "--show_tracebacks=False",
            "--VoilaConfiguration.strip_sources=True", "--theme=light",
            "--Voila.identity_provider_class=kit.appserver.KitIdentityProvider"]
+    if os.name == "posix":
+        # Kernels talk to the server over Unix sockets in Voila's own folder, not TCP ports: many pages
+        # opened at once otherwise race for free ports ("Address already in use", a page that never
+        # loads), and no kernel port is open to other users of the machine.
+        cmd.append("--KernelManager.transport=ipc")
     if idle > 0:
         seconds = max(int(idle * 60), 1)
         cmd += [f"--MappingKernelManager.cull_idle_timeout={seconds}",
