@@ -103,8 +103,8 @@ class Registry:
         except FileExistsError:
             pass
         except OSError as exc:
-            raise IdentityError(f"The shared app cannot write its folder {self.folder} ({exc.strerror}). "
-                                "Choose a folder you can write to with KIT_SHARED.") from None
+            raise IdentityError(f"This workshop's folder {self.folder} cannot be written ({exc.strerror}). "
+                                "Tell your facilitator (they can choose another folder with KIT_SHARED).") from None
         return bytes.fromhex(path.read_text(encoding="ascii").strip())
 
     def _mac(self, purpose: str, value: str) -> str:

@@ -167,3 +167,18 @@ def test_a_new_recovery_code_from_the_start_page(shared, monkeypatch):
     assert isinstance(card, join.LearnerCard) and card.code.value == ""  # the code is shown once, at joining
     fresh = card.make_new_code()
     assert fresh in card.code.value and shared.recover(fresh) == joined.identity
+
+
+def test_a_shared_folder_that_cannot_be_written_is_said_on_the_page(tmp_path, monkeypatch, kit_home):
+    """A broken shared folder (here a path under a file) gives the learner a sentence, not a traceback,
+    and the page opens as no one."""
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    monkeypatch.setenv("KIT_SHARED", str(blocker / "shared-app"))
+    page(monkeypatch)
+    view = learner_picker()
+    view.form.name.value = "Robin"
+    view.form.join.click()
+    assert view.view is None and identity.entered() is None
+    assert "Tell your facilitator" in view.form.status.text
+    _fresh_kernel()

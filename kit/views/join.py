@@ -65,9 +65,9 @@ class JoinForm(View):
         try:
             self.joined = _registry().join(self.name.value)  # before entering: the parts that open show its code
             identity.enter(self.joined.identity)
-        except KitError as exc:
+        except (KitError, OSError) as exc:
             self.joined = None
-            self.status.say(str(exc), "error")
+            self.status.say(_said(exc), "error")
             return None
         return self.joined.identity
 
@@ -76,8 +76,8 @@ class JoinForm(View):
             return identity.entered()
         try:
             ident = identity.enter(_registry().recover(self.code.value))
-        except KitError as exc:
-            self.status.say(str(exc), "error")
+        except (KitError, OSError) as exc:
+            self.status.say(_said(exc), "error")
             return None
         return ident
 
@@ -105,8 +105,12 @@ class LearnerCard(View):
                            f"{_html.escape(code)}</span></strong></p><p>Write it down now: it is shown only this once, and "
                            "with it you continue your work on another device.</p>" + same)
 
-    def make_new_code(self) -> str:
-        code = _registry().new_recovery_code(self.identity)
+    def make_new_code(self) -> str | None:
+        try:
+            code = _registry().new_recovery_code(self.identity)
+        except (KitError, OSError) as exc:
+            self.code.value = message(_said(exc), "error")
+            return None
         self.show_code(code)
         return code
 
@@ -144,6 +148,14 @@ def _built(build: Callable[[str], View], ident: identity.Identity) -> View:
         return build(ident.pseudonym)
     except KitError as exc:
         return Notice(str(exc), "error")
+
+
+def _said(exc: Exception) -> str:
+    """A sentence for a learner: the kit's own, or what the disk said."""
+    if isinstance(exc, KitError):
+        return str(exc)
+    return (f"Your place in this workshop could not be saved ({getattr(exc, 'strerror', None) or exc}). "
+            "Tell your facilitator: the app's folder cannot be written.")
 
 
 def _registry() -> identity.Registry:
