@@ -2,7 +2,8 @@
 # One entry point for a fresh machine: sets up what is missing, then starts or tests the kit.
 #   bash kit.sh start           JupyterLab with notebooks/00_start_here.ipynb open, on 127.0.0.1
 #   bash kit.sh test            ruff, then the whole suite (unit tests, every notebook under nbval,
-#                               the wheel test, browser tests), with the versions locked in uv.lock
+#                               the wheel test, browser tests, a real JupyterHub), with the versions
+#                               locked in uv.lock
 #   bash kit.sh test --latest   the same suite against the newest releases pyproject.toml allows,
 #                               in .venv-latest/ (uv.lock is not changed); lists what is newer
 #   bash kit.sh lock            re-resolve uv.lock after changing pyproject.toml (keeps other pins)
@@ -103,6 +104,19 @@ ensure_browser() {
   export KIT_BROWSER_TESTS=required
 }
 
+# tests/test_hub.py runs a real JupyterHub (the jupyterhub package is in uv.lock's test extra) behind
+# configurable-http-proxy, which comes from npm; without it that test skips and says why.
+ensure_hub_proxy() {
+  [ -x .cache/chp/node_modules/.bin/configurable-http-proxy ] && return 0
+  if command -v npm >/dev/null 2>&1; then
+    say "installing configurable-http-proxy (npm) into .cache/chp"
+    npm install --silent --no-audit --no-fund --prefix .cache/chp configurable-http-proxy@4 >/dev/null 2>&1 \
+      || say "npm could not install configurable-http-proxy: tests/test_hub.py will skip"
+  else
+    say "npm is missing: tests/test_hub.py will skip (install npm, then run this again)"
+  fi
+}
+
 run_tests() {
   local status=0 targets=(tests)
   say "ruff check"
@@ -128,6 +142,7 @@ case "${1:-}" in
     for a in "${@:2}"; do if [ "$a" = --latest ]; then latest=1; else args+=("$a"); fi; done
     if [ "$latest" = 1 ]; then ensure_latest_env; else ensure_env; fi
     ensure_browser
+    ensure_hub_proxy
     status=0
     run_tests "${args[@]}" || status=$?
     if [ "$latest" = 1 ]; then

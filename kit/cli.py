@@ -305,7 +305,8 @@ def _cmd_guide(args) -> int:
 def _cmd_app(args) -> int:
     from .app import serve
 
-    return serve(port=args.port, open_browser=False)
+    return serve(port=args.port, open_browser=False, shared=args.shared, host=args.host,
+                 workshop_code=args.workshop_code, idle_minutes=args.idle_minutes, preheat=args.preheat)
 
 
 def _cmd_lab(args) -> int:
@@ -449,8 +450,23 @@ def build_parser() -> argparse.ArgumentParser:
     w.add_argument("--key", required=True, metavar="FILE", help="where to write the key (never over an existing file)")
     w.set_defaults(func=_cmd_workshop_new)
 
-    p = sub.add_parser("app", help="serve the notebooks as a code-free web app (Voila) on 127.0.0.1")
+    p = sub.add_parser("app", help="serve the notebooks as a code-free web app (Voila): this computer's learner "
+                       "on 127.0.0.1, or a room (--shared)")
     p.add_argument("--port", type=int, default=8866, help="port (default 8866)")
+    p.add_argument("--shared", action="store_true",
+                   help="serve a room: each browser is its own learner (joins with a pseudonym, gets a recovery code)")
+    p.add_argument("--host", metavar="ADDRESS",
+                   help="with --shared: serve other computers too, e.g. 0.0.0.0 (every network this computer is on); "
+                        "a workshop code is then asked once per browser")
+    p.add_argument("--workshop-code", metavar="CODE",
+                   help="with --shared: the code the room types to enter (default: one made once and kept)")
+    p.add_argument("--idle-minutes", type=float, metavar="N",
+                   help=f"stop a page's kernel after N minutes with no browser connected "
+                        f"(default {settings.APP_IDLE.env}, else {settings.APP_IDLE.default}; 0: never)")
+    p.add_argument("--preheat", type=int, metavar="N",
+                   help="kernels kept ready with the start page already run, for a fast first page when "
+                        "learners arrive one by one (default 0; see docs/figures.md before using it for a room "
+                        "that arrives at once)")
     p.set_defaults(func=_cmd_app)
 
     p = sub.add_parser("init", help="copy the learner notebooks and exercises into a folder of your own")

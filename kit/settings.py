@@ -48,8 +48,13 @@ ROOMS = Setting("KIT_ROOMS", "the folder where workshop rooms are opened and joi
 WORKSHOP_KEY = Setting("KIT_WORKSHOP_KEY", "the workshop's key line (from kit workshop new) or the path of its "
                        "key file: hand-ins are signed with it", "unset: hand-ins are not signed")
 DEBUG = Setting("KIT_DEBUG", "1 shows a traceback for an unexpected error in the kit command", "off")
+SHARED = Setting("KIT_SHARED", "the shared app's folder (kit app --shared sets it): each browser is its own "
+                 "learner, with an identity and a KIT_HOME of its own in this folder",
+                 "unset: one learner per KIT_HOME")
+APP_IDLE = Setting("KIT_APP_IDLE_MINUTES", "minutes a page of kit app may sit with no browser connected "
+                   "and nothing running before its kernel is stopped (0: never)", "5")
 
-SETTINGS = (HOME, EXCHANGE, ROOMS, PACKS, SUPPORT, DENYLIST, WORKSHOP_KEY, DEBUG)
+SETTINGS = (HOME, EXCHANGE, ROOMS, PACKS, SUPPORT, DENYLIST, WORKSHOP_KEY, DEBUG, SHARED, APP_IDLE)
 
 
 # -- where the kit's own files are ---------------------------------------------------------
@@ -98,10 +103,28 @@ def data_dir() -> Path:
     return PACKAGE / "data"
 
 
+def voila_data_dir() -> Path:
+    """A Jupyter data folder holding the shared app's Voila template (voila/templates/kit-app)."""
+    return data_dir() / "jupyter"
+
+
 # -- the learner's and the workshop's folders ------------------------------------------------
 
+_learner_home: Path | None = None  # a shared app's page: the folder of the learner it belongs to
+
+
+def use_learner_home(folder: Path) -> None:
+    """From now on this process works in one learner's folder (a shared app's page, once the page
+    knows its learner): their journal, salt and exports. Rooms, hand-ins and support stay where
+    the app set them (kit app --shared passes KIT_ROOMS, KIT_EXCHANGE and KIT_SUPPORT_FILE)."""
+    global _learner_home
+    _learner_home = Path(folder)
+
+
 def kit_home() -> Path:
-    """KIT_HOME if set, else the per-user data folder."""
+    """The learner's folder: a shared app page's learner, else KIT_HOME, else the per-user data folder."""
+    if _learner_home is not None:
+        return _learner_home
     raw = HOME.raw()
     if raw:
         return Path(raw).expanduser()
@@ -148,6 +171,61 @@ def denylist_files() -> list[Path]:
     return [data_dir() / "denylist.txt"] + ([Path(p) for p in extra.split(os.pathsep) if p] if extra else [])
 
 
+def shared_dir() -> Path | None:
+    """The shared app's folder (KIT_SHARED), or None for one learner per KIT_HOME."""
+    raw = SHARED.raw()
+    return Path(raw).expanduser() if raw else None
+
+
+def shared_dir_default() -> Path:
+    """Where kit app --shared keeps its learners unless KIT_SHARED names a folder."""
+    return kit_home() / "shared-app"
+
+
+def app_idle_minutes() -> float:
+    """KIT_APP_IDLE_MINUTES as a number (ValueError with a sentence if it is not one)."""
+    raw = APP_IDLE.raw() or APP_IDLE.default
+    try:
+        minutes = float(raw)
+    except ValueError:
+        minutes = -1.0
+    if not minutes >= 0:
+        raise ValueError(f"{APP_IDLE.env}={raw!r} is not a number of minutes (0 or more).")
+    return minutes
+
+
+_query: dict[str, str] | None = None
+
+
+def page_query() -> dict[str, str]:
+    """The query of the page this kernel serves (Voila passes it as QUERY_STRING), e.g. {'learner': ...}.
+
+    A pre-heated Voila kernel runs the notebook before anyone asks for the page; it learns the
+    request (and so the query) only when a browser takes the page, so this waits for that once.
+    """
+    global _query
+    if _query is None:
+        if os.environ.get("VOILA_PREHEAT") == "True":
+            from voila.utils import wait_for_request
+
+            wait_for_request()
+        from urllib.parse import parse_qsl
+
+        _query = dict(parse_qsl(os.environ.get("QUERY_STRING", ""), keep_blank_values=True))
+    return dict(_query)
+
+
+def environment() -> dict[str, str]:
+    """A copy of this process's environment, for a process the kit starts (kit app's Voila)."""
+    return dict(os.environ)
+
+
+def forget_page() -> None:
+    """Forget the page's query and learner folder (tests play several pages in one process)."""
+    global _learner_home, _query
+    _learner_home = _query = None
+
+
 def debug() -> bool:
     return DEBUG.raw() not in (None, "0", "false", "no")
 
@@ -171,6 +249,8 @@ def describe() -> list[tuple[str, str, str]]:
         DENYLIST.env: os.pathsep.join(str(p) for p in denylist_files()),
         WORKSHOP_KEY.env: _key_shown(),
         DEBUG.env: "on" if debug() else "off",
+        SHARED.env: str(shared_dir()) if shared_dir() else f"(unset: {SHARED.default})",
+        APP_IDLE.env: APP_IDLE.raw() or f"(unset: {APP_IDLE.default})",
     }
     return [(s.env, now[s.env], s.help) for s in SETTINGS]
 

@@ -1,142 +1,226 @@
-"""One identity per learner, made safely: the pseudonym in one Unicode form, one salt per KIT_HOME
-(however many processes start at once), an id nobody can recompute from the name, and export
-file names that never collide."""
+"""The shared app's identities (kit/identity.py): each browser its own learner.
+
+Each test plays pages of a shared app in this process: a page's query (QUERY_STRING, as Voila
+passes it to the page's kernel) names the learner key; `identity._reset_for_tests` stands for
+a new page (a new kernel). Real files, a real journal, no mocks.
+"""
 
 from __future__ import annotations
 
-import hashlib
+import json
 import os
-import subprocess
-import sys
-import textwrap
-import time
-import unicodedata
+import re
+import stat
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
-from kit.cli import main
-from kit.errors import SessionError
-from kit.export import export_name, export_record
-from kit.learner import check_learner, learner_id
+from kit import identity, settings
+from kit.handin import submit
+from kit.identity import IdentityError, Registry, normal_code
+from kit.journal import Journal
+from kit.learner import learner_id
 from kit.session import open_case
-from tests.conftest import ROOT
-
-PROPERTY = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-
-# Pseudonyms as people type them: letters of many scripts (with their accents), digits, spaces,
-# dots, hyphens and apostrophes.
-NAME_CHARS = st.characters(categories=("Lu", "Ll", "Lt", "Lo", "Nd", "Mn"), max_codepoint=0x2FFF) | st.sampled_from(" .'-")
-NAMES = st.text(NAME_CHARS, min_size=1, max_size=30)
+from tests.conftest import EXAMPLE
 
 
-def _valid(name: str) -> str | None:
-    try:
-        return check_learner(name)
-    except SessionError:
-        return None
+@pytest.fixture
+def shared(tmp_path, monkeypatch, kit_home):
+    """A shared app's folder, as kit app --shared sets it for its pages."""
+    folder = tmp_path / "shared-app"
+    monkeypatch.setenv("KIT_SHARED", str(folder))
+    monkeypatch.delenv("QUERY_STRING", raising=False)
+    monkeypatch.delenv("VOILA_PREHEAT", raising=False)
+    identity._reset_for_tests()
+    yield Registry(folder)
+    identity._reset_for_tests()
 
 
-def test_processes_starting_at_once_agree_on_one_id(kit_home):
-    """Eight processes start together on a fresh KIT_HOME: one salt file, one id for one learner."""
-    go = kit_home.parent / "go"
-    code = f"""
-        import os, time
-        while not os.path.exists({str(go)!r}):
-            time.sleep(0.001)
-        from kit.learner import learner_id
-        print(learner_id("Robin"))
-    """
-    env = {**os.environ, "KIT_HOME": str(kit_home), "PYTHONPATH": str(ROOT)}
-    procs = [subprocess.Popen([sys.executable, "-c", textwrap.dedent(code)], env=env, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True) for _ in range(8)]
-    time.sleep(1.5)  # let every process import the kit and wait
-    go.write_text("go")
-    ids = set()
-    for p in procs:
-        out, err = p.communicate(timeout=120)
-        assert p.returncode == 0, err
-        ids.add(out.strip())
-    assert len(ids) == 1, ids
-    assert ids == {learner_id("Robin")}
+def new_page(monkeypatch, query: str = "") -> None:
+    """A new page of the app (a fresh kernel) opened at ...?<query>."""
+    identity._reset_for_tests()
+    monkeypatch.setenv("QUERY_STRING", query)
 
 
-def test_id_cannot_be_recomputed_from_the_name_when_no_salt_can_be_kept(tmp_path, monkeypatch):
-    """With KIT_HOME unwritable (a file in the way), the id is still salted (stable for this session),
-    never sha256('unsaved:' + name)."""
-    blocker = tmp_path / "home"
-    blocker.write_text("a file")
-    monkeypatch.setenv("KIT_HOME", str(blocker))
-    guessable = "l-" + hashlib.sha256(b"unsaved:Robin").hexdigest()[:16]
-    assert learner_id("Robin") != guessable
-    assert learner_id("Robin") == learner_id("Robin")
-
-
-def test_salt_that_is_not_utf8_still_gives_a_stable_id(kit_home, example_pack, tmp_path, capsys):
-    """A salt file of arbitrary bytes is a salt like any other: `kit export` works, the id is stable."""
-    kit_home.mkdir(parents=True)
-    (kit_home / "salt").write_bytes(b"\xff\xfe\x00binary salt\x80")
-    case = open_case(example_pack, learner="Robin")
+def commit_first_point(learner: str, option_index: int = 0) -> str:
+    case = open_case(EXAMPLE, learner=learner)
     case.acknowledge()
-    case.decide("housing-referral", "visit", confidence=4, rationale="for the reasons given here in full")
-    out = tmp_path / "r.json"
-    assert main(["export", "--learner", "Robin", "--format", "json", "-o", str(out)]) == 0, capsys.readouterr().err
-    assert learner_id("Robin") in out.read_text() and learner_id("Robin") == learner_id("Robin")
-    assert (kit_home / "salt").read_bytes() == b"\xff\xfe\x00binary salt\x80"  # never rewritten
+    point = case.pack.decision_points[0]
+    option = point.options[option_index]
+    case.decide(point.id, option.id, confidence=4, rationale=f"{learner} chose {option.id} for these reasons")
+    return option.id
 
 
-def test_decomposed_accent_is_the_same_learner(kit_home, example_pack):
-    """'Zoë' typed with a combining diaeresis is accepted and is the same learner as 'Zoë' composed."""
-    composed, decomposed = "Zo\u00eb", "Zoe\u0308"
-    assert check_learner(decomposed) == composed
-    case = open_case(example_pack, learner=decomposed)
-    case.acknowledge()
-    case.decide("housing-referral", "visit", confidence=4, rationale="typed decomposed, for the reasons given here")
-    again = open_case(example_pack, learner=composed)
-    assert again.decision("housing-referral").rationale == "typed decomposed, for the reasons given here"
-    assert learner_id(decomposed) == learner_id(composed)
+def test_learner_keys_are_long_random_and_signed(shared):
+    """A key is a random 64-bit id and a 128-bit HMAC under the app's secret: two joins never
+    share one, and another workshop's secret gives another key for the same id."""
+    a, b = shared.join("Robin"), shared.join("Sam")
+    for j in (a, b):
+        assert re.fullmatch(r"[0-9a-f]{16}\.[0-9a-f]{32}", j.key)
+    assert a.key != b.key and a.identity.id != b.identity.id
+    other = Registry(shared.folder.parent / "another-workshop")
+    other.join("Someone")  # its own secret
+    with pytest.raises(IdentityError, match="not one this workshop gave out"):
+        other.resolve(a.key)
+    assert shared.resolve(a.key) == a.identity
+    secret = shared.folder / "secret"
+    assert stat.S_IMODE(secret.stat().st_mode) == 0o600
+    assert len(bytes.fromhex(secret.read_text())) == 32
 
 
-def test_refusal_shows_an_invisible_character():
-    """A name holding a zero-width space is refused with a message that names the character, so it
-    does not quote a name that looks exactly like an acceptable one."""
-    with pytest.raises(SessionError) as err:
-        check_learner("Robin\u200b")
-    assert "U+200B (zero width space)" in str(err.value) and "\\u200b" in str(err.value)
+@pytest.mark.parametrize("edit", ["flip the last character", "another learner's id with my signature",
+                                  "cut short", "made up", "empty", "a pseudonym", "path"])
+def test_a_forged_or_edited_key_is_refused_with_a_sentence(shared, edit):
+    """Editing the key in the address, or inventing one, never opens anyone's work."""
+    mine, theirs = shared.join("Robin"), shared.join("Sam")
+    ident, mac = mine.key.split(".")
+    forged = {
+        "flip the last character": mine.key[:-1] + ("0" if mine.key[-1] != "0" else "1"),
+        "another learner's id with my signature": f"{theirs.identity.id}.{mac}",
+        "cut short": mine.key[:30],
+        "made up": "0123456789abcdef." + "0" * 32,
+        "empty": "",
+        "a pseudonym": "Sam",
+        "path": "../../" + ident,
+    }[edit]
+    with pytest.raises(IdentityError) as err:
+        shared.resolve(forged)
+    assert str(err.value).startswith("This page's learner key is not one this workshop gave out")
+    assert "recovery code" in str(err.value)
 
 
-@PROPERTY
-@given(NAMES)
-def test_any_pseudonym_is_one_learner_in_any_unicode_form(name):
-    """For any typed name: NFC and NFD forms are accepted or refused together, and give one pseudonym."""
-    nfc, nfd = unicodedata.normalize("NFC", name), unicodedata.normalize("NFD", name)
-    assert _valid(nfc) == _valid(nfd)
-    checked = _valid(name)
-    if checked is not None:
-        assert check_learner(checked) == checked  # checking twice changes nothing
-        assert unicodedata.is_normalized("NFC", checked) and len(checked) <= 40
+def test_the_same_pseudonym_twice_is_two_learners_whose_work_never_mixes(shared, monkeypatch):
+    """Two browsers that type 'Robin' are two learners: two folders, two journals, two learner ids,
+    two hand-ins; the second is told the name is in use and that their work is kept apart."""
+    monkeypatch.setenv("KIT_EXCHANGE", str(shared.folder / "exchange"))
+    first = shared.join("Robin")
+    second = shared.join("robin")
+    assert not first.name_in_use and second.name_in_use
+    assert first.identity.home != second.identity.home
+
+    new_page(monkeypatch, f"learner={first.key}")
+    assert identity.page_identity() == first.identity
+    chosen_first = commit_first_point("Robin", 0)
+    id_first = learner_id("Robin")
+    submit("Robin")
+
+    new_page(monkeypatch, f"learner={second.key}")
+    identity.page_identity()
+    assert Journal().events("robin") == []  # nothing of the first learner's
+    chosen_second = commit_first_point("robin", 1)
+    assert chosen_first != chosen_second
+    id_second = learner_id("robin")
+    submit("robin")
+
+    assert id_first != id_second
+    journals = {j.identity.id: Journal(j.identity.home / "journal.sqlite3").events() for j in (first, second)}
+    assert [e.payload.get("option_id") for e in journals[first.identity.id] if e.kind == "decide"] == [chosen_first]
+    assert [e.payload.get("option_id") for e in journals[second.identity.id] if e.kind == "decide"] == [chosen_second]
+    handins = sorted(p.name.split("-")[1] for p in (shared.folder / "exchange").glob("*.json"))
+    assert len(handins) == 2 and len(set(handins)) == 2  # one per learner identity
 
 
-def test_names_differing_in_punctuation_get_their_own_export_files(kit_home, example_pack):
-    """'Robin Smith', 'Robin-Smith' and 'Robin.Smith' export to three files; none overwrites another."""
-    names = ["Robin Smith", "Robin-Smith", "Robin.Smith", "robin smith"]
-    paths = []
-    for name in names:
-        case = open_case(example_pack, learner=name)
-        case.acknowledge()
-        case.decide("housing-referral", "visit", confidence=4, rationale=f"by {name}, for the reasons given here")
-        paths.append(export_record(name, fmt="md"))
-    assert len({p.name.lower() for p in paths}) == len(names)  # apart even on a disk that ignores case
-    for name, path in zip(names, paths, strict=True):
-        assert f"by {name}".replace(".", "\\.").replace("-", "\\-") in path.read_text()
+def test_the_recovery_code_continues_the_work_on_another_device(shared, monkeypatch):
+    """A code written down at joining opens the same learner (same key, same work) on a new page
+    that carries no key; the folder keeps only an HMAC of the code."""
+    joined = shared.join("Robin")
+    new_page(monkeypatch, f"learner={joined.key}")
+    identity.page_identity()
+    chosen = commit_first_point("Robin")
+
+    new_page(monkeypatch, "")  # another device: no key in the address
+    assert identity.page_identity() is None
+    typed = joined.recovery_code.lower().replace("-", " ")  # as someone might type it
+    again = shared.recover(typed)
+    identity.enter(again)
+    assert again == joined.identity and shared.key(again) == joined.key
+    state = open_case(EXAMPLE, learner="Robin").state
+    assert [d.option_id for d in state.decisions.values()] == [chosen]
+    record = (shared.folder / "identities" / f"{joined.identity.id}.json").read_text()
+    assert normal_code(joined.recovery_code) not in record and joined.recovery_code not in record
 
 
-@PROPERTY
-@given(st.lists(NAMES, min_size=2, max_size=2, unique=True))
-def test_distinct_pseudonyms_never_share_an_export_name(pair):
-    """Any two different pseudonyms get different export file names, ignoring case."""
-    a, b = (_valid(n) for n in pair)
-    if a is None or b is None or a == b:
-        return
-    assert export_name(a, None, "html").lower() != export_name(b, None, "html").lower()
+def test_a_wrong_recovery_code_opens_nothing(shared):
+    """A mistyped or another workshop's code is refused with a sentence saying what to check."""
+    joined = shared.join("Robin")
+    wrong = joined.recovery_code[:-1] + ("A" if joined.recovery_code[-1] != "A" else "B")
+    with pytest.raises(IdentityError, match="No learner in this workshop has the recovery code"):
+        shared.recover(wrong)
+    with pytest.raises(IdentityError, match="Type the recovery code"):
+        shared.recover("  ")
+
+
+def test_a_new_recovery_code_replaces_the_old(shared):
+    joined = shared.join("Robin")
+    fresh = shared.new_recovery_code(joined.identity)
+    assert shared.recover(fresh) == joined.identity
+    with pytest.raises(IdentityError):
+        shared.recover(joined.recovery_code)
+
+
+def test_a_page_belongs_to_one_learner(shared, monkeypatch):
+    """Once a page knows its learner, its kernel works in their folder and cannot switch to another."""
+    a, b = shared.join("Robin"), shared.join("Sam")
+    new_page(monkeypatch, f"learner={a.key}&x=1")
+    assert identity.page_identity() == a.identity
+    assert settings.kit_home() == a.identity.home
+    with pytest.raises(IdentityError, match="already belongs to another learner"):
+        identity.enter(b.identity)
+    assert settings.kit_home() == a.identity.home
+
+
+def test_a_page_with_a_forged_key_has_no_learner(shared, monkeypatch):
+    """The page's key is checked before anything is opened; the machine's KIT_HOME stays untouched."""
+    shared.join("Robin")
+    home_before = settings.kit_home()
+    new_page(monkeypatch, "learner=0123456789abcdef." + "f" * 32)
+    with pytest.raises(IdentityError):
+        identity.page_identity()
+    assert identity.entered() is None and settings.kit_home() == home_before
+
+
+def test_listeners_hear_when_the_page_learns_its_learner(shared, monkeypatch):
+    """Parts of a page waiting for the learner open when the join form on the page is used."""
+    heard = []
+    identity.on_enter(heard.append)
+    joined = shared.join("Robin")
+    identity.enter(joined.identity)
+    identity.enter(joined.identity)  # entering again is harmless and not announced twice
+    assert heard == [joined.identity]
+    late = []
+    identity.on_enter(late.append)
+    assert late == [joined.identity]
+
+
+def test_workshop_code_is_made_once_kept_and_forgiving_to_type(shared):
+    code = shared.workshop_code()
+    assert re.fullmatch(r"[A-Z2-9]{4}-[A-Z2-9]{4}", code) and not set(code) & set("01OIL")
+    assert shared.workshop_code() == code  # kept across restarts of the app
+    assert stat.S_IMODE((shared.folder / "workshop-code").stat().st_mode) == 0o600
+    assert shared.workshop_code("room 12 tuesday") == "ROOM-12TU-ESDA-Y"
+    assert shared.workshop_code() == "ROOM-12TU-ESDA-Y"
+    with pytest.raises(IdentityError, match="at least 6"):
+        shared.workshop_code("abc")
+
+
+def test_a_bad_pseudonym_is_refused_and_nothing_is_written(shared):
+    with pytest.raises(Exception, match="cannot be used as a pseudonym"):
+        shared.join("../../etc")
+    assert not (shared.folder / "identities").exists() or not list((shared.folder / "identities").iterdir())
+
+
+def test_a_damaged_identity_record_is_skipped_not_fatal(shared):
+    """A record someone edited by hand names no learner; the others still work."""
+    good = shared.join("Robin")
+    bad = shared.join("Sam")
+    (shared.folder / "identities" / f"{bad.identity.id}.json").write_text(json.dumps({"id": "x"}))
+    assert [i.id for i in shared.identities()] == [good.identity.id]
+    with pytest.raises(IdentityError, match="belongs to no learner"):
+        shared.resolve(bad.key)
+
+
+def test_outside_a_shared_app_there_is_no_page_identity(kit_home, monkeypatch):
+    monkeypatch.delenv("KIT_SHARED", raising=False)
+    identity._reset_for_tests()
+    monkeypatch.setenv("QUERY_STRING", "learner=anything")
+    assert identity.registry() is None and identity.page_identity() is None
+    assert os.environ["KIT_HOME"] == str(settings.kit_home())

@@ -17,6 +17,7 @@ from ..errors import KitError
 from ..html import details, esc, message
 from ..learner import current_learner, set_learner
 from ..session import CaseSession, open_case
+from ..settings import shared_dir
 from ..support import load_support
 
 
@@ -219,6 +220,23 @@ class PseudonymPicker(View):
         return who
 
 
+# In a shared app (kit app --shared) the learner comes from the page, never from a remembered
+# pseudonym: views/join.py (imported with the views package) registers how, here.
+_SHARED_APP: dict[str, Callable] = {}
+
+
+def register_shared_app(view_for_page: Callable[[Callable[[str], View]], View],
+                        picker_for_page: Callable[[], View]) -> None:
+    _SHARED_APP.update(view=view_for_page, picker=picker_for_page)
+
+
+def picker() -> View:
+    """The start page's pseudonym picker; in a shared app, the page's learner or the join form."""
+    if shared_dir() is not None:
+        return _SHARED_APP["picker"]()
+    return PseudonymPicker()
+
+
 class Notice(View):
     """One sentence in place of a view that cannot open (a bad pack, a case without a debate)."""
 
@@ -247,7 +265,10 @@ class LearnerFirst(View):
 
 def for_learner(build: Callable[[str], View], learner: str | None = None) -> View:
     """The view built for the given or remembered learner; the pseudonym picker first if there is
-    none; one sentence instead if the view cannot open."""
+    none; one sentence instead if the view cannot open. In a shared app (kit app --shared) the
+    learner is the page's own (its learner key, or the join form), never a remembered pseudonym."""
+    if learner is None and shared_dir() is not None:
+        return _SHARED_APP["view"](build)
     who = learner or current_learner()
     if not who:
         return LearnerFirst(build)

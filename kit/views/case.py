@@ -19,7 +19,6 @@ from ..session import MIN_REASON_WORDS, CaseSession, Reveal
 from ..vocabulary import CONFIDENCE_SCALE
 from .base import (
     ContentGate,
-    PseudonymPicker,
     Status,
     View,
     box,
@@ -27,6 +26,7 @@ from .base import (
     for_learner,
     full,
     html,
+    picker,
     shared_session,
     support_body_html,
     support_html,
@@ -382,9 +382,9 @@ def case_view(pack: str | Path, learner: str | None = None) -> View:
     return for_learner(lambda who: CaseView(shared_session(pack, who)), learner)
 
 
-def learner_picker() -> PseudonymPicker:
-    """Choose a pseudonym (remembered on this computer for every notebook)."""
-    return PseudonymPicker()
+def learner_picker() -> View:
+    """Choose a pseudonym (remembered on this computer for every notebook); in a shared app, join."""
+    return picker()
 
 
 def support_box() -> View:

@@ -1,0 +1,291 @@
+"""Who is who in a shared app (`kit app --shared`): each browser is its own learner.
+
+One machine serves a room. A learner joins with a pseudonym and gets an identity:
+
+- a random id and a folder of their own (their KIT_HOME: journal, salt, exports), so two
+  learners who type the same pseudonym are two learners whose work never mixes;
+- a **learner key** the app's pages carry in their address (``?learner=<key>``): the id and
+  an HMAC of it under the app's secret, so a key cannot be guessed, made up or edited into
+  another learner's;
+- a short **recovery code** to write down and continue on another device (kept only as an
+  HMAC, so the folder does not give it away).
+
+The folder (KIT_SHARED)::
+
+    secret                  signs learner keys and recovery codes (readable by its owner only)
+    workshop-code           what a room types once to enter, when the app serves beyond this computer
+    identities/<id>.json    pseudonym, the recovery code's HMAC, when joined
+    learners/<id>/          that learner's KIT_HOME
+
+A page's kernel belongs to one learner: `enter` points this process at their folder once,
+and refuses to switch to another learner.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import hmac
+import json
+import re
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import settings
+from .errors import KitError
+from .events import now
+from .files import write_atomic
+from .learner import check_learner
+
+FORMAT = "reflective-practice-kit/identity"
+VERSION = 1
+QUERY_KEY = "learner"  # the page address parameter that carries the learner key
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: written down and typed without doubt
+RECOVERY_GROUPS = 3  # XXXX-XXXX-XXXX: about 59 bits
+WORKSHOP_GROUPS = 2  # XXXX-XXXX: about 40 bits, typed once per browser
+ID_RE = re.compile(r"^[0-9a-f]{16}$")
+KEY_RE = re.compile(r"^([0-9a-f]{16})\.([0-9a-f]{32})$")
+
+
+class IdentityError(KitError):
+    """A learner key or recovery code that names no learner of this app."""
+
+
+@dataclass(frozen=True)
+class Identity:
+    """One learner of a shared app."""
+
+    id: str
+    pseudonym: str
+    home: Path
+    joined_at: str = ""
+
+
+@dataclass(frozen=True)
+class Joined:
+    """What joining gives: the identity, the key the pages carry, and the code to write down."""
+
+    identity: Identity
+    key: str
+    recovery_code: str
+    name_in_use: bool  # another learner here already uses this pseudonym (still kept apart)
+
+
+def new_code(groups: int) -> str:
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(4 * groups))
+    return "-".join(raw[i:i + 4] for i in range(0, len(raw), 4))
+
+
+def normal_code(code: str) -> str:
+    """What someone typed, as codes are written (case, spaces and dashes forgiven)."""
+    raw = "".join(ch for ch in str(code or "").upper() if ch.isalnum())
+    return "-".join(raw[i:i + 4] for i in range(0, len(raw), 4))
+
+
+class Registry:
+    """The learners of one shared app, in its folder."""
+
+    def __init__(self, folder: str | Path):
+        self.folder = Path(folder)
+
+    # -- the app's secret and workshop code --------------------------------------------------
+
+    @property
+    def _secret(self) -> bytes:
+        path = self.folder / "secret"
+        with contextlib.suppress(OSError, ValueError):
+            return bytes.fromhex(path.read_text(encoding="ascii").strip())
+        try:
+            write_atomic(path, secrets.token_hex(32), replace=False)  # the first writer wins
+            path.chmod(0o600)
+        except FileExistsError:
+            pass
+        except OSError as exc:
+            raise IdentityError(f"This workshop's folder {self.folder} cannot be written ({exc.strerror}). "
+                                "Tell your facilitator (they can choose another folder with KIT_SHARED).") from None
+        return bytes.fromhex(path.read_text(encoding="ascii").strip())
+
+    def _mac(self, purpose: str, value: str) -> str:
+        return hmac.new(self._secret, f"{purpose}:{value}".encode(), hashlib.sha256).hexdigest()
+
+    def workshop_code(self, new: str | None = None) -> str:
+        """The code a room types to enter: the one given (saved), else the saved one, else a new one."""
+        path = self.folder / "workshop-code"
+        if new is not None:
+            code = normal_code(new)
+            if len(code.replace("-", "")) < 6:
+                raise IdentityError("A workshop code needs at least 6 letters or digits, so that no one "
+                                    "guesses it; leave it out and the kit makes one.")
+        else:
+            try:
+                code = normal_code(path.read_text(encoding="utf-8"))
+            except OSError:
+                code = ""
+            if code:
+                return code
+            code = new_code(WORKSHOP_GROUPS)
+        write_atomic(path, code + "\n")
+        path.chmod(0o600)
+        return code
+
+    # -- learners ---------------------------------------------------------------------------
+
+    def join(self, pseudonym: str) -> Joined:
+        """A new learner under this pseudonym (even if someone here already uses it)."""
+        name = check_learner(pseudonym)
+        in_use = any(i.pseudonym.casefold() == name.casefold() for i in self.identities())
+        code = new_code(RECOVERY_GROUPS)
+        while True:
+            ident = Identity(secrets.token_hex(8), name, Path(), now())
+            body = {"format": FORMAT, "version": VERSION, "id": ident.id, "pseudonym": name,
+                    "recovery": self._mac("recovery", normal_code(code)), "joined_at": ident.joined_at}
+            try:
+                write_atomic(self._record(ident.id), json.dumps(body, ensure_ascii=False, indent=1), replace=False)
+                break
+            except FileExistsError:  # an id already taken (64 random bits: practically never)
+                continue
+            except OSError as exc:
+                raise IdentityError(f"Could not save your place in this workshop ({exc.strerror}). "
+                                    "Tell your facilitator: the app's folder cannot be written.") from None
+        ident = self._load(ident.id)
+        ident.home.mkdir(parents=True, exist_ok=True)
+        return Joined(ident, self.key(ident), code, in_use)
+
+    def key(self, ident: Identity) -> str:
+        """The learner key the pages carry: the id and its HMAC (the same on every device)."""
+        return f"{ident.id}.{self._mac('learner-key', ident.id)[:32]}"
+
+    def resolve(self, key: str) -> Identity:
+        """The learner a page's key belongs to; IdentityError with a sentence for any other key."""
+        m = KEY_RE.match(str(key or "").strip())
+        if not m or not hmac.compare_digest(self._mac("learner-key", m.group(1))[:32], m.group(2)):
+            raise IdentityError("This page's learner key is not one this workshop gave out (it may have been "
+                                "changed or cut short). Join below, or continue with your recovery code.")
+        try:
+            return self._load(m.group(1))
+        except IdentityError:
+            raise IdentityError("This learner key belongs to no learner of this workshop any more (the "
+                                "workshop's folder may have been cleared). Join below.") from None
+
+    def recover(self, code: str) -> Identity:
+        """The learner whose recovery code this is (continuing on another device)."""
+        typed = normal_code(code)
+        if not typed:
+            raise IdentityError("Type the recovery code you wrote down when you joined, e.g. ABCD-EFGH-JKMN.")
+        wanted = self._mac("recovery", typed)
+        found = None
+        for ident_id, body in self._records():
+            if hmac.compare_digest(str(body.get("recovery", "")), wanted):
+                found = ident_id
+        if found is None:
+            raise IdentityError(f"No learner in this workshop has the recovery code '{typed[:20]}'. Check it "
+                                "(letters and digits; there is no 0, O, 1, I or L) and try again.")
+        return self._load(found)
+
+    def new_recovery_code(self, ident: Identity) -> str:
+        """A fresh recovery code for this learner (the old one stops working)."""
+        body = self._read(ident.id)
+        code = new_code(RECOVERY_GROUPS)
+        body["recovery"] = self._mac("recovery", normal_code(code))
+        write_atomic(self._record(ident.id), json.dumps(body, ensure_ascii=False, indent=1))
+        return code
+
+    def identities(self) -> list[Identity]:
+        return [self._from(i, b) for i, b in self._records()]
+
+    # -- files --------------------------------------------------------------------------------
+
+    def _record(self, ident_id: str) -> Path:
+        return self.folder / "identities" / f"{ident_id}.json"
+
+    def _records(self):
+        folder = self.folder / "identities"
+        for f in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+            with contextlib.suppress(IdentityError):
+                yield f.stem, self._read(f.stem)
+
+    def _read(self, ident_id: str) -> dict:
+        if not ID_RE.match(ident_id):
+            raise IdentityError(f"'{ident_id[:20]}' is not a learner id.")
+        try:
+            body = json.loads(self._record(ident_id).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            raise IdentityError(f"No learner '{ident_id}' in this workshop.") from None
+        if not isinstance(body, dict) or body.get("format") != FORMAT or body.get("id") != ident_id:
+            raise IdentityError(f"The record of learner '{ident_id}' is not one the kit wrote.")
+        return body
+
+    def _load(self, ident_id: str) -> Identity:
+        return self._from(ident_id, self._read(ident_id))
+
+    def _from(self, ident_id: str, body: dict) -> Identity:
+        return Identity(ident_id, str(body.get("pseudonym", "")), self.folder / "learners" / ident_id,
+                        str(body.get("joined_at", "")))
+
+
+# -- the learner of this page (one per kernel) -------------------------------------------------
+
+_entered: Identity | None = None
+_listeners: list[Callable[[Identity], None]] = []
+
+
+def registry() -> Registry | None:
+    """The shared app's registry when this process serves a shared app, else None."""
+    folder = settings.shared_dir()
+    return Registry(folder) if folder else None
+
+
+def page_key() -> str | None:
+    """The learner key in this page's address, if any."""
+    return settings.page_query().get(QUERY_KEY) or None
+
+
+def entered() -> Identity | None:
+    """The learner this page belongs to, once known."""
+    return _entered
+
+
+def enter(ident: Identity) -> Identity:
+    """Make this process (a page's kernel) work as this learner, in their folder, from now on."""
+    global _entered
+    if _entered is not None and _entered.id != ident.id:
+        raise IdentityError("This page already belongs to another learner. Open the start page again "
+                            "to work as someone else.")
+    first = _entered is None
+    _entered = ident
+    ident.home.mkdir(parents=True, exist_ok=True)
+    settings.use_learner_home(ident.home)
+    if first:
+        for listener in list(_listeners):
+            listener(ident)
+    return ident
+
+
+def on_enter(listener: Callable[[Identity], None]) -> None:
+    """Call listener(identity) when the page's learner becomes known (at once if already known)."""
+    if _entered is not None:
+        listener(_entered)
+    else:
+        _listeners.append(listener)
+
+
+def page_identity() -> Identity | None:
+    """The learner named by this page's key (entered), None if the page has no key;
+    IdentityError if the key is not one this app gave out."""
+    if _entered is not None:
+        return _entered
+    reg = registry()
+    key = page_key()
+    if reg is None or key is None:
+        return None
+    return enter(reg.resolve(key))
+
+
+def _reset_for_tests() -> None:
+    """Forget this process's learner (tests simulate several page kernels in one process)."""
+    global _entered
+    _entered = None
+    _listeners.clear()
+    settings.forget_page()
