@@ -19,7 +19,10 @@ from ..learner import current_learner, set_learner
 from ..session import CaseSession, open_case
 from ..support import load_support
 
-FULL = W.Layout(width="100%")
+
+def full() -> W.Layout:
+    """A full-width layout, new each time: a Layout shared by two widgets hides both when one is hidden."""
+    return W.Layout(width="100%")
 
 
 class View:
@@ -36,11 +39,11 @@ class View:
 
 
 def box(*children: W.Widget) -> W.VBox:
-    return W.VBox(list(children), layout=FULL)
+    return W.VBox(list(children), layout=full())
 
 
 def html(value: str = "") -> W.HTML:
-    return W.HTML(value, layout=FULL)
+    return W.HTML(value, layout=full())
 
 
 def button(description: str, *, primary: bool = False, tooltip: str = "") -> W.Button:

@@ -18,7 +18,6 @@ from ..room import RoomSession, join
 from ..session import MIN_REASON_WORDS, CaseSession, Reveal
 from ..vocabulary import CONFIDENCE_SCALE
 from .base import (
-    FULL,
     ContentGate,
     PseudonymPicker,
     Status,
@@ -26,6 +25,7 @@ from .base import (
     box,
     button,
     for_learner,
+    full,
     html,
     shared_session,
     support_body_html,
@@ -77,13 +77,13 @@ class PointView(View):
             + f"<p><strong>{_html.escape(point.question)}</strong></p>")
         self.choice = W.RadioButtons(
             options=[(o.text, o.id) for o in point.options], value=None,
-            description="Your choice", layout=FULL, style={"description_width": "initial"},
+            description="Your choice", layout=full(), style={"description_width": "initial"},
         )
         self.choice.add_class("kit-options")
         # Radio buttons with nothing chosen: confidence starts unset and must be chosen (no preset).
         self.confidence = W.RadioButtons(
             options=[(f"{k} - {v}", k) for k, v in CONFIDENCE_SCALE.items()], value=None,
-            description="How confident are you?", layout=FULL, style={"description_width": "initial"},
+            description="How confident are you?", layout=full(), style={"description_width": "initial"},
         )
         self.confidence.add_class("kit-options")
         self.confidence.add_class("kit-confidence")

@@ -16,7 +16,6 @@ from ..errors import KitError
 from ..html import bullet_list, esc, message
 from ..vocabulary import RATING_SCALE, load_vocabulary
 from .base import (
-    FULL,
     AfterTheGate,
     Notice,
     Status,
@@ -24,6 +23,7 @@ from .base import (
     box,
     button,
     for_learner,
+    full,
     shared_session,
     text_area,
 )
@@ -74,7 +74,7 @@ class DebateView(View):
                                                border="1px solid #ccc", padding="6px")))
         self.compare = button("Compare my placings with the kit's coding", primary=True)
         self.status = Status()
-        self.result = W.HTML(layout=FULL)
+        self.result = W.HTML(layout=full())
         saved = debate.position
         self.position = text_area("My position", "Where do you stand, and why?",
                                   saved.position if saved else "", height="90px")
@@ -191,7 +191,7 @@ class DebateWhenDone(View):
     def __init__(self, debate: DebateSession):
         self.debate = debate
         self.view: DebateView | None = None
-        self.waiting = W.HTML(message(WHY_WAIT + " You can open it now if you prefer.", "info"), layout=FULL)
+        self.waiting = W.HTML(message(WHY_WAIT + " You can open it now if you prefer.", "info"), layout=full())
         self.show_anyway = button("Show the debate anyway")
         self.show_anyway.on_click(lambda _b: self.open())
         self.widget = box()
