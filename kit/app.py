@@ -29,7 +29,16 @@ def voila_command(port: int, root: Path | None = None) -> list[str]:
     root = root or settings.resources()
     return [sys.executable, "-m", "voila", str(root), "--no-browser", "--Voila.ip=127.0.0.1",
             f"--port={port}", "--Voila.port_retries=0", "--show_tracebacks=False",
-            "--VoilaConfiguration.strip_sources=True", "--theme=light"]
+            "--VoilaConfiguration.strip_sources=True", "--theme=light", *page_template()]
+
+
+def page_template() -> list[str]:
+    """Voila's --template for the kit's page (one <main> landmark), installed with the kit into
+    share/jupyter/voila/templates/kit; Voila's own page if that is missing (a bare checkout)."""
+    from jupyter_core.paths import jupyter_path
+
+    found = any(Path(p, "index.html.j2").is_file() for p in jupyter_path("voila", "templates", "kit"))
+    return ["--template=kit"] if found else []
 
 
 def start_url(port: int) -> str:
