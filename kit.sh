@@ -2,7 +2,8 @@
 # One entry point for a fresh machine: sets up what is missing, then starts or tests the kit.
 #   bash kit.sh start           JupyterLab with notebooks/00_start_here.ipynb open, on 127.0.0.1
 #   bash kit.sh test            ruff, then the whole suite (unit tests, every notebook under nbval,
-#                               the wheel test, browser tests), with the versions locked in uv.lock
+#                               the wheel test, browser tests), with the versions locked in uv.lock;
+#                               screenshots of each step go to test-artifacts/screenshots/<width>/
 #   bash kit.sh test --latest   the same suite against the newest releases pyproject.toml allows,
 #                               in .venv-latest/ (uv.lock is not changed); lists what is newer
 #   bash kit.sh lock            re-resolve uv.lock after changing pyproject.toml (keeps other pins)
@@ -128,6 +129,8 @@ case "${1:-}" in
     for a in "${@:2}"; do if [ "$a" = --latest ]; then latest=1; else args+=("$a"); fi; done
     if [ "$latest" = 1 ]; then ensure_latest_env; else ensure_env; fi
     ensure_browser
+    export KIT_SCREENSHOTS="${KIT_SCREENSHOTS:-$PWD/test-artifacts/screenshots}"
+    say "the browser tests save a screenshot of each step to $KIT_SCREENSHOTS/<width>/"
     status=0
     run_tests "${args[@]}" || status=$?
     if [ "$latest" = 1 ]; then

@@ -47,6 +47,8 @@ WORKSHOP_ROOM = "07_workshop_room.ipynb"
 DASHBOARD = "90_facilitator_dashboard.ipynb"
 ROOM_CONSOLE = "91_room_console.ipynb"
 KERNEL = {"kernelspec": dict(KERNELSPEC), "language_info": {"name": "python"}}
+# The first line of a collapsed cell is all JupyterLab shows of it: words, not the pack's id.
+PACK_NOTE = "# The case this page opens (an educator may set another pack's id or folder here)"
 
 
 def order() -> list[str]:
@@ -129,7 +131,7 @@ answer, not instead of it.
 
 Themes in this case: {themes}.{debate}
 """),
-        code(f'PACK = "{pack_id}"', "parameters"),
+        code(f'{PACK_NOTE}\nPACK = "{pack_id}"', "parameters"),
         md("## The case\n\nRead the content note first. Choose *I have read this* to open the case."),
         code("import kit\n\nkit.case_view(PACK)"),
         md("""

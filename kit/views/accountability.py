@@ -43,6 +43,7 @@ def accountability_overview() -> ChartView:
 def _attributions_chart(att) -> str:
     import matplotlib.pyplot as plt
     import seaborn as sns
+    from matplotlib.patches import Patch
 
     vocab = load_vocabulary()
     titles = case_titles()
@@ -53,14 +54,17 @@ def _attributions_chart(att) -> str:
         value_name="share")
     long["who"] = long["who"].map({"your_share": "You", "review_share": "The review"})
     cases = long["case_name"].nunique()
-    g = sns.catplot(data=long, kind="bar", x="share", y="level_words", hue="who", col="case_name",
-                    col_wrap=min(cases, 2), palette="colorblind", height=3.4, aspect=1.2,
+    who = ["You", "The review"]
+    colours = dict(zip(who, sns.color_palette("colorblind", 2), strict=True))
+    g = sns.catplot(data=long, kind="bar", x="share", y="level_words", hue="who", hue_order=who, col="case_name",
+                    col_wrap=min(cases, 2), palette=colours, height=3.4, aspect=1.2,
                     order=[vocab.label("levels", lv) for lv in vocab.levels], legend=False)
     g.set_axis_labels("Share of the reasons", "")
     g.set_titles("{col_name}")
-    g.add_legend(title="", loc="lower center", bbox_to_anchor=(0.5, -0.02), ncol=2, frameon=False)
+    g.figure.legend(handles=[Patch(color=colours[w], label=w) for w in who], loc="lower center", ncol=2,
+                    frameon=False, bbox_to_anchor=(0.5, 0))
     g.figure.suptitle("Where you place the reasons,\nand where the review does", x=0.02, ha="left")
-    g.figure.tight_layout(rect=(0, 0.06, 1, 0.95))
+    g.figure.tight_layout(rect=(0, 0.05, 1, 0.95))
     lines = [f"{r.title}, {r.level_words}: you {r.your_share:.0%}, the review {r.review_share:.0%}."
              for r in att.itertuples() if r.your_share or r.review_share]
     out = chart_html(g.figure, lines)

@@ -53,9 +53,9 @@ def frame(widget: W.Widget) -> W.VBox:
 
 
 CHOICE_JS = r"""
-let made = 0;
 function render({ model, el }) {
-  const name = `kit-choice-${Date.now().toString(36)}-${made++}`;
+  // A name of its own: radios sharing a name are one group, even across widgets.
+  const name = `kit-choice-${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`;
   const group = document.createElement("fieldset");
   group.className = "kit-choice";
   const legend = document.createElement("legend");

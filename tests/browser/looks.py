@@ -27,8 +27,9 @@ WIDTHS = {"desktop": 1280, "phone": 390}
 # Runs in the page: every visible element that is wider than the viewport or sticks out of it,
 # every text that overflows or is clipped by its box, every list whose chosen words are cut off.
 LAYOUT_JS = r"""
-() => {
+(rootSelector) => {
   const vw = document.documentElement.clientWidth;
+  const root = (rootSelector && document.querySelector(rootSelector)) || document.body;
   const out = [];
   const name = el => {
     const text = (el.innerText || el.value || el.getAttribute('aria-label') || '').trim().replace(/\s+/g, ' ');
@@ -49,7 +50,7 @@ LAYOUT_JS = r"""
   };
   const skip = el => el.closest('script, style, svg, .lm-mod-hidden, #loading, .kit-stylesheet, option') || hiddenByClip(el);
   const ctx = document.createElement('canvas').getContext('2d');
-  for (const el of document.querySelectorAll('body *')) {
+  for (const el of root.querySelectorAll('*')) {
     if (skip(el) || !shown(el)) continue;
     const r = el.getBoundingClientRect();
     if (r.right > vw + 1 || r.left < -1) {
@@ -138,20 +139,21 @@ def text_problems(text: str) -> list[str]:
     return found
 
 
-def problems(page) -> list[str]:
-    """What is wrong with what the page shows now (empty when nothing is)."""
-    return page.evaluate(LAYOUT_JS) + text_problems(page.evaluate(TEXT_JS))
+def problems(page, root: str | None = None) -> list[str]:
+    """What is wrong with what the page shows now (empty when nothing is); `root` limits the
+    look to one part of the page (a JupyterLab notebook, not Lab's own menus)."""
+    return page.evaluate(LAYOUT_JS, root) + text_problems(page.evaluate(TEXT_JS))
 
 
 def grow(page) -> dict:
     """Voila and Lab scroll an inner element: make the viewport as tall as the page; returns the old size."""
     size = page.viewport_size
     height = page.evaluate("Math.max(...Array.from(document.querySelectorAll('*')).map(e => e.scrollHeight))")
-    page.set_viewport_size({"width": size["width"], "height": min(max(height, size["height"]), 16000)})
+    page.set_viewport_size({"width": size["width"], "height": min(max(height, size["height"]), 40000)})
     return size
 
 
-def look(page, name: str, found: dict[str, list[str]] | None = None) -> Path:
+def look(page, name: str, found: dict[str, list[str]] | None = None, root: str | None = None) -> Path:
     """Save a full-page screenshot of this step (SCREENSHOTS/<width>/<name>.png) and note what is
     wrong with the page in `found` (the test asserts it is empty at the end)."""
     size = grow(page)
@@ -162,7 +164,7 @@ def look(page, name: str, found: dict[str, list[str]] | None = None) -> Path:
         path = folder / f"{name}.png"
         page.screenshot(path=str(path), full_page=True)
         if found is not None:
-            bad = problems(page)
+            bad = problems(page, root)
             if bad:
                 found[f"{size['width']}/{name}"] = bad
     finally:
