@@ -17,7 +17,7 @@ from ..packs import load_packs
 from ..room import Room, find_room, room_cohort
 from .base import Notice, Status, View, box, button, html
 from .live import Every
-from .parts import actions, rating_row
+from .parts import Choice, actions
 
 LETTERS = "ABCDEFGH"
 
@@ -127,8 +127,8 @@ class RoomOpener(View):
     def __init__(self, live_seconds: float | None = 2.0):
         self._live = live_seconds
         packs = load_packs(settings.packs_dir())
-        self.case = rating_row("Case", [(p.title, p.id) for p in packs], packs[0].id if packs else None)
-        self.plan = rating_row("Points", [], None)
+        self.case = Choice([(p.title, p.id) for p in packs], packs[0].id if packs else None, "Case")
+        self.plan = Choice([], None, "Points")
         self.case.observe(lambda _c: self._plans(), names="value")
         self._plans()
         self.open = button("Open the room", primary=True)
@@ -144,6 +144,7 @@ class RoomOpener(View):
 
         pack = load_pack(self.case.value)
         options = [(f"{pl.title} ({pl.minutes} minutes, {len(pl.points)} points)", pl.id) for pl in pack.plans or []]
+        self.plan.value = None  # the old plan may not be one of the new case's
         self.plan.options = [*options, (f"Every point ({len(pack.decision_points)})", "")]
         self.plan.value = options[0][1] if options else ""
 
