@@ -112,7 +112,9 @@ def display_table(df: pd.DataFrame) -> pd.DataFrame:
         "How your choice compares": how_it_compares(r.matched_actual, r.matched_review) if r.committed else "-",
         "Your confidence (1-5)": "-" if pd.isna(r.confidence) else int(r.confidence),
     } for r in df.itertuples()]
-    return pd.DataFrame(rows).set_index("Decision point")
+    columns = ["Decision point", "When", "Your choice", "What was done", f"Options {COMPARED}",
+               "How your choice compares", "Your confidence (1-5)"]
+    return pd.DataFrame(rows, columns=columns).set_index("Decision point")
 
 
 def how_it_compares(matched_actual: bool, matched_review: bool) -> str:

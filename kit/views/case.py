@@ -351,11 +351,12 @@ def compare_html(session: CaseSession) -> str:
     from ..compare import display_table
 
     df = session.compare()
-    t = display_table(df)
+    t = display_table(df[df["committed"]])  # a point not yet decided shows nothing of what was done
     columns = [c for c in t.columns if c != "When"]
     rows = [[Markup(f'{_html.escape(label)}<br><span class="kit-muted">{_html.escape(r["When"])}</span>'),
              *[r[c] for c in columns]] for label, r in t.iterrows()]
-    table = table_html(["Decision point", *columns], rows, caption="Your choices beside what was done and the review")
+    table = (table_html(["Decision point", *columns], rows, caption="Your choices beside what was done and the review")
+             if rows else "<p>Commit a decision first: only the points you have decided are compared.</p>")
     return ("<h4>In short</h4>" + esc(session.summary())
             + "<h4>Patterns in your reasoning</h4>" + reasoning_html(session.reasoning())
             + "<h4>Point by point</h4>" + table
