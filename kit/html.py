@@ -80,11 +80,12 @@ def cell_html(value) -> str:
     return html.escape(str(value))
 
 
-def download_link(name: str, data: bytes, mime: str) -> str:
-    """A link that downloads the given bytes as a file (works in JupyterLab and Voila alike)."""
+def download_link(name: str, data: bytes, mime: str, label: str = "") -> str:
+    """A link that downloads the given bytes as a file named name (works in JupyterLab and Voila
+    alike); its words are label, or 'Download <name>'."""
     encoded = base64.b64encode(data).decode("ascii")
     return (f'<p><a download="{html.escape(name, quote=True)}" href="data:{mime};base64,{encoded}">'
-            f"Download {html.escape(name)}</a></p>")
+            f"{html.escape(label or f'Download {name}')}</a></p>")
 
 
 def details(summary: str, body: str, *, opened: bool = False) -> str:

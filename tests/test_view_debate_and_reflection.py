@@ -157,7 +157,8 @@ def test_record_view_saves_and_exports(kit_home, example_pack):
     record.export.format.value = "json"
     record.export.button.click()
     link = record.export.link.value
-    assert "Download record-Robin" in link
+    assert "Download your record: Data for a workshop or another tool (JSON)" in link
+    assert 'download="record-Robin' in link and "record-Robin" not in record.export.status.text
     data = json.loads(base64.b64decode(link.split("base64,")[1].split('"')[0]))
     c = data["cases"][0]
     assert c["reflection"]["feelings"] == "Uneasy about the closure."

@@ -136,7 +136,8 @@ class ExportForm(View):
             self.status.say(str(exc), "error")
             self.link.value = ""
             return
-        self.link.value = download_link(name, data, MIME[self.format.value])
+        # the link says what it is in words; the file's name (which holds the case's id) is only the file's
+        self.link.value = download_link(name, data, MIME[self.format.value], f"Download your record: {self.format.label}")
         path = default_export_path(name)
         try:
             write_atomic(path, data)
@@ -144,8 +145,8 @@ class ExportForm(View):
             self.status.say("Your record is ready: download it with the link below and keep it safe. The kit's own "
                             f"copy could not be saved ({why(exc, path)}).", "warning")
             return
-        self.status.say(f"Your record is ready: download it with the link below. The kit also keeps a copy, "
-                        f"{path.name}, with your saved work.", "ok")
+        self.status.say("Your record is ready: download it with the link below. The kit also keeps a copy "
+                        "with your saved work.", "ok")
 
 
 class RecordView(View):

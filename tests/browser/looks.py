@@ -133,8 +133,8 @@ ESCAPES = re.compile(r"\\n|&amp;|&lt;|&gt;|&quot;|&#x?[0-9a-fA-F]+;|\bNaN\b|<NA>
 
 def text_problems(text: str) -> list[str]:
     """Internal ids and literal escapes in a page's visible text."""
-    found = [f"internal id {i!r} in the visible text" for i in sorted(internal_ids())
-             if re.search(rf"(?<![\w-]){re.escape(i)}(?![\w-])", text)]
+    found = [f"internal id {i!r} in the visible text" for i in sorted(internal_ids())  # in a file name too
+             if re.search(rf"(?<!\w){re.escape(i)}(?!\w)", text)]
     found += [f"literal {m.group(0)!r} in the visible text" for m in ESCAPES.finditer(text)]
     return found
 
@@ -149,7 +149,7 @@ def grow(page) -> dict:
     """Voila and Lab scroll an inner element: make the viewport as tall as the page; returns the old size."""
     size = page.viewport_size
     height = page.evaluate("Math.max(...Array.from(document.querySelectorAll('*')).map(e => e.scrollHeight))")
-    page.set_viewport_size({"width": size["width"], "height": min(max(height, size["height"]), 40000)})
+    page.set_viewport_size({"width": size["width"], "height": min(max(height, size["height"]), 80000)})
     return size
 
 

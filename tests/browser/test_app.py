@@ -159,12 +159,13 @@ def test_a_case_from_start_to_exported_record(app, browser, pack, tmp_path, wher
         page.get_by_label("Feelings").fill("Uneasy that no one saw the baby.")
         page.get_by_role("button", name="Save my reflection").click()
         page.get_by_role("button", name="Export my record").click()
-        link = page.get_by_role("link", name=f"Download record-{who.replace(' ', '-')}")
+        link = page.get_by_role("link", name="Download your record: A web page to print or keep (HTML)")
         link.wait_for()
         status = page.get_by_role("status").filter(has_text="Your record is ready").first.inner_text()
         assert str(app["home"]) not in status and "/" not in status  # no server path for a learner
         with page.expect_download() as info:
             link.click()
+        assert info.value.suggested_filename.startswith(f"record-{who.replace(' ', '-')}")
         saved = tmp_path / "record.html"
         info.value.save_as(saved)
         record = saved.read_text()
@@ -253,7 +254,7 @@ def test_the_journey_with_the_keyboard_alone(app, browser, pack):
         page.get_by_text("Point by point").wait_for()
         tab_until(page, "el.textContent.trim() === 'Export my record'", rings=rings)
         page.keyboard.press("Enter")
-        tab_until(page, "el.tagName === 'A' && el.textContent.startsWith('Download record-Keyboard-Learner')",
+        tab_until(page, "el.tagName === 'A' && el.textContent.startsWith('Download your record')",
                   rings=rings)
         with page.expect_download() as info:
             page.keyboard.press("Enter")
@@ -316,7 +317,7 @@ def test_dark_theme(browser, tmp_path):
 
 def test_structure_check_finds_what_it_should(app, browser):
     """The structure check is not blind: a box wider than the screen, words cut off in a list and an
-    internal id in the text are each reported."""
+    internal id in the text (on its own or inside a file name) are each reported."""
     page = new_page(browser, WIDTHS["phone"])
     try:
         open_start(page, app)
@@ -327,10 +328,11 @@ def test_structure_check_finds_what_it_should(app, browser):
             const sel = document.createElement('select'); sel.style.width = '40px';
             sel.innerHTML = '<option>3 a great deal</option>';
             const id = document.createElement('p'); id.textContent = 'See bruising-contact.';
-            main.append(wide, sel, id);
+            const file = document.createElement('p'); file.textContent = 'Saved as record-Ash-baby-c-closed-without-visit.html';
+            main.append(wide, sel, id, file);
         }""")
         found = "\n".join(problems(page))
     finally:
         page.context.close()
     assert "wider than the screen" in found and "list cuts its words" in found
-    assert "internal id 'bruising-contact'" in found
+    assert "internal id 'bruising-contact'" in found and "internal id 'baby-c-closed-without-visit'" in found
