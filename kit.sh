@@ -3,7 +3,8 @@
 #   bash kit.sh start           JupyterLab with notebooks/00_start_here.ipynb open, on 127.0.0.1
 #   bash kit.sh test            ruff, then the whole suite (unit tests, every notebook under nbval,
 #                               the wheel test, browser tests, a real JupyterHub), with the versions
-#                               locked in uv.lock
+#                               locked in uv.lock; screenshots of each step go to
+#                               test-artifacts/screenshots/<width>/
 #   bash kit.sh test --latest   the same suite against the newest releases pyproject.toml allows,
 #                               in .venv-latest/ (uv.lock is not changed); lists what is newer
 #   bash kit.sh lock            re-resolve uv.lock after changing pyproject.toml (keeps other pins)
@@ -143,6 +144,8 @@ case "${1:-}" in
     if [ "$latest" = 1 ]; then ensure_latest_env; else ensure_env; fi
     ensure_browser
     ensure_hub_proxy
+    export KIT_SCREENSHOTS="${KIT_SCREENSHOTS:-$PWD/test-artifacts/screenshots}"
+    say "the browser tests save a screenshot of each step to $KIT_SCREENSHOTS/<width>/"
     status=0
     run_tests "${args[@]}" || status=$?
     if [ "$latest" = 1 ]; then

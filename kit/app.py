@@ -95,10 +95,22 @@ def voila_command(port: int, root: Path | None = None, *, host: str = LOOPBACK, 
         cmd.append(f"--Voila.token={token}")
     if shared:
         cmd.append(f"--VoilaConfiguration.template={TEMPLATE}")
+    else:
+        cmd += page_template()
     if preheat > 0:
         pools = {"default": {"pool_size": 0}, START_PAGE: {"pool_size": preheat}}
         cmd += ["--VoilaConfiguration.preheat_kernel=True", f"--VoilaKernelManager.kernel_pools_config={pools!r}"]
     return cmd
+
+
+def page_template() -> list[str]:
+    """Voila's --template for the kit's page (one <main> landmark; the tab named by the page),
+    installed with the kit into share/jupyter/voila/templates/kit; Voila's own page if it is missing
+    (a bare checkout). The shared app's template (kit-app) builds on it."""
+    from jupyter_core.paths import jupyter_path
+
+    found = any(Path(p, "index.html.j2").is_file() for p in jupyter_path("voila", "templates", "kit"))
+    return ["--template=kit"] if found else []
 
 
 def start_url(port: int, host: str = LOOPBACK) -> str:

@@ -16,8 +16,9 @@ from collections.abc import Callable, Iterator
 
 import pandas as pd
 
-from .html import img_html, words_html
-from .tables import factors_by_level
+from .html import figure_html, img_html, words_html
+from .tables import case_titles, factors_by_level
+from .vocabulary import load_vocabulary
 
 # How a choice compares: the kit reads reports of reviews, so "as reported" stays in the words.
 CATEGORY_ORDER = ["Same as what was done, and consistent with the review's findings as reported",
@@ -47,6 +48,22 @@ def _category(row) -> str:
 def _short(label: str, width: int = 40) -> str:
     """Axis labels stay short so the bars keep their room (the words beside the chart are full)."""
     return label if len(label) <= width else label[: width - 1].rstrip() + "…"
+
+
+def short_title(title: str) -> str:
+    """A case's short name for a chart label: its title up to the colon ('Baby C'), else shortened."""
+    head = title.split(":", 1)[0].strip()
+    return _short(head if head and head != title else title, 28)
+
+
+def named_by_level(factors: pd.DataFrame) -> pd.DataFrame:
+    """Counts of factors per case and level, cases by their titles and levels in words (never ids)."""
+    vocab = load_vocabulary()
+    titles = case_titles()
+    table = factors_by_level(factors)
+    table.index = [titles.get(c, c) for c in table.index]
+    table.columns = [vocab.label("levels", lv) for lv in table.columns]
+    return table
 
 
 def comparison_frame(df: pd.DataFrame) -> pd.DataFrame:
@@ -112,7 +129,7 @@ def figure_image(fig) -> bytes:
     buf = io.BytesIO()
     try:
         with plain_text():  # tick labels are made while saving
-            fig.savefig(buf, format="svg", metadata={"Date": None})
+            fig.savefig(buf, format="svg", metadata={"Date": None}, bbox_inches="tight")  # nothing clipped
     finally:
         plt.close(fig)
     return buf.getvalue()
@@ -128,23 +145,26 @@ def _factors_chart(factors: pd.DataFrame):
     import matplotlib.pyplot as plt
     import seaborn as sns
 
-    counts = factors_by_level(factors).reset_index().melt(id_vars="case", var_name="level", value_name="factors")
+    table = named_by_level(factors)
+    table.index = [short_title(t) for t in table.index]
+    counts = table.rename_axis("case").reset_index().melt(id_vars="case", var_name="level", value_name="factors")
     cases = counts["case"].nunique()
-    fig, ax = plt.subplots(figsize=(10, 1.5 + 0.9 * cases), layout="constrained")
+    fig, ax = plt.subplots(figsize=(8, 2.2 + 1.0 * cases), layout="constrained")
     sns.barplot(data=counts, y="case", x="factors", hue="level", palette="colorblind", errorbar=None, ax=ax)
     for container in ax.containers:
         ax.bar_label(container, fontsize=8, padding=2)
     ax.set_xlabel("Number of contributing factors")
     ax.set_ylabel("")
-    ax.set_title("Where the reviews locate the reasons: contributing factors by level")
-    ax.legend(title="Level", loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
+    ax.set_title("Where the reviews locate the reasons:\ncontributing factors by level", loc="left")
+    ax.legend(title="Level", loc="upper center", bbox_to_anchor=(0.5, -0.12 * 4 / (2 + cases)), ncol=3,
+              frameon=False)
     sns.despine(ax=ax)
     return fig
 
 
 def factors_text(factors: pd.DataFrame) -> str:
     """The factors chart in words: per case, the count at each level, largest first."""
-    table = factors_by_level(factors)
+    table = named_by_level(factors)
     lines = []
     for case, row in table.iterrows():
         parts = [f"{level} {int(n)}" for level, n in row.sort_values(ascending=False).items() if n]
@@ -157,7 +177,7 @@ def chart_html(fig, lines: list[str], *, words: str = "The chart in words", open
 
     fig is a figure, or a function that draws one; if drawing fails, a sentence stands in for
     the image and the words still show (they say everything the chart does)."""
-    return image_html(fig, " ".join(lines)) + words_html(lines, words, opened=opened)
+    return figure_html(image_html(fig, " ".join(lines)), words_html(lines, words, opened=opened))
 
 
 def image_html(fig: object, alt: str) -> str:

@@ -31,11 +31,11 @@ def compare_table(pack: Pack, decisions: Mapping) -> pd.DataFrame:
             "label": p.label(i),
             "titled": p.title is not None,
             "when": p.when,
-            "your_choice": chosen.text if chosen else None,
+            "your_choice": " ".join(chosen.text.split()) if chosen else None,
             "your_option": chosen.id if chosen else None,
-            "what_was_done": p.actual_option.text,
+            "what_was_done": " ".join(p.actual_option.text.split()),
             "actual_option": p.actual_option.id,
-            "review_supports": "; ".join(o.text for o in p.supported_options),
+            "review_supports": [" ".join(o.text.split()) for o in p.supported_options],
             "supported_options": [o.id for o in p.supported_options],
             "matched_actual": bool(chosen and chosen.actual) if d else None,
             "matched_review": bool(chosen and chosen.review_supported) if d else None,
@@ -101,17 +101,24 @@ def _confidence_pattern(done: pd.DataFrame) -> str:
 
 
 def display_table(df: pd.DataFrame) -> pd.DataFrame:
-    """The learner-facing columns with readable headings."""
-    out = df[["when", "your_choice", "what_was_done", "review_supports", "matched_actual",
-              "matched_review", "confidence"]].copy()
-    for col in ("matched_actual", "matched_review"):
-        out[col] = out[col].map({True: "yes", False: "no", None: "-"}).fillna("-")
-    out["your_choice"] = out["your_choice"].fillna("(not yet decided)")
-    out["confidence"] = out["confidence"].astype("object").where(out["confidence"].notna(), "-")
-    out.index = df["label"]
-    out.index.name = "Decision point"
-    return out.rename(columns={
-        "when": "When", "your_choice": "Your choice", "what_was_done": "What was done",
-        "review_supports": f"Options {COMPARED}", "matched_actual": "Same as what was done?",
-        "matched_review": f"Your choice {COMPARED}?", "confidence": "Your confidence (1-5)",
-    })
+    """The table learners see: a row per point named by its label (never its id), every column
+    in words, the options consistent with the review as a list."""
+    rows = [{
+        "Decision point": r.label,
+        "When": r.when,
+        "Your choice": r.your_choice if r.committed else "not decided yet",
+        "What was done": r.what_was_done,
+        f"Options {COMPARED}": list(r.review_supports),
+        "How your choice compares": how_it_compares(r.matched_actual, r.matched_review) if r.committed else "-",
+        "Your confidence (1-5)": "-" if pd.isna(r.confidence) else int(r.confidence),
+    } for r in df.itertuples()]
+    columns = ["Decision point", "When", "Your choice", "What was done", f"Options {COMPARED}",
+               "How your choice compares", "Your confidence (1-5)"]
+    return pd.DataFrame(rows, columns=columns).set_index("Decision point")
+
+
+def how_it_compares(matched_actual: bool, matched_review: bool) -> str:
+    """One sentence: was the choice what was done, and is it consistent with the review as reported."""
+    done = "The same as what was done" if matched_actual else "Different from what was done"
+    review = f"{COMPARED}" if matched_review else f"not among the options {COMPARED}"
+    return f"{done}; {review}."

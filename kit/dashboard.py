@@ -13,9 +13,10 @@ import html
 from pathlib import Path
 
 from . import settings
-from .charts import chart_html, plain_text, safely
+from .charts import chart_html, plain_text, safely, short_title
 from .cohort import KINDS, Cohort, collect
 from .files import write_atomic
+from .html import table_html
 from .packs import load_packs
 from .vocabulary import load_vocabulary
 
@@ -33,6 +34,29 @@ def _section(title: str, body: str) -> str:
 
 def packs_by_id():
     return {p.id: p for p in load_packs(settings.packs_dir())}
+
+
+def case_name(case: str, packs: dict, *, short: bool = False) -> str:
+    """A case as people know it: its title (or, on a chart, its short name), never its id."""
+    pack = packs.get(case)
+    if not pack:
+        return "a case not in this kit"
+    return short_title(pack.title) if short else pack.title
+
+
+def point_name(case: str, point: str, packs: dict) -> str:
+    pack = packs.get(case)
+    return pack.point_label(point) if pack else "a point not in this kit"
+
+
+def option_words(case: str, point: str, option: str, packs: dict) -> str:
+    pack = packs.get(case)
+    for d in pack.decision_points if pack else []:
+        if d.id == point:
+            for o in d.options:
+                if o.id == option:
+                    return " ".join(o.text.split())
+    return "an option not in this case"
 
 
 def load_cohort(folder: str | Path = "", *, demo_size: int = 30) -> Cohort:
@@ -120,8 +144,12 @@ def choices_html(cohort: Cohort, case: str, title: str | None = None, pack=None)
         ax.legend(title="", loc="lower right")
     lines = [f"{lab}: {int(agg.loc[p].sum())} learner(s); " + ", ".join(
         f"{share.loc[p, c]:.0%} {c.lower()}" for c in CATEGORIES) + "." for lab, p in zip(labels, order, strict=True)]
-    table = ch[["point", "option", "learners", "share", "was_done", "review_supported"]].to_html(
-        index=False, escape=True, border=0)
+    yes = {True: "yes", False: "no"}
+    named = {case: pack} if pack else {}
+    table = table_html(["Decision point", "Option", "Learners", "Share", "What was done", "The review supports it"],
+                       [[point_name(case, r.point, named), option_words(case, r.point, r.option, named), int(r.learners),
+                         f"{r.share:.0%}", yes.get(bool(r.was_done)), yes.get(bool(r.review_supported))]
+                        for r in ch.itertuples()])
     return _section(title, _chart(fig, lines)
                     + f"<details><summary>Every option</summary>{table}</details>")
 
@@ -133,18 +161,21 @@ def confidence_html(cohort: Cohort) -> str:
     conf = cohort.confidence()
     if conf.empty:
         return _section("Confidence", "<p>No decisions yet.</p>")
+    packs = packs_by_id()
     conf = conf.assign(agreement=conf["matched_review"].map({True: "Chose an option consistent with the review's findings as reported",
-                                                             False: "Chose another option"}))
+                                                             False: "Chose another option"}),
+                       title=[case_name(c, packs) for c in conf["case"]],
+                       name=[case_name(c, packs, short=True) for c in conf["case"]])
     with plain_text(), sns.plotting_context("talk", font_scale=0.8):
         fig, ax = plt.subplots(figsize=(12, 1.5 + 0.9 * conf["case"].nunique()), layout="constrained")
-        sns.barplot(data=conf, y="case", x="mean_confidence", hue="agreement", palette="colorblind", errorbar=None, ax=ax)
+        sns.barplot(data=conf, y="name", x="mean_confidence", hue="agreement", palette="colorblind", errorbar=None, ax=ax)
         for container in ax.containers:
             ax.bar_label(container, fmt="%.1f", padding=3)
         ax.set_xlim(0, 5.5)
         ax.set_xlabel("Mean confidence (1-5)")
         ax.set_ylabel("")
         ax.legend(title="", loc="lower right")
-    lines = [f"{r.case}: {r.agreement.lower()}: mean confidence {r.mean_confidence:.1f} over {r.decisions} decisions."
+    lines = [f"{r.title}: {r.agreement.lower()}: mean confidence {r.mean_confidence:.1f} over {r.decisions} decisions."
              for r in conf.itertuples()]
     return _section("Confidence against agreement with the review", _chart(fig, lines))
 
@@ -156,7 +187,8 @@ def stances_html(cohort: Cohort) -> str:
     st = cohort.stances()
     if st.empty:
         return _section("Debates", "<p>Nobody has placed a debate comment yet.</p>")
-    st = st.assign(label=[f"{c} · {a} ({cm})" for c, a, cm in zip(st["case"], st["author"], st["comment"], strict=True)])
+    packs = packs_by_id()
+    st = st.assign(label=[f"{case_name(c, packs, short=True)} · {a}" for c, a in zip(st["case"], st["author"], strict=True)])
     scales = {"accountability": "Holds individuals accountable", "context": "Points to context and system"}
     with plain_text(), sns.plotting_context("talk", font_scale=0.7):
         fig, axes = plt.subplots(1, 2, sharey=True, figsize=(12, 1.5 + 0.45 * len(st)), layout="constrained")
@@ -185,16 +217,21 @@ def attributions_html(cohort: Cohort) -> str:
     at = cohort.attributions()
     if at.empty:
         return _section("Where the group places the reasons", "<p>Nobody has rated the levels yet.</p>")
+    vocab = load_vocabulary()
     grid = at.pivot(index="case", columns="level", values="mean_rating")
-    grid = grid.reindex(columns=load_vocabulary().ordered("levels", grid.columns))
+    grid = grid.reindex(columns=vocab.ordered("levels", grid.columns))
+    packs = packs_by_id()
+    titles = [case_name(c, packs) for c in grid.index]
+    grid = grid.set_axis([case_name(c, packs, short=True) for c in grid.index]).set_axis(
+        [vocab.label("levels", lv) for lv in grid.columns], axis=1)
     with plain_text(), sns.plotting_context("talk", font_scale=0.8):
         fig, ax = plt.subplots(figsize=(12, 1.8 + 0.8 * len(grid)), layout="constrained")
         sns.heatmap(grid, annot=True, fmt=".1f", vmin=0, vmax=3, cmap="Blues", cbar_kws={"label": "0 not at all - 3 a great deal"},
                     linewidths=1, ax=ax)
         ax.set_xlabel("")
         ax.set_ylabel("")
-    lines = [f"{case}: " + ", ".join(f"{lv} {v:.1f}" for lv, v in row.dropna().items()) + "."
-             for case, row in grid.iterrows()]
+    lines = [f"{title}: " + ", ".join(f"{lv} {v:.1f}" for lv, v in row.dropna().items()) + "."
+             for title, (_, row) in zip(titles, grid.iterrows(), strict=True)]
     return _section("Where the group places the reasons (mean rating 0-3)", _chart(fig, lines))
 
 
@@ -205,10 +242,11 @@ def rationales_html(cohort: Cohort, case: str | None = None) -> str:
     if ra.empty:
         return _section("Shared rationales", "<p>No learner has chosen to share written reasons here.</p>")
     parts = []
+    packs = packs_by_id()
     for (c, point), grp in ra.groupby(["case", "point"], sort=False):
-        parts.append(f"<h3>{html.escape(c)}: {html.escape(point)}</h3>")
+        parts.append(f"<h3>{html.escape(case_name(c, packs))}: {html.escape(point_name(c, point, packs))}</h3>")
         for option, g in grp.groupby("option"):
-            parts.append(f"<h4>Chose {html.escape(option)} ({len(g)})</h4><ul>"
+            parts.append(f"<h4>Chose “{html.escape(option_words(c, point, option, packs))}” ({len(g)})</h4><ul>"
                          + "".join(f"<li>{html.escape(t)}</li>" for t in g["rationale"]) + "</ul>")
     return _section("Rationales learners chose to share, by option", "".join(parts))
 

@@ -11,11 +11,11 @@ from collections.abc import Iterable
 
 MIME = {"html": "text/html", "md": "text/markdown", "json": "application/json"}
 
-STATUS = {  # kind -> (what it is called in words, colour); words first, colour only adds
-    "info": ("Note", "#1f4e79"),
-    "error": ("Cannot do that yet", "#8a1c1c"),
-    "ok": ("Saved", "#1e5e2e"),
-    "warning": ("Warning", "#7a4b00"),
+STATUS = {  # kind -> what it is called in words (the stylesheet adds a colour; words come first)
+    "info": "Note",
+    "error": "Cannot do that yet",
+    "ok": "Saved",
+    "warning": "Warning",
 }
 
 
@@ -35,16 +35,57 @@ def bullet_list(items: Iterable) -> str:
 
 def message(text: str, kind: str = "info") -> str:
     """A status line that screen readers announce; its kind is in words, not only colour."""
-    label, colour = STATUS[kind]
-    return (f'<div role="status" aria-live="polite" class="kit-status kit-status-{kind}" '
-            f'style="color:{colour};margin:4px 0"><strong>{label}:</strong> {html.escape(text)}</div>')
+    return (f'<div role="status" class="kit-status kit-status-{kind}"><strong>{STATUS[kind]}:</strong> '
+            f"{html.escape(text)}</div>")
 
 
-def download_link(name: str, data: bytes, mime: str) -> str:
-    """A link that downloads the given bytes as a file (works in JupyterLab and Voila alike)."""
+def callout(body: str, kind: str = "note") -> str:
+    """A set-apart box (kind: note, support or warning) around HTML that is already escaped."""
+    return f'<div class="kit-callout kit-callout-{kind}">{body}</div>'
+
+
+def table_html(columns: list[str], rows: Iterable[Iterable], *, caption: str = "", row_headers: bool = True,
+               stack: bool = True) -> str:
+    """An accessible table: headings with their scope, each cell labelled with its column (so a
+    narrow screen shows each row as a card, unless `stack` is False for a small table), the first
+    cell of a row as its heading. Cells are
+    plain text (escaped; a list becomes a bulleted list, None or NaN 'not stated') or
+    `Markup` (HTML already escaped)."""
+    head = "".join(f'<th scope="col">{html.escape(c)}</th>' for c in columns)
+    body = []
+    for row in rows:
+        cells = []
+        for i, (col, value) in enumerate(zip(columns, row, strict=True)):
+            if i == 0 and row_headers:
+                cells.append(f'<th scope="row">{cell_html(value)}</th>')
+            else:
+                cells.append(f'<td data-label="{html.escape(col, quote=True)}">{cell_html(value)}</td>')
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
+    return f'<table class="kit-table{" kit-stack" if stack else ""}">{cap}<thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+
+
+class Markup(str):
+    """HTML that is already escaped, for a table cell."""
+
+
+def cell_html(value) -> str:
+    """One table cell's contents, escaped."""
+    if isinstance(value, Markup):
+        return str(value)
+    if value is None or (isinstance(value, float) and value != value):
+        return "<em>not stated</em>"
+    if isinstance(value, list | tuple):
+        return bullet_list(value) if value else "<em>none</em>"
+    return html.escape(str(value))
+
+
+def download_link(name: str, data: bytes, mime: str, label: str = "") -> str:
+    """A link that downloads the given bytes as a file named name (works in JupyterLab and Voila
+    alike); its words are label, or 'Download <name>'."""
     encoded = base64.b64encode(data).decode("ascii")
     return (f'<p><a download="{html.escape(name, quote=True)}" href="data:{mime};base64,{encoded}">'
-            f"Download {html.escape(name)}</a></p>")
+            f"{html.escape(label or f'Download {name}')}</a></p>")
 
 
 def details(summary: str, body: str, *, opened: bool = False) -> str:
@@ -55,6 +96,11 @@ def details(summary: str, body: str, *, opened: bool = False) -> str:
 def words_html(lines: list[str], summary: str = "The chart in words", *, opened: bool = False) -> str:
     """A chart's text alternative as a list a person can open (escaped)."""
     return details(summary, bullet_list(lines), opened=opened)
+
+
+def figure_html(image: str, words: str) -> str:
+    """A chart and its words together (image HTML and words HTML, both already escaped)."""
+    return f'<figure class="kit-chart">{image}<figcaption>{words}</figcaption></figure>'
 
 
 def img_html(svg: bytes, alt: str) -> str:

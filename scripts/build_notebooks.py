@@ -47,6 +47,8 @@ WORKSHOP_ROOM = "07_workshop_room.ipynb"
 DASHBOARD = "90_facilitator_dashboard.ipynb"
 ROOM_CONSOLE = "91_room_console.ipynb"
 KERNEL = {"kernelspec": dict(KERNELSPEC), "language_info": {"name": "python"}}
+# The first line of a collapsed cell is all JupyterLab shows of it: words, not the pack's id.
+PACK_NOTE = "# The case this page opens (an educator may set another pack's id or folder here)"
 
 
 def order() -> list[str]:
@@ -99,19 +101,19 @@ def case_notebook(name: str, pack_id: str):
 **Time:** about {minutes} minutes ({n} decision points). You can stop at any point: your work is
 saved as you go, and the case opens where you left it next time.
 
-### Questions
+## Questions
 - What did the professionals know at each point, and what could they not know yet?
 - Knowing only that, what would I have done, and why?
 - What in the team, the organisation and the wider system shaped the decisions that were made?
 
-### Objectives
+## Objectives
 - Decide at each of the {n} points using only what was known then, and give your reasons.
 - Compare your decisions with what was done and with what the review found.
 - Name contributing factors at the levels of the individual, the team, the organisation, the
   agencies working together, and national policy.
 - Notice how knowing the outcome (hindsight) changes how a decision looks.
 
-### Content note
+## Content note
 {" ".join(pack.content_note.split())} You can step out of this case at any time without giving a reason; the
 case itself starts with this note again and a *Step out* button, and shows where to find support.
 """),
@@ -129,10 +131,9 @@ answer, not instead of it.
 
 Themes in this case: {themes}.{debate}
 """),
-        code(f'PACK = "{pack_id}"', "parameters"),
-        code("import kit\n\nprint(kit.case_outline(PACK))"),
+        code(f'{PACK_NOTE}\nPACK = "{pack_id}"', "parameters"),
         md("## The case\n\nRead the content note first. Choose *I have read this* to open the case."),
-        code("kit.case_view(PACK)"),
+        code("import kit\n\nkit.case_view(PACK)"),
         md("""
 ## Debate
 
@@ -178,12 +179,13 @@ workshop your facilitator may instead give you a room code: join on the
 def start_notebook():
     vocab = load_vocabulary()
     rows = []
-    for name, pack_id in CASES:
+    for name, pack_id in CASES:  # a list, not a wide table: it reads on a phone as on a desktop
         p = load_pack(pack_id)
         themes = ", ".join(vocab.label("themes", t) for t in p.themes[:5])
         note = " ".join(p.content_note.split())
-        rows.append(f"| [{p.title}]({name}) | {len(p.decision_points)} | {themes} | {note} |")
-    table = "\n".join(["| Case | Decision points | Themes | Content note |", "|---|---|---|---|", *rows])
+        rows.append(f"- **[{p.title}]({name})**: {len(p.decision_points)} decision points, about "
+                    f"{estimated_minutes(p)} minutes. Themes: {themes}.<br>\n  *Content note:* {note}")
+    table = "\n".join(rows)
     cells = [
         nav_cell(START, "top"),
         md("""
@@ -191,17 +193,17 @@ def start_notebook():
 
 **Time:** about 15 minutes.
 
-### Questions
+## Questions
 - What is this kit, and how does working through a case go?
 - Why is my first answer locked?
 - Where do I find support if a case is hard to read?
 
-### Objectives
+## Objectives
 - Choose a pseudonym to save your work under.
 - Check that your setup works.
 - Choose a case to start with.
 
-### Content note
+## Content note
 The cases come from published reviews of real events in England in which children were
 seriously harmed, including injuries to babies, neglect, domestic abuse and sexual abuse. No
 case describes injuries in detail, and each case begins with its own content note. You can
@@ -297,16 +299,16 @@ def workshop_room_notebook():
 
 **Time:** as long as the workshop; your facilitator sets the pace.
 
-### Questions
+## Questions
 - How did the others in the room decide, and why?
 - What changes when we all commit before anyone sees what happened?
 
-### Objectives
+## Objectives
 - Join your facilitator's room with its code.
 - Decide at each point the room opens, with your reasons, before anyone sees what happened.
 - Discuss the room's spread of choices and the review's findings.
 
-### Content note
+## Content note
 The room works through one of the five cases (serious harm to children). The case opens with
 its own content note, and you can step out at any point without giving a reason.
 """),
@@ -341,16 +343,16 @@ def room_console_notebook():
 
 **For practice educators.** Put this page on the projector.
 
-### Questions
+## Questions
 - How many have decided, and how does the room split?
 - When is the room ready to see what happened and what the review found?
 
-### Objectives
+## Objectives
 - Open a room for one case with a plan's points (or all of them) and give the room its code.
 - Open each point, watch the room decide, release the reveal when ready, show the finding.
 - Close the room and hand out the one-file summary.
 
-### Content note
+## Content note
 The room works through one of the five cases (serious harm to children). Shared reasons may be
 personal: read them to the room with care. Learners' names never appear here.
 
@@ -380,19 +382,19 @@ def accountability_notebook():
 
 **Time:** about 60 minutes, or a 90-minute group session.
 
-### Questions
+## Questions
 - When a child is harmed while services are involved, who is accountable: the individuals who
   decided, or the workload, staffing, turnover and funding they decided within?
 - Where do the reviews place the reasons, and where do I?
 - How do readers of the reviews argue about it, and how strong are their arguments?
 
-### Objectives
+## Objectives
 - Work through the reader-comment debates: place each argument, then state your own position and
   the strongest case against it (PCF: critical reflection and analysis; values and ethics).
 - Compare where the reviews locate contributing factors, case by case (PCF: contexts and organisations).
 - Set your own attributions beside the reviews' and explain the difference.
 
-### Content note
+## Content note
 This notebook draws on all five cases: serious harm to children, including injuries to babies,
 neglect, domestic abuse and sexual abuse, and strong opinions about professionals. Each debate
 opens with its case's content note. You can step out at any time without giving a reason.
@@ -471,17 +473,17 @@ def dashboard_notebook():
 
 **For practice educators.** **Time:** a few seconds to run; use it live in a workshop.
 
-### Questions
+## Questions
 - How did the group choose at each decision point, against what was done and what the review supports?
 - Was the group most confident where it agreed with the review, or where it did not?
 - How did the group place the debate comments, and where does it place the reasons?
 
-### Objectives
+## Objectives
 - Load a group's hand-ins, see which were skipped and why.
 - Put the split on the screen, point by point, and talk it through.
 - Hand out a one-file summary after the session.
 
-### Content note
+## Content note
 The charts and shared rationales refer to all five cases (serious harm to children). Learners'
 shared reasons may be personal: read them to the room only with care.
 

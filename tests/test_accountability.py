@@ -74,12 +74,18 @@ def test_learner_stances_average_against_kit(kit_home, example_pack):
 
 
 def test_views_render_with_and_without_learner_data(kit_home):
-    """Both widgets render; with no data the learner is told what to do first."""
-    assert "The chart in words" in accountability_overview().chart.value
+    """Both widgets render; with no data the learner is told what to do first; cases are named by
+    their titles and levels in words, never by an id or a slug."""
+    overview = accountability_overview()
+    assert "The chart in words" in overview.chart.value
+    shown = overview.chart.value + overview.after.value
+    assert "Robyn: a baby, the front door and health services" in shown and "Individual practitioner" in shown
+    assert "robyn-front-door" not in shown and "multi-agency" not in shown
     assert "not yet said where you place the reasons" in my_attributions("Nobody").chart.value
     case = open_case("robyn-front-door", learner="Robin")
     case.acknowledge()
     save_attribution(case, {"multi-agency": 3})
     html = my_attributions("Robin").chart.value
-    assert "data:image/svg+xml;base64," in html and "robyn-front-door, multi-agency: you 100%" in html
+    assert "data:image/svg+xml;base64," in html and "robyn-front-door" not in html
+    assert "Robyn: a baby, the front door and health services, Multi-agency working: you 100%" in html
     assert isinstance(learner_attributions("Robin"), pd.DataFrame)

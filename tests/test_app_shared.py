@@ -21,7 +21,8 @@ def clean_env(monkeypatch, kit_home):
 
 
 def test_one_learner_stays_on_loopback_and_frees_kernels():
-    """The desktop app: loopback, no code, no template change; leaving and idle kernels handled."""
+    """The desktop app: loopback, no code, the kit's page template (not the shared app's); leaving and
+    idle kernels handled."""
     serving = plan(8866)
     assert serving.shared is None and serving.workshop_code is None and serving.host == "127.0.0.1"
     cmd = voila_command(8866, settings.notebooks_dir(), idle_minutes=serving.idle_minutes)
@@ -29,7 +30,8 @@ def test_one_learner_stays_on_loopback_and_frees_kernels():
     assert "--Voila.identity_provider_class=kit.appserver.KitIdentityProvider" in cmd  # the leave-page fix
     assert "--MappingKernelManager.cull_idle_timeout=300" in cmd  # 5 minutes by default
     assert "--MappingKernelManager.cull_connected=False" in cmd  # a page still open is never stopped
-    assert not any("template" in c or "token" in c for c in cmd)
+    assert not any("token" in c or "kit-app" in c for c in cmd)
+    assert "--template=kit" in cmd  # one <main> on every page
     assert announce(serving) == ["The kit is at http://127.0.0.1:8866/voila/render/notebooks/00_start_here.ipynb  (Ctrl+C to stop)"]
 
 

@@ -201,3 +201,17 @@ def test_dashboard_handles_a_large_group(tmp_path):
     finally:
         kit.cohort.PARALLEL_FROM = 400
     assert parallel.records == serial.records
+
+
+def test_dashboard_names_cases_points_options_and_levels_in_words(tmp_path):
+    """What the room sees on the projector and in the handout names cases by their titles, points by
+    their labels, options by their words and levels by the vocabulary's words: never an id or slug."""
+    import re
+
+    from tests.browser.looks import internal_ids  # ids that read as ids, not as words
+
+    demo_cohort(12, tmp_path / "demo", seed=2)
+    page = summary_html(collect(tmp_path / "demo"))
+    words = re.sub(r'src="data:[^"]+"', "", page)  # the charts' images are drawn from the same words
+    assert not {i for i in internal_ids() if re.search(rf"(?<![\w-]){re.escape(i)}(?![\w-])", words)}
+    assert load_packs()[0].title in page and "Multi-agency working" in page

@@ -50,14 +50,20 @@ def test_summary_with_nothing_committed(kit_home, example_pack):
 
 
 def test_display_table_marks_undecided_points(kit_home, example_pack):
-    """Uncommitted points show '(not yet decided)' rather than blanks."""
+    """Uncommitted points say 'not decided yet' rather than blanks; how a choice compares is a
+    sentence; the options consistent with the review are a list of their words, with no stray
+    line breaks (a literal \\n once showed after each)."""
     case = open_case(example_pack, learner="Robin")
     case.acknowledge()
     case.decide("housing-referral", "visit", confidence=3, rationale=WHY)
     t = display_table(case.compare())
-    assert t.loc["Point 2", "Your choice"] == "(not yet decided)"
-    assert t.loc["Point 1", "Your choice consistent with the review's findings as reported?"] == "yes"
-    assert t.loc["Point 2", "Your confidence (1-5)"] == "-"
+    assert t.loc["Point 2", "Your choice"] == "not decided yet"
+    assert t.loc["Point 1", "How your choice compares"] == (
+        "Different from what was done; consistent with the review's findings as reported.")
+    assert t.loc["Point 2", "How your choice compares"] == "-"
+    assert t.loc["Point 2", "Your confidence (1-5)"] == "-" and t.loc["Point 1", "Your confidence (1-5)"] == 3
+    options = t.loc["Point 1", "Options consistent with the review's findings as reported"]
+    assert isinstance(options, list) and options and not any("\n" in o or o != o.strip() for o in options)
 
 
 def test_display_table_names_points_by_label_never_id(kit_home):

@@ -154,6 +154,24 @@ def test_whole_case_with_clicks_then_compare(kit_home, example_pack):
     assert "housing-referral" not in out  # points are named by label, never by id
 
 
+def test_comparison_mid_case_shows_nothing_of_points_not_yet_decided(kit_home, example_pack):
+    """Comparing after one commit shows that point beside what was done, and nothing of what was
+    done at the points still to decide (it was once in the table, before the learner's choice)."""
+    from kit.packs import load_pack
+
+    pack = load_pack(example_pack)
+    view = CaseView(open_case(example_pack, learner="Robin"))
+    view.go_on.click()
+    view.compare_button.click()
+    assert "Commit a decision first" in view.compare_out.value and "<table" not in view.compare_out.value
+    _commit(view.points["housing-referral"], "visit", 3)
+    view.compare_button.click()
+    out = view.compare_out.value
+    assert out.count('<th scope="row">') == 1 and "Point 1" in out
+    later = [p for p in pack.decision_points if p.id != "housing-referral"]
+    assert all(_html.escape(" ".join(p.actual_option.text.split())) not in out for p in later)
+
+
 def test_version_1_case_end_says_there_is_nothing_to_name(kit_home, example_pack):
     """A version-1 pack has no relies_on: the end of the case says so plainly and asks about the
     learner's own reasons, rather than failing or inventing patterns."""

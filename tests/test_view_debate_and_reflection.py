@@ -118,6 +118,19 @@ def test_one_content_note_per_page(kit_home, example_pack):
     assert isinstance(debate.inner, DebateWhenDone) and isinstance(record.inner, RecordView)
 
 
+def test_hiding_the_empty_cpd_text_hides_nothing_else(kit_home, example_pack):
+    """The record's empty CPD plain-text part is hidden on its own: the case above it and every
+    other part keep showing (a layout shared between parts once hid the whole page)."""
+    case = case_view(example_pack, learner="Robin")
+    record = record_view(example_pack, learner="Robin")
+    case.go_on.click()
+    assert record.inner.cpd.plain_part.layout.display == "none"
+    shown = [case.widget, case.body, record.widget, record.inner.widget, record.inner.cpd.widget,
+             case.points["housing-referral"].header]
+    assert all(w.layout.display in (None, "") for w in shown)
+    assert len({id(w.layout) for w in shown + [record.inner.cpd.plain_part]}) == len(shown) + 1
+
+
 def test_record_view_saves_and_exports(kit_home, example_pack):
     """After the case is opened, reflection, PCF evidence and CPD saves and the export give a
     downloadable record whose PCF domains are the learner's evidenced ones, with the CPD entry
@@ -144,7 +157,8 @@ def test_record_view_saves_and_exports(kit_home, example_pack):
     record.export.format.value = "json"
     record.export.button.click()
     link = record.export.link.value
-    assert "Download record-Robin" in link
+    assert "Download your record: Data for a workshop or another tool (JSON)" in link
+    assert 'download="record-Robin' in link and "record-Robin" not in record.export.status.text
     data = json.loads(base64.b64decode(link.split("base64,")[1].split('"')[0]))
     c = data["cases"][0]
     assert c["reflection"]["feelings"] == "Uneasy about the closure."

@@ -131,3 +131,22 @@ def test_facilitator_opens_a_room_from_the_page(kit_home, tmp_path, monkeypatch)
     assert isinstance(view.console, RoomConsole)
     (folder,) = (tmp_path / "rooms").iterdir()
     assert view.console.room.state().code == folder.name
+
+
+def test_opener_lists_cases_and_their_plans_by_name_then_opens_the_room(kit_home):
+    """With no room given, the console asks for a case and its points, both by their names in a
+    list of choices; changing the case offers that case's plans; opening gives the console."""
+    from kit.packs import load_pack
+    from kit.views.room import RoomOpener
+
+    opener = room_console("", live_seconds=None)
+    assert isinstance(opener, RoomOpener)
+    titles = [words for words, _ in opener.case.options]
+    assert load_pack(PACK).title in titles and PACK not in titles
+    opener.case.value = PACK
+    robyn = load_pack(PACK)
+    assert opener.plan.options[-1] == (f"Every point ({len(robyn.decision_points)})", "")
+    assert opener.plan.value == (robyn.plans[0].id if robyn.plans else "")
+    opener.plan.value = ""
+    opener.open.click()
+    assert isinstance(opener.console, RoomConsole) and opener.widget.children == (opener.console.widget,)

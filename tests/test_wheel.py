@@ -92,7 +92,8 @@ def kit(installed, *args, check=True) -> subprocess.CompletedProcess:
 
 
 def test_installed_wheel_works_outside_the_checkout(installed):
-    """list, validate, a pack by path, settings, export (html), init, model answers, and the app."""
+    """list, validate, a pack by path, settings, export (html), init, model answers, and the app
+    (on the kit's own page template, which the wheel installs)."""
     py = [str(installed["python"])]
     where = _run([*py, "-c", "import kit, kit.settings as s; print(kit.__file__); print(s.resources())"],
                  cwd=installed["cwd"], env=installed["env"]).stdout.split()
@@ -150,6 +151,7 @@ def test_installed_wheel_works_outside_the_checkout(installed):
                 time.sleep(1)
         assert "Start here: learning from case reviews" in page
         assert "Run All Cells" not in page and "Traceback" not in page
+        assert '<main class="kit-page"' in page  # the kit's page template came with the wheel
     finally:
         proc.send_signal(signal.SIGTERM)
         try:

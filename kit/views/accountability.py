@@ -6,8 +6,9 @@ from __future__ import annotations
 import html as _html
 
 from ..accountability import learner_attributions, learner_stances, system_vs_individual
-from ..charts import chart_html, factors_chart, factors_text
-from ..tables import factors_table
+from ..charts import chart_html, factors_chart, factors_text, short_title
+from ..html import table_html
+from ..tables import case_titles, factors_table
 from ..vocabulary import load_vocabulary
 from .base import View, box, for_learner, html
 
@@ -30,23 +31,41 @@ def factors_view(pack_ids=None) -> ChartView:
 def accountability_overview() -> ChartView:
     """The reviews' contributing factors by level, as a chart, in words, and as a table."""
     df = factors_table()
+    split = system_vs_individual(df)
+    titles = case_titles()
+    rows = [[titles.get(case, case), *(int(v) for v in r)] for case, r in split.iterrows()]
     return ChartView(chart_html(factors_chart(df), factors_text(df).splitlines()),
-                     "<h4>Individual, system and family, per case</h4>"
-                     + system_vs_individual(df).to_html(escape=True, border=0))
+                     table_html(["Case", "Individual", "System (team, organisation, agencies, policy, tools)",
+                                 "Family", "Total"], rows,
+                                caption="Individual, system and family: the reviews' factors per case"))
 
 
 def _attributions_chart(att) -> str:
     import matplotlib.pyplot as plt
     import seaborn as sns
+    from matplotlib.patches import Patch
 
-    long = att.melt(id_vars=["case", "level"], value_vars=["your_share", "review_share"],
-                    var_name="who", value_name="share")
+    vocab = load_vocabulary()
+    titles = case_titles()
+    att = att.assign(title=[titles.get(c, c) for c in att["case"]],
+                     level_words=[vocab.label("levels", lv) for lv in att["level"]])
+    long = att.assign(case_name=[short_title(t) for t in att["title"]]).melt(
+        id_vars=["case_name", "level_words"], value_vars=["your_share", "review_share"], var_name="who",
+        value_name="share")
     long["who"] = long["who"].map({"your_share": "You", "review_share": "The review"})
-    g = sns.catplot(data=long, kind="bar", x="share", y="level", hue="who", col="case", col_wrap=2,
-                    palette="colorblind", height=3.2, aspect=1.3, order=load_vocabulary().levels)
+    cases = long["case_name"].nunique()
+    who = ["You", "The review"]
+    colours = dict(zip(who, sns.color_palette("colorblind", 2), strict=True))
+    g = sns.catplot(data=long, kind="bar", x="share", y="level_words", hue="who", hue_order=who, col="case_name",
+                    col_wrap=min(cases, 2), palette=colours, height=3.4, aspect=1.2,
+                    order=[vocab.label("levels", lv) for lv in vocab.levels], legend=False)
     g.set_axis_labels("Share of the reasons", "")
-    g.figure.suptitle("Where you place the reasons, and where the review does", y=1.02)
-    lines = [f"{r.case}, {r.level}: you {r.your_share:.0%}, the review {r.review_share:.0%}."
+    g.set_titles("{col_name}")
+    g.figure.legend(handles=[Patch(color=colours[w], label=w) for w in who], loc="lower center", ncol=2,
+                    frameon=False, bbox_to_anchor=(0.5, 0))
+    g.figure.suptitle("Where you place the reasons,\nand where the review does", x=0.02, ha="left")
+    g.figure.tight_layout(rect=(0, 0.05, 1, 0.95))
+    lines = [f"{r.title}, {r.level_words}: you {r.your_share:.0%}, the review {r.review_share:.0%}."
              for r in att.itertuples() if r.your_share or r.review_share]
     out = chart_html(g.figure, lines)
     plt.close("all")

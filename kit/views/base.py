@@ -14,11 +14,12 @@ from collections.abc import Callable
 import ipywidgets as W
 
 from ..errors import KitError
-from ..html import details, esc, message
+from ..html import STATUS, callout, details, esc, message
 from ..learner import current_learner, set_learner
 from ..session import CaseSession, open_case
 from ..settings import shared_dir
 from ..support import load_support
+from .parts import Live, actions, frame, line_field, text_field
 
 
 def full() -> W.Layout:
@@ -31,8 +32,10 @@ class View:
 
     widget: W.Box
 
-    def _repr_mimebundle_(self, **kwargs):  # a notebook shows the view as its widget
-        return self.widget._repr_mimebundle_(**kwargs)
+    def _repr_mimebundle_(self, **kwargs):  # a notebook shows the view as its widget, in the kit's frame
+        if getattr(self, "_frame", None) is None:
+            self._frame = frame(self.widget)
+        return self._frame._repr_mimebundle_(**kwargs)
 
     def show(self, *children: W.Widget) -> None:
         """Replace what the view shows (its parts stay reachable as attributes)."""
@@ -48,31 +51,32 @@ def html(value: str = "") -> W.HTML:
 
 
 def button(description: str, *, primary: bool = False, tooltip: str = "") -> W.Button:
+    """A button as wide as its words (they wrap on a narrow screen)."""
     return W.Button(description=description, button_style="primary" if primary else "", tooltip=tooltip,
-                    layout=W.Layout(width="auto"))
+                    layout=W.Layout(width="auto", height="auto"))
 
 
-def text_area(label: str, placeholder: str = "", value: str = "", *, height: str = "80px") -> W.Textarea:
-    """A text box that syncs when it loses focus, so a fast Tab then Enter loses nothing typed."""
-    return W.Textarea(continuous_update=False, value=value, description=label, placeholder=placeholder,
-                      layout=W.Layout(width="100%", height=height), style={"description_width": "initial"})
+def text_area(label: str, placeholder: str = "", value: str = "", *, rows: int = 4) -> W.Textarea:
+    """A labelled text box (see parts.text_field)."""
+    return text_field(label, placeholder, value, rows=rows)
 
 
 class Status:
-    """A status line (announced to screen readers) under a control."""
+    """A status line under a control: a live region, so screen readers announce each message."""
 
     def __init__(self) -> None:
-        self.widget = html()
+        self.widget = Live()
 
     def say(self, text: str, kind: str = "info") -> None:
-        self.widget.value = message(text, kind)
+        self.widget.label, self.widget.kind, self.widget.text = STATUS[kind], kind, text
 
     def clear(self) -> None:
-        self.widget.value = ""
+        self.widget.text = ""
 
     @property
     def text(self) -> str:
-        return self.widget.value
+        """What it says, with its kind in words ('Saved: ...'), or '' when it says nothing."""
+        return f"{self.widget.label}: {self.widget.text}" if self.widget.text else ""
 
 
 _SESSIONS: dict[tuple[str, str], CaseSession] = {}  # one session per case and learner in this kernel
@@ -100,13 +104,19 @@ def support_body_html() -> str:
         rows = "".join(
             f"<li><strong>{_html.escape(c.name)}</strong>, for {_html.escape(c.what_for)}: {_html.escape(c.how)}"
             + (f' (<a href="{_html.escape(c.link, quote=True)}" target="_blank" rel="noopener">'
-               f"{_html.escape(c.link)}</a>)" if c.link else "") + ".</li>" for c in s.contacts)
+               f"{_html.escape(_site(c.link))}</a>)" if c.link else "") + ".</li>" for c in s.contacts)
         body = esc(s.intro) + f"<ul>{rows}</ul>"
     return body + (message(s.problem, "warning") if s.problem else "")
 
 
+def _site(link: str) -> str:
+    """A web address as a person reads it: 'samaritans.org' for https://www.samaritans.org/."""
+    site = link.split("://", 1)[-1].removeprefix("www.").rstrip("/")
+    return site if len(site) <= 40 else site.split("/", 1)[0]
+
+
 def support_html(*, opened: bool = False) -> str:
-    return details("Where to find support", support_body_html(), opened=opened)
+    return callout(details("Where to find support", support_body_html(), opened=opened), "support")
 
 
 class ContentGate(View):
@@ -123,16 +133,17 @@ class ContentGate(View):
         _GATED.add(id(session))
         self.session = session
         self._on_change = on_change
-        self.note = html("<h3>Content note</h3>" + esc(session.content_note)
-                         + "<p>You can step out now or at any point, without giving a reason.</p>" + support_html())
+        self.note = html(callout("<h3>Content note</h3>" + esc(session.content_note)
+                                 + "<p>You can step out now or at any point, without giving a reason.</p>", "warning")
+                         + support_html())
         self.go_on = button(go_label, primary=True)
         self.step_out_button = button("Step out of this case",
                                       tooltip="Leave the case now, with no reason asked; you can come back later")
         self.come_back = button("Come back to this case", primary=True,
                                 tooltip="Open the case again where you left it")
-        self.opened = W.HTML(layout=W.Layout(flex="1 1 auto", width="auto"))  # once open: note and support
-        self.step_out_button.layout.flex = "0 0 auto"  # never squeezed: the way out stays readable
-        self.bar = W.HBox([self.opened, self.step_out_button], layout=W.Layout(width="100%", align_items="flex-start"))
+        self.opened = W.HTML(layout=W.Layout(width="auto"))  # once open: note and support
+        self.bar = W.HBox([self.opened, self.step_out_button], layout=W.Layout(width="100%", height="auto"))
+        self.bar.add_class("kit-bar")  # the way out is never squeezed: the bar wraps instead
         self.away = html()  # after stepping out: support, and the way back in
         self.go_on.on_click(lambda _b: self.open())
         self.step_out_button.on_click(lambda _b: self.step_out())
@@ -154,7 +165,7 @@ class ContentGate(View):
             self.opened.value = details("Content note and support", esc(s.content_note) + support_body_html())
             self.show(self.bar)
         else:
-            self.show(self.note, W.HBox([self.go_on, self.step_out_button]))
+            self.show(self.note, actions(self.go_on, self.step_out_button))
 
     def open(self) -> None:
         self.session.acknowledge()
@@ -198,15 +209,11 @@ class PseudonymPicker(View):
 
     def __init__(self, on_chosen: Callable[[str], None] | None = None):
         self._on_chosen = on_chosen
-        self.name = W.Text(continuous_update=False, value=current_learner() or "",
-                           placeholder="e.g. Robin, or Student 7", description="Your pseudonym",
-                           style={"description_width": "initial"})
+        self.name = line_field("Your pseudonym", "e.g. Robin, or Student 7", current_learner() or "", short=True)
         self.use = button("Use this pseudonym", primary=True)
         self.status = Status()
         self.use.on_click(lambda _b: self.choose())
-        self.widget = box(html("<p>Choose a pseudonym: any name you like, <strong>not</strong> your real "
-                               "name. Your decisions are saved under it on this computer.</p>"),
-                          W.HBox([self.name, self.use]), self.status.widget)
+        self.widget = box(self.name, self.use, self.status.widget)  # the page around it says what it is for
 
     def choose(self) -> str | None:
         try:
@@ -255,8 +262,9 @@ class LearnerFirst(View):
         self._build = build
         self.view: View | None = None
         self.picker = PseudonymPicker(on_chosen=self._open)
-        self.widget = box(html("<p>Choose your pseudonym first: any name you like, not your real name. "
-                               "The start page asks for it too.</p>"), self.picker.widget)
+        self.widget = box(html("<p>Choose your pseudonym first: any name you like, <strong>not</strong> your "
+                               "real name. Your decisions are saved under it on this computer, and the start page "
+                               "asks for it too.</p>"), self.picker.widget)
 
     def _open(self, who: str) -> None:
         self.view = for_learner(self._build, who)

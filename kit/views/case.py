@@ -9,14 +9,12 @@ import html as _html
 import threading
 from pathlib import Path
 
-import ipywidgets as W
-
 from ..errors import KitError
-from ..html import bullet_list, esc, message
+from ..html import Markup, bullet_list, callout, esc, message, table_html
 from ..reasoning import Reasoning, learner_reasoning
 from ..room import RoomSession, join
 from ..session import MIN_REASON_WORDS, CaseSession, Reveal
-from ..vocabulary import CONFIDENCE_SCALE
+from ..vocabulary import CONFIDENCE_SCALE, load_vocabulary
 from .base import (
     ContentGate,
     Status,
@@ -24,7 +22,6 @@ from .base import (
     box,
     button,
     for_learner,
-    full,
     html,
     picker,
     shared_session,
@@ -33,17 +30,7 @@ from .base import (
     text_area,
 )
 from .live import Every
-
-# ipywidgets gives radio labels one fixed line; long option texts must wrap instead of overlapping.
-STYLE = """<style>
-.kit-options .widget-radio-box label { height: auto !important; line-height: 1.35 !important;
-  white-space: normal !important; margin: 0 0 8px 0 !important; align-items: flex-start !important;
-  flex-wrap: nowrap !important; display: flex !important; }
-.kit-options .widget-radio-box label { flex-direction: row-reverse !important; justify-content: flex-end !important; }
-.kit-options .widget-radio-box input { margin: 3px 8px 0 0 !important; flex-shrink: 0; }
-.kit-options .widget-radio-box { height: auto !important; }
-.kit-reading { color: #444; font-size: 95%; }
-</style>"""
+from .parts import Choice, card, checkbox, line_field
 
 COMPARED = "consistent with the review's findings as reported"
 
@@ -72,26 +59,20 @@ class PointView(View):
         known = marked_list((k.text, k.kit_reading) for k in point.known_at_the_time)
         self.header = html(
             f"<h3>Decision point {index + 1} of {n}: {_html.escape(point.title or point.when)}</h3>"
-            + (f"<p><em>{_html.escape(byline)}</em></p>" if byline else "") + esc(point.situation)
-            + (("<p><strong>What is known at this point</strong></p>" + known) if known else "")
-            + f"<p><strong>{_html.escape(point.question)}</strong></p>")
-        self.choice = W.RadioButtons(
-            options=[(o.text, o.id) for o in point.options], value=None,
-            description="Your choice", layout=full(), style={"description_width": "initial"},
-        )
-        self.choice.add_class("kit-options")
-        # Radio buttons with nothing chosen: confidence starts unset and must be chosen (no preset).
-        self.confidence = W.RadioButtons(
-            options=[(f"{k} - {v}", k) for k, v in CONFIDENCE_SCALE.items()], value=None,
-            description="How confident are you?", layout=full(), style={"description_width": "initial"},
-        )
-        self.confidence.add_class("kit-options")
+            + (f'<p class="kit-byline">{_html.escape(byline)}</p>' if byline else "") + esc(point.situation)
+            + (("<h4>What is known at this point</h4>" + known) if known else ""))
+        # The question is the option list's legend: one radio group, named by what it asks.
+        self.choice = Choice([(" ".join(o.text.split()), o.id) for o in point.options],
+                             description=" ".join(point.question.split()))
+        # Nothing chosen: confidence starts unset and must be chosen (no preset).
+        self.confidence = Choice([(f"{k} - {v}", k) for k, v in CONFIDENCE_SCALE.items()],
+                                 description="How confident are you?", inline=True)
         self.confidence.add_class("kit-confidence")
         self.rationale = text_area(
-            "Your reasons", "Why this choice, knowing only what was known then? What would you want to know, "
-            f"and from whom? (at least {MIN_REASON_WORDS} words)", height="90px")
-        self.change_mind = text_area("What would change your mind?",
-                                     "What would you need to see or hear to choose differently?", height="60px")
+            f"Your reasons (at least {MIN_REASON_WORDS} words)", "Why this choice, knowing only what was known "
+            "then? What would you want to know, and from whom?", rows=4)
+        self.change_mind = text_area("What would change your mind? (optional)",
+                                     "What would you need to see or hear to choose differently?", rows=2)
         self.commit = button("Commit my decision", primary=True,
                              tooltip="Commit: your first answer is locked, then the outcome is shown")
         self.status = Status()
@@ -99,14 +80,13 @@ class PointView(View):
         self.reveal_box = box()
         self.second = text_area(
             "Second thought", "With only what was known then, what would you do differently, and what would you "
-            "have needed to know? (kept apart from your first answer)", height="70px")
+            "have needed to know? (kept apart from your first answer)", rows=3)
         self.save_second = button("Save second thought")
         self.second_status = Status()
         self.commit.on_click(lambda _b: self.decide())
         self.save_second.on_click(lambda _b: self.add_second_thought())
-        self.widget = W.VBox([self.header, self.choice, self.confidence, self.rationale, self.change_mind,
-                              self.commit, self.status.widget, self.reveal_box],
-                             layout=W.Layout(width="100%", border="1px solid #bbb", padding="8px", margin="8px 0"))
+        self.widget = card(self.header, self.choice, self.confidence, self.rationale, self.change_mind,
+                           self.commit, self.status.widget, self.reveal_box)
         self.refresh()
 
     def refresh(self) -> None:
@@ -182,8 +162,9 @@ def reveal_html(r: Reveal, second_thoughts: list[str]) -> str:
     if r.review_quote:
         parts.append(f"<blockquote>&ldquo;{_html.escape(r.review_quote)}&rdquo; (the review)</blockquote>")
     parts.append("<h4>Why it may have made sense at the time</h4>")
+    vocab = load_vocabulary()
     for level, factors in r.factors_by_level.items():
-        parts.append(f"<p><strong>{_html.escape(level.replace('-', ' ').capitalize())}</strong></p>"
+        parts.append(f"<h5>{_html.escape(vocab.label('levels', level))}</h5>"
                      + marked_list((f.factor, f.kit_reading) for f in factors))
     if r.point.reflection_prompts:
         parts += ["<h4>To reflect on</h4>", bullet_list(r.point.reflection_prompts)]
@@ -191,7 +172,7 @@ def reveal_html(r: Reveal, second_thoughts: list[str]) -> str:
         parts += ["<h4>Your second thoughts</h4>", bullet_list(second_thoughts)]
     parts += ["<h4>A second thought</h4><p>Not with what you know now: with only what was known at the time, "
               "what would you do differently, if anything? What would you have needed to know, and from whom?</p>"]
-    return "".join(parts)
+    return '<div class="kit-reveal">' + "".join(parts) + "</div>"
 
 
 def _reading_para(note: str | None) -> str:
@@ -242,8 +223,8 @@ class CaseView(View):
     def __init__(self, session: CaseSession):
         self.session = session
         pack = session.pack
-        self.title = html(STYLE + f"<h2>{_html.escape(pack.title)}</h2><p><em>Working as: "
-                          f"{_html.escape(session.learner)}</em></p>")
+        self.title = html(f"<h2>{_html.escape(pack.title)}</h2><p class=\"kit-byline\">Working as "
+                          f"{_html.escape(session.learner)}</p>")
         self.warning = html()
         self.gate = ContentGate(session, on_change=self.refresh)
         self.note, self.go_on, self.step_out_button = self.gate.note, self.gate.go_on, self.gate.step_out_button
@@ -370,7 +351,12 @@ def compare_html(session: CaseSession) -> str:
     from ..compare import display_table
 
     df = session.compare()
-    table = display_table(df).to_html(escape=True, border=0, classes="kit-table")
+    t = display_table(df[df["committed"]])  # a point not yet decided shows nothing of what was done
+    columns = [c for c in t.columns if c != "When"]
+    rows = [[Markup(f'{_html.escape(label)}<br><span class="kit-muted">{_html.escape(r["When"])}</span>'),
+             *[r[c] for c in columns]] for label, r in t.iterrows()]
+    table = (table_html(["Decision point", *columns], rows, caption="Your choices beside what was done and the review")
+             if rows else "<p>Commit a decision first: only the points you have decided are compared.</p>")
     return ("<h4>In short</h4>" + esc(session.summary())
             + "<h4>Patterns in your reasoning</h4>" + reasoning_html(session.reasoning())
             + "<h4>Point by point</h4>" + table
@@ -390,7 +376,7 @@ def learner_picker() -> View:
 def support_box() -> View:
     """Where to find support (the institution's list if they set one, else the kit's UK default)."""
     view = View()
-    view.text = html("<h3>Support</h3>" + support_body_html())
+    view.text = html(callout(support_body_html(), "support"))
     view.widget = box(view.text)
     return view
 
@@ -421,10 +407,8 @@ class RoomJoin(View):
 
     def __init__(self, learner: str, code: str = ""):
         self.learner = learner
-        self.code = W.Text(value=code, description="Room code", placeholder="e.g. K7Q-4XP",
-                           style={"description_width": "initial"})
-        self.share = W.Checkbox(value=False, indent=False, layout=W.Layout(width="100%"),
-                                description="Share my reasons with the room (shown without my name)")
+        self.code = line_field("Room code", "e.g. K7Q-4XP", code, short=True)
+        self.share = checkbox("Share my reasons with the room (shown without my name)")
         self.join = button("Join the room", primary=True)
         self.status = Status()
         self.case: CaseView | None = None

@@ -13,7 +13,7 @@ import ipywidgets as W
 
 from ..debate import DebateSession, one_scale_words, people, rating
 from ..errors import KitError
-from ..html import bullet_list, esc, message
+from ..html import bullet_list, esc, message, table_html
 from ..vocabulary import RATING_SCALE, load_vocabulary
 from .base import (
     AfterTheGate,
@@ -27,6 +27,7 @@ from .base import (
     shared_session,
     text_area,
 )
+from .parts import card, checkbox, rating_row
 
 NOT_PLACED = "not placed yet"
 UNPLACED = -1  # the dropdowns' value for "not placed yet" (a Dropdown shows None as no selection at all)
@@ -49,43 +50,42 @@ class DebateView(View):
         self.ticks: dict[str, dict[str, W.Checkbox]] = {}
         rows = []
         codes = debate.codes
-        style = {"description_width": "initial"}
         for c in d.comments:
             depth[c.id] = depth.get(c.reply_to, -1) + 1 if c.reply_to else 0
-            reply = f" replying to {html.escape(d.comment(c.reply_to).author)}" if c.reply_to else ""
+            reply = f", replying to {html.escape(d.comment(c.reply_to).author)}" if c.reply_to else ""
             role = f" ({html.escape(c.role)})" if c.role else ""
-            head = W.HTML(f"<p><strong>{html.escape(c.author)}</strong>{role}{reply}</p>{esc(c.text)}")
+            head = W.HTML(f"<h4>{html.escape(c.author)}{role}{reply}</h4>{esc(c.text)}", layout=full())
             code = codes.get(c.id)
-            self.accountability[c.id] = W.Dropdown(options=RATING_OPTIONS, value=code.accountability if code else UNPLACED,
-                                                   description="Holds individuals accountable:", style=style)
-            self.context[c.id] = W.Dropdown(options=RATING_OPTIONS, value=code.context if code else UNPLACED,
-                                            description="Points to context and system:", style=style)
-            ticks = {slug: W.Checkbox(value=bool(code and slug in code.holds_accountable), description=term.label,
-                                      indent=False, layout=W.Layout(width="auto", margin="0 12px 0 0"))
+            self.accountability[c.id] = rating_row("How far it holds individuals accountable",
+                                                   RATING_OPTIONS, code.accountability if code else UNPLACED)
+            self.context[c.id] = rating_row("How far it points to context and system",
+                                            RATING_OPTIONS, code.context if code else UNPLACED)
+            ticks = {slug: checkbox(term.label, bool(code and slug in code.holds_accountable))
                      for slug, term in holders.items()}
             self.ticks[c.id] = ticks
             older = (W.HTML(f"<p><em>You placed this comment on the kit's earlier single scale, at "
-                            f"{html.escape(one_scale_words(code.one_scale))}; it is read here on the two "
-                            "scales.</em></p>") if code and code.one_scale is not None else W.HTML())
-            rows.append(W.VBox([head, self.accountability[c.id], self.context[c.id], older,
-                                W.HTML(f"<p>Whom does {html.escape(c.author)} hold accountable?</p>"),
-                                W.HBox(list(ticks.values()), layout=W.Layout(flex_flow="row wrap"))],
-                               layout=W.Layout(margin=f"6px 0 6px {24 * min(depth[c.id], 4)}px",
-                                               border="1px solid #ccc", padding="6px")))
+                          f"{html.escape(one_scale_words(code.one_scale))}; it is read here on the two "
+                          "scales.</em></p>") if code and code.one_scale is not None else W.HTML())
+            whom = W.HBox(list(ticks.values()), layout=W.Layout(width="100%", height="auto"))
+            whom.add_class("kit-checks")
+            row = card(head, self.accountability[c.id], self.context[c.id], older,
+                       W.HTML(f"<p class='kit-lead'>Whom does {html.escape(c.author)} hold accountable?</p>"), whom)
+            row.layout.margin = f"0.75rem 0 0.75rem {1.25 * min(depth[c.id], 3)}rem"  # replies sit under their comment
+            rows.append(row)
         self.compare = button("Compare my placings with the kit's coding", primary=True)
         self.status = Status()
         self.result = W.HTML(layout=full())
         saved = debate.position
         self.position = text_area("My position", "Where do you stand, and why?",
-                                  saved.position if saved else "", height="90px")
-        self.other = text_area("The strongest case for the other side",
-                               "Argue the view you disagree with as well as you can (needed before saving)",
-                               saved.other_side if saved else "", height="90px")
+                                  saved.position if saved else "")
+        self.other = text_area("The strongest case for the other side (needed before saving)",
+                               "Argue the view you disagree with as well as you can",
+                               saved.other_side if saved else "")
         self.save = button("Save my position")
         self.save_status = Status()
         self.moved = text_area("Has your position moved?",
                                "Now that you have argued the other side: did your position move, and how? "
-                               "If not, what held it?", saved.moved if saved else "", height="80px")
+                               "If not, what held it?", saved.moved if saved else "", rows=3)
         self.save_moved = button("Save")
         self.moved_status = Status()
         self.moved_part = box()
@@ -102,7 +102,7 @@ class DebateView(View):
         prompts = W.HTML("<h4>To discuss</h4>" + bullet_list(d.prompts) if d.prompts else "")
         self.widget = box(W.HTML(intro), *rows, self.compare, self.status.widget, self.result, prompts,
                           W.HTML("<h4>Your position</h4><p>Write where you stand, and the strongest case "
-                                 "for the other side: your position is saved with both.</p>"),
+                               "for the other side: your position is saved with both.</p>"),
                           self.position, self.other, self.save, self.save_status.widget, self.moved_part)
         if debate.revealed:
             self._show()
@@ -137,19 +137,16 @@ class DebateView(View):
                 tick.disabled = True
         self.compare.disabled = True
         df = self.debate.comparison()
-        head = ("<tr><th>Comment by</th><th>You: holds individuals accountable</th><th>You: points to context</th>"
-                "<th>Kit's coding: holds individuals accountable</th><th>Kit's coding: points to context</th>"
-                "<th>You: whom</th><th>Kit's coding: whom</th></tr>")
-        body = "".join(
-            "<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in (
-                r.author, rating(_int(r.your_accountability)), rating(_int(r.your_context)),
-                rating(r.kit_accountability), rating(r.kit_context),
-                people(r.your_holds) if r.placed else "not placed", people(r.kit_holds))) + "</tr>"
-            for r in df.itertuples())
+        columns = ["Comment by", "You: holds individuals accountable", "You: points to context",
+                   "Kit's coding: holds individuals accountable", "Kit's coding: points to context",
+                   "You: whom", "Kit's coding: whom"]
+        rows = [[r.author, rating(_int(r.your_accountability)), rating(_int(r.your_context)),
+                 rating(r.kit_accountability), rating(r.kit_context),
+                 people(r.your_holds) if r.placed else "not placed", people(r.kit_holds)] for r in df.itertuples()]
         diffs = self.debate.differences()
         notes = self.debate.notes()
         self.result.value = ("<h4>Your placings beside the kit's coding</h4>"
-                             f"<table><thead>{head}</thead><tbody>{body}</tbody></table>"
+                             + table_html(columns, rows)
                              + (bullet_list(notes) if notes else "")
                              + ("<h4>Where you differ most</h4>" + bullet_list(diffs) if diffs else
                                 "<p>You and the kit's coding are within one step of each other on both scales "
@@ -166,7 +163,7 @@ class DebateView(View):
 
     def _ask_moved(self) -> None:
         self.moved_part.children = [W.HTML("<h4>Did it move you?</h4><p>You have argued the other side as "
-                                           "well as you can. Say whether that moved your position.</p>"),
+                                         "well as you can. Say whether that moved your position.</p>"),
                                     self.moved, self.save_moved, self.moved_status.widget]
 
     def save_movement(self) -> None:

@@ -10,27 +10,17 @@ import pandas as pd
 
 from ..answers import save_answer, saved_answer
 from ..errors import KitError
+from ..html import table_html as html_table
 from ..journal import Journal
+from ..tables import readable
 from .base import Status, View, box, button, for_learner, html, text_area
 
 
 def table_html(df: pd.DataFrame, columns: list[str] | None = None) -> str:
-    """A readable HTML table of a frame's text columns (long text wraps; nothing is cut off)."""
-    cols = columns or list(df.columns)
-    head = "".join(f"<th>{_html.escape(str(c))}</th>" for c in cols)
-    body = "".join(
-        "<tr>" + "".join(f"<td style='text-align:left;vertical-align:top'>{_cell(r[c])}</td>" for c in cols) + "</tr>"
-        for _, r in df.iterrows()
-    )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-
-
-def _cell(value) -> str:
-    if value is None or (isinstance(value, float) and value != value):
-        return "<em>not stated</em>"
-    if isinstance(value, list):
-        return "<ul>" + "".join(f"<li>{_html.escape(str(v))}</li>" for v in value) + "</ul>"
-    return _html.escape(str(value))
+    """A readable table of a frame's columns: headings in words, cases, points and levels by their
+    names (never an id), long text wrapping, one card per row on a narrow screen."""
+    shown = readable(df, columns)
+    return html_table(list(shown.columns), shown.itertuples(index=False, name=None), row_headers=False)
 
 
 class TextTable(View):
@@ -50,15 +40,14 @@ class AnswerBox(View):
     def __init__(self, exercise: str, question: str, prompt: str, learner: str):
         self.exercise, self.question, self.learner, self.prompt = exercise, question, learner, prompt
         journal = Journal()
-        self.answer = text_area("Your answer", "Write your answer here",
-                                saved_answer(exercise, question, learner, journal) or "", height="100px")
+        self.answer = text_area(prompt, "Write your answer here",
+                                saved_answer(exercise, question, learner, journal) or "", rows=5)
         self.save = button("Save answer")
         self.status = Status()
         if journal.warning:
             self.status.say(journal.warning, "warning")
         self.save.on_click(lambda _b: self.save_answer())
-        self.widget = box(html(f"<p><strong>{_html.escape(prompt)}</strong></p>"), self.answer, self.save,
-                          self.status.widget)
+        self.widget = box(self.answer, self.save, self.status.widget)  # the prompt is the box's label
 
     def save_answer(self) -> None:
         try:

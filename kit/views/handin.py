@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import ipywidgets as W
-
 from ..errors import KitError
 from ..handin import handin_record, submit
 from ..html import download_link
@@ -11,6 +9,7 @@ from ..record import to_json
 from ..settings import WORKSHOP_KEY, exchange_dir
 from ..workshop import parse_key, workshop_key
 from .base import Status, View, box, button, for_learner, html
+from .parts import checkbox, line_field
 
 
 class HandinForm(View):
@@ -22,18 +21,17 @@ class HandinForm(View):
 
     def __init__(self, learner: str):
         self.learner = learner
-        self.share = W.Checkbox(value=False, indent=False, description="Include my written reasons and reflections "
-                                "(only if you are happy for your educator and group to read them)",
-                                layout=W.Layout(width="100%"))
-        self.key = W.Text(value="", placeholder="only if your educator gave you one",
-                          description="Workshop key", style={"description_width": "initial"},
-                          layout=W.Layout(width="100%", display="none" if WORKSHOP_KEY.raw() else ""))
+        self.share = checkbox("Include my written reasons and reflections (only if you are happy for your "
+                              "educator and group to read them)")
+        self.key = line_field("Workshop key (only if your educator gave you one)", "paste the key line here")
+        if WORKSHOP_KEY.raw():
+            self.key.layout.display = "none"
         self.hand_in = button("Hand in to the workshop", primary=True)
         self.status = Status()
         self.link = html()
         self.hand_in.on_click(lambda _b: self.submit())
-        self.widget = box(html("<h3>Hand in for the workshop</h3><p>Your choices and confidence are shared under a "
-                               "code, not your name. Your written text is shared only if you tick the box.</p>"),
+        self.widget = box(html("<p>Your choices and confidence are shared under a code, not your name. Your written "
+                               "text is shared only if you tick the box.</p>"),
                           self.share, self.key, self.hand_in, self.status.widget, self.link)
 
     def submit(self) -> None:

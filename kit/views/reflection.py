@@ -5,8 +5,6 @@ from __future__ import annotations
 import html as _html
 from pathlib import Path
 
-import ipywidgets as W
-
 from ..errors import KitError
 from ..files import why, write_atomic
 from ..html import MIME, download_link
@@ -36,6 +34,7 @@ from .base import (
     shared_session,
     text_area,
 )
+from .parts import line_field, rating_row
 
 
 class AttributionForm(View):
@@ -45,8 +44,7 @@ class AttributionForm(View):
         vocab = load_vocabulary()
         saved = case.state.attribution or {}
         options = [(f"{v} {label}", v) for v, label in RATING_SCALE.items()]
-        self.ratings = {lv: W.Dropdown(options=options, value=int(saved.get(lv, 0)), description=vocab.label("levels", lv),
-                                       style={"description_width": "220px"}) for lv in vocab.levels}
+        self.ratings = {lv: rating_row(vocab.label("levels", lv), options, int(saved.get(lv, 0))) for lv in vocab.levels}
         self.saver = Saver("Save where I place the reasons", lambda v: save_attribution(case, v), self.ratings)
         self.widget = box(html("<h3>Where do you place the reasons?</h3><p>How much did each level contribute to "
                                "what happened, in your view? There is no right answer; the workshop compares views.</p>"),
@@ -68,8 +66,8 @@ class PcfEvidenceForm(View):
     def __init__(self, case: CaseSession):
         vocab = load_vocabulary()
         saved = case.state.pcf_evidence or {}
-        self.evidence = {d: text_area(vocab.label("pcf_domains", d), PCF_EVIDENCE_HINT, saved.get(d, ""),
-                                      height="60px") for d in vocab.slugs("pcf_domains")}
+        self.evidence = {d: text_area(vocab.label("pcf_domains", d), PCF_EVIDENCE_HINT, saved.get(d, ""), rows=2)
+                         for d in vocab.slugs("pcf_domains")}
         touched = ", ".join(vocab.label("pcf_domains", d) for d in case.pack.pcf_domains)
         self.saver = Saver("Save my PCF evidence", lambda v: save_pcf_evidence(case, v), self.evidence)
         self.widget = box(html("<h3>Evidence against the Professional Capabilities Framework</h3><p>Write a few "
@@ -86,12 +84,12 @@ class CpdForm(View):
 
     def __init__(self, case: CaseSession):
         saved = case.state.cpd or cpd_defaults(case)
-        self.fields = {k: text_area(label, hint, saved.get(k, "")) for k, label, hint in CPD}
+        self.fields = {k: (line_field(label, hint, saved.get(k, ""), short=True) if k == "date"
+                           else text_area(label, hint, saved.get(k, ""), rows=3)) for k, label, hint in CPD}
         self.saver = Saver("Save my CPD entry", self._save, self.fields)
         self._case = case
-        self.plain = W.Textarea(value=cpd_text(case.state.cpd), disabled=False,
-                                description="Plain text for Social Work England's online form",
-                                layout=W.Layout(width="100%", height="220px"), style={"description_width": "initial"})
+        self.plain = text_area("Plain text for Social Work England's online form", value=cpd_text(case.state.cpd),
+                               rows=10)
         self.plain_part = box(html("<p>Copy each part into the matching field of Social Work England's online "
                                    "form (select the text, then copy). Your record includes it too.</p>"), self.plain)
         self.widget = box(html(f"<h3>CPD entry</h3><p>In the fields Social Work England asks for, tagged to "
@@ -117,12 +115,10 @@ class ExportForm(View):
 
     def __init__(self, learner: str, case: str | None = None):
         self.learner = learner
-        self.format = W.Dropdown(options=[("A web page to print or keep (HTML)", "html"), ("Markdown", "md"),
-                                          ("Data for a workshop or another tool (JSON)", "json")],
-                                 value="html", description="Format", style={"description_width": "initial"})
-        self.scope = W.Dropdown(options=[("This case", case), ("All my cases", None)] if case
-                                else [("All my cases", None)], description="Include",
-                                style={"description_width": "initial"})
+        self.format = rating_row("Format", [("A web page to print or keep (HTML)", "html"), ("Markdown", "md"),
+                                            ("Data for a workshop or another tool (JSON)", "json")], "html")
+        self.scope = rating_row("Include", [("This case", case), ("All my cases", None)] if case
+                                else [("All my cases", None)], case)
         self.button = button("Export my record", primary=True)
         self.status = Status()
         self.link = html()
@@ -140,15 +136,17 @@ class ExportForm(View):
             self.status.say(str(exc), "error")
             self.link.value = ""
             return
-        self.link.value = download_link(name, data, MIME[self.format.value])
+        # the link says what it is in words; the file's name (which holds the case's id) is only the file's
+        self.link.value = download_link(name, data, MIME[self.format.value], f"Download your record: {self.format.label}")
         path = default_export_path(name)
         try:
             write_atomic(path, data)
         except OSError as exc:
-            self.status.say(f"Your record is ready: download it with the link below and keep it safe. A copy "
-                            f"could not be saved in {path.parent} ({why(exc, path)}).", "warning")
+            self.status.say("Your record is ready: download it with the link below and keep it safe. The kit's own "
+                            f"copy could not be saved ({why(exc, path)}).", "warning")
             return
-        self.status.say(f"Saved to {path}. You can also download it with the link below.", "ok")
+        self.status.say("Your record is ready: download it with the link below. The kit also keeps a copy "
+                        "with your saved work.", "ok")
 
 
 class RecordView(View):

@@ -8,8 +8,6 @@ import html as _html
 import json
 from pathlib import Path
 
-import ipywidgets as W
-
 from .. import settings
 from ..charts import chart_html, room_chart
 from ..dashboard import summary_html
@@ -19,6 +17,7 @@ from ..packs import load_packs
 from ..room import Room, find_room, room_cohort
 from .base import Notice, Status, View, box, button, html
 from .live import Every
+from .parts import Choice, actions
 
 LETTERS = "ABCDEFGH"
 
@@ -42,7 +41,7 @@ class RoomConsole(View):
         self.show_finding.on_click(lambda _b: self._act(self._show_finding))
         self.close.on_click(lambda _b: self._act(self._close))
         self._last: str | None = None
-        self.widget = box(self.heading, box(self.open_next, self.release, self.show_finding, self.close),
+        self.widget = box(self.heading, actions(self.open_next, self.release, self.show_finding, self.close),
                           self.status.widget, self.board, self.finding, self.summary)
         self.refresh()
         self.live = Every(live_seconds, self.refresh) if live_seconds else None
@@ -128,10 +127,8 @@ class RoomOpener(View):
     def __init__(self, live_seconds: float | None = 2.0):
         self._live = live_seconds
         packs = load_packs(settings.packs_dir())
-        self.case = W.Dropdown(options=[(p.title, p.id) for p in packs], description="Case",
-                               style={"description_width": "initial"}, layout=W.Layout(width="100%"))
-        self.plan = W.Dropdown(description="Points", style={"description_width": "initial"},
-                               layout=W.Layout(width="100%"))
+        self.case = Choice([(p.title, p.id) for p in packs], packs[0].id if packs else None, "Case")
+        self.plan = Choice([], None, "Points")
         self.case.observe(lambda _c: self._plans(), names="value")
         self._plans()
         self.open = button("Open the room", primary=True)
@@ -147,6 +144,7 @@ class RoomOpener(View):
 
         pack = load_pack(self.case.value)
         options = [(f"{pl.title} ({pl.minutes} minutes, {len(pl.points)} points)", pl.id) for pl in pack.plans or []]
+        self.plan.value = None  # the old plan may not be one of the new case's
         self.plan.options = [*options, (f"Every point ({len(pack.decision_points)})", "")]
         self.plan.value = options[0][1] if options else ""
 

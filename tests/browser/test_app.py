@@ -1,18 +1,29 @@
-"""End to end in a real browser: the code-free app (Voila) with mouse and with keyboard alone,
-a reload that keeps the committed decision, export, and accessibility (axe-core)."""
+"""End to end in a real browser: the code-free app (Voila), as a learner uses it.
+
+A whole case, from the start page to the exported record, at desktop width (1280 px) and on a
+phone held upright (390 px), with the mouse; the same journey with the keyboard alone; zoomed to
+200%; printed; and in the dark theme. Each step is saved as a full-page screenshot
+(tests/browser/looks.py says where) and its structure is checked: nothing wider than the screen,
+no text spilling out of its box or cut off, no internal id or literal escape in what a learner
+reads. axe-core checks every impact level on the start page, a case page before and after a
+commit, the comparison, the debate and the record.
+"""
 
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 
 import pytest
 
 from kit.packs import load_pack
-from tests.browser.conftest import ROOT, shot
+from tests.browser.conftest import ROOT, free_port, stop, wait_http
+from tests.browser.looks import AXE, WIDTHS, axe, focus_ring, look, problems, report
 
 CASE = "baby-c-closed-without-visit"
 NOTEBOOK = "03_baby_c.ipynb"
-AXE = ROOT / ".cache" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+REASONS = "I would want to meet the mother and see the home first."
 
 
 @pytest.fixture(scope="module")
@@ -20,141 +31,308 @@ def pack():
     return load_pack(CASE)
 
 
-def open_start(page, app):
+@pytest.fixture(scope="module", autouse=True)
+def need_axe():
+    if not AXE.exists():
+        pytest.fail("axe-core is missing: bash kit.sh test installs it into .cache/axe")
+
+
+def new_page(browser, width: int, *, scale: float = 1):
+    context = browser.new_context(viewport={"width": width, "height": 900}, device_scale_factor=scale,
+                                  accept_downloads=True)
+    page = context.new_page()
+    page.route("**/fonts.googleapis.com/**", lambda r: r.abort())
+    page.route("**/cdn.jsdelivr.net/**", lambda r: r.abort())
+    page.set_default_timeout(90_000)
+    return page
+
+
+def open_start(page, app) -> None:
     page.goto(app["start"])
     page.get_by_role("button", name="Use this pseudonym").wait_for()
 
 
-def test_learner_path_with_the_mouse(app, page, pack, tmp_path):
-    """Start page, pseudonym, open a case, content note, decide, commit, reveal, reload, export."""
-    open_start(page, app)
-    assert page.locator(".jp-InputArea-editor, .CodeMirror, .cm-editor").count() == 0  # no code shown
-    assert page.get_by_text("Run All Cells").count() == 0  # the app has no Run menu to point to
-    shot(page, "01-start-page")
-    page.get_by_placeholder("e.g. Robin, or Student 7").fill("Mouse Learner")
+def choose_pseudonym(page, who: str) -> None:
+    page.get_by_label("Your pseudonym").fill(who)
     page.get_by_role("button", name="Use this pseudonym").click()
-    page.get_by_text("You are working as 'Mouse Learner'").wait_for()
-
-    page.get_by_role("link", name=pack.title).click()
-    page.get_by_role("button", name="I have read this: open the case").wait_for()
-    assert page.get_by_text(pack.decision_points[0].situation.split(".")[0][:40]).count() == 0  # nothing before the note
-    shot(page, "02-content-note")
-    page.get_by_role("button", name="I have read this: open the case").click()
-    first = pack.decision_points[0]
-    page.get_by_text(f"Decision point 1 of {len(pack.decision_points)}").wait_for()
-    shot(page, "03-first-decision-point")
-
-    choice = first.supported_options[0]
-    page.get_by_role("radio", name=choice.text).check()
-    page.get_by_placeholder("Why this choice").first.fill("I would want to meet the mother first.")
-    page.get_by_role("button", name="Commit my decision").first.click()
-    page.get_by_text("Choose how confident you are").wait_for()  # no preset confidence
-    page.get_by_role("radio", name="4 - quite confident").first.check()
-    page.get_by_role("button", name="Commit my decision").first.click()
-    page.get_by_text("What the review found").first.wait_for()
-    page.get_by_text("Your decision is committed and saved.").wait_for()
-    shot(page, "04-reveal")
-
-    page.get_by_role("button", name="Step out of this case").click()  # reachable once the case is open
-    page.get_by_role("heading", name="You have stepped out of this case").wait_for()
-    shot(page, "04b-stepped-out")
-    assert page.get_by_role("heading", name="What the review found").count() == 0  # the case is hidden
-    page.get_by_role("button", name="Come back to this case").click()
-    page.get_by_role("button", name="Decision committed (locked)").wait_for()
-
-    page.reload()
-    page.get_by_role("button", name="Decision committed (locked)").wait_for()
-    assert page.get_by_role("button", name="Decision committed (locked)").is_disabled()
-    assert page.get_by_role("radio", name=choice.text).is_checked()
-    shot(page, "05-after-reload")
-
-    opener = page.get_by_role("button", name="Open my reflection and export")
-    export = page.get_by_role("button", name="Export my record")
-    export.or_(opener).first.wait_for()
-    if opener.count():
-        opener.click()
-    export.click()
-    link = page.get_by_role("link", name="Download record-Mouse-Learner")
-    link.wait_for()
-    with page.expect_download() as info:
-        link.click()
-    saved = tmp_path / "record.html"
-    info.value.save_as(saved)
-    html = saved.read_text()
-    assert "I would want to meet the mother first." in html and choice.text in html
-    assert list((app["home"] / "exports").glob(f"record-Mouse-Learner-*-{CASE}.html"))  # a copy kept too
-    shot(page, "06-export")
+    page.get_by_text(f"You are working as '{who}'").wait_for()
 
 
-def tab_until(page, predicate_js: str, limit: int = 120) -> None:
-    """Press Tab until document.activeElement satisfies the predicate (keyboard only)."""
+def point_card(page, n: int):
+    return page.locator(".kit-card", has=page.locator("h3", has_text=f"Decision point {n} of"))
+
+
+def commit_point(card, option: str, confidence: str = "3 - fairly confident") -> None:
+    card.get_by_role("radio", name=option, exact=True).check()
+    card.get_by_role("radio", name=confidence).check()
+    card.get_by_label("Your reasons").fill(REASONS)
+    card.get_by_role("button", name="Commit my decision").click()
+    card.get_by_text("Your decision is committed and saved.").wait_for()
+
+
+@pytest.mark.parametrize("where", list(WIDTHS))
+def test_a_case_from_start_to_exported_record(app, browser, pack, tmp_path, where):
+    """The whole journey at one width: pseudonym, content note, every point committed (a commit
+    without a confidence refused with a message read out), step out and back, a reload that keeps
+    the commits, the comparison, the debate, the record exported and downloaded; screenshots of each
+    step with nothing too wide, cut off, or internal; axe-core finds no violation of any impact."""
+    width = WIDTHS[where]
+    page = new_page(browser, width)
+    who = f"Learner {where.capitalize()}"
+    found: dict[str, list[str]] = {}
+    violations: dict[str, list] = {}
+    try:
+        open_start(page, app)
+        assert page.locator(".jp-InputArea-editor, .CodeMirror, .cm-editor").count() == 0  # no code shown
+        assert page.get_by_role("main").count() == 1
+        assert page.title().startswith("Start here")
+        look(page, "01-start", found)
+        violations["start"] = axe(page)
+        choose_pseudonym(page, who)
+
+        page.get_by_role("link", name=pack.title).click()
+        go_on = page.get_by_role("button", name="I have read this: open the case")
+        go_on.wait_for()
+        assert page.get_by_text(pack.decision_points[0].situation.split(".")[0][:40]).count() == 0
+        look(page, "02-content-note", found)
+        go_on.click()
+        first = point_card(page, 1)
+        first.wait_for()
+        look(page, "03-decision-point", found)
+        violations["case before a commit"] = axe(page)
+
+        option = " ".join(pack.decision_points[0].supported_options[0].text.split())
+        first.get_by_role("radio", name=option, exact=True).check()
+        first.get_by_label("Your reasons").fill(REASONS)
+        first.get_by_role("button", name="Commit my decision").click()
+        refused = first.get_by_role("status").filter(has_text="Choose how confident you are")
+        refused.wait_for()  # in a live region: read out as it appears
+        look(page, "04-commit-refused", found)
+        first.get_by_role("radio", name="4 - quite confident").check()
+        first.get_by_role("button", name="Commit my decision").click()
+        first.get_by_role("status").filter(has_text="Your decision is committed and saved.").wait_for()
+        first.get_by_role("heading", name="What the review found").wait_for()
+        look(page, "05-reveal", found)
+        violations["case after a commit"] = axe(page)
+
+        page.get_by_role("button", name="Step out of this case").click()
+        page.get_by_role("heading", name="You have stepped out of this case").wait_for()
+        assert page.get_by_role("heading", name="What the review found").count() == 0
+        look(page, "06-stepped-out", found)
+        page.get_by_role("button", name="Come back to this case").click()
+        page.get_by_role("button", name="Decision committed (locked)").wait_for()
+
+        for n, point in enumerate(pack.decision_points[1:], 2):
+            commit_point(point_card(page, n), " ".join(point.options[0].text.split()))
+        page.reload()
+        page.get_by_role("button", name="Decision committed (locked)").first.wait_for()
+        assert page.get_by_role("button", name="Decision committed (locked)").count() == len(pack.decision_points)
+        assert page.get_by_role("radio", name=option, exact=True).is_checked()
+        page.get_by_role("button", name="Read it now").click()
+        page.get_by_role("heading", name="You have reached the end of the case").wait_for()
+        look(page, "07-end-of-case", found)
+
+        page.get_by_role("button", name="Compare my choices with the review").click()
+        table = page.locator("table.kit-table", has_text="Your choices beside what was done")
+        table.wait_for()
+        assert table.get_by_role("rowheader").count() == len(pack.decision_points)
+        page.locator("figure.kit-chart img").first.wait_for()
+        assert page.locator("figure.kit-chart img").first.get_attribute("alt")  # the chart keeps its words
+        look(page, "08-comparison", found)
+        violations["comparison"] = axe(page)
+
+        comment = page.locator(".kit-card", has=page.get_by_role("heading", name="Commenter A"))
+        comment.get_by_label("How far it holds individuals accountable").select_option(label="2 a fair amount")
+        comment.get_by_label("How far it points to context and system").select_option(label="3 a great deal")
+        comment.get_by_role("checkbox", name="Managers").check()
+        page.get_by_role("button", name="Compare my placings with the kit's coding").click()
+        page.get_by_role("heading", name="Your placings beside the kit's coding").wait_for()
+        page.get_by_label("My position").fill("Both: the worker decided, within a team that was short of staff.")
+        page.get_by_label("The strongest case for the other side").fill("Supervision should have caught it.")
+        page.get_by_role("button", name="Save my position").click()
+        page.get_by_text("Your position and the case for the other side are saved.").wait_for()
+        look(page, "09-debate", found)
+        violations["debate"] = axe(page)
+
+        page.get_by_label("Organisation", exact=True).select_option(label="3 a great deal")
+        page.get_by_role("button", name="Save where I place the reasons").click()
+        page.get_by_label("Feelings").fill("Uneasy that no one saw the baby.")
+        page.get_by_role("button", name="Save my reflection").click()
+        page.get_by_role("button", name="Export my record").click()
+        link = page.get_by_role("link", name="Download your record: A web page to print or keep (HTML)")
+        link.wait_for()
+        status = page.get_by_role("status").filter(has_text="Your record is ready").first.inner_text()
+        assert str(app["home"]) not in status and "/" not in status  # no server path for a learner
+        with page.expect_download() as info:
+            link.click()
+        assert info.value.suggested_filename.startswith(f"record-{who.replace(' ', '-')}")
+        saved = tmp_path / "record.html"
+        info.value.save_as(saved)
+        record = saved.read_text()
+        assert REASONS in record and option in record and "Uneasy that no one saw the baby." in record
+        look(page, "10-record-exported", found)
+        violations["record"] = axe(page)
+
+        page.emulate_media(media="print")
+        look(page, "11-printed", found)
+        assert page.get_by_role("button", name="Export my record").is_hidden()  # buttons are not printed
+        if where == "desktop":
+            pdf = page.pdf(format="A4")
+            assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page") > 3  # the whole page, not one screen
+        page.emulate_media(media="screen")
+
+        page.goto(f"{app['base']}/voila/render/notebooks/06_accountability_vs_context.ipynb")
+        page.get_by_text("Your placing of the debates").wait_for()  # the learner's own, beside the reviews'
+        page.locator("figure.kit-chart img").nth(1).wait_for()
+        look(page, "12-across-the-cases", found)
+    finally:
+        page.context.close()
+    bad = {k: v for k, v in violations.items() if v}
+    assert not found, report(found)
+    assert not bad, json.dumps(bad, indent=1)
+
+
+def tab_until(page, predicate_js: str, limit: int = 150, rings: list | None = None) -> None:
+    """Press Tab until document.activeElement satisfies the predicate (keyboard only); note the
+    focus ring of each stop on the way."""
     for _ in range(limit):
         page.keyboard.press("Tab")
+        if rings is not None:
+            rings.append(focus_ring(page))
         if page.evaluate(f"(() => {{ const el = document.activeElement; return !!el && ({predicate_js}); }})()"):
             return
     raise AssertionError(f"never reached an element where {predicate_js}")
 
 
-def test_learner_path_with_the_keyboard_alone(app, page, pack):
-    """The same path with Tab, typing, Enter and Space only."""
-    open_start(page, app)
-    tab_until(page, "el.placeholder === 'e.g. Robin, or Student 7'")
-    page.keyboard.press("Control+A")
-    page.keyboard.type("Keyboard Learner")
-    tab_until(page, "el.textContent.trim() === 'Use this pseudonym'")
-    page.keyboard.press("Enter")
+def test_the_journey_with_the_keyboard_alone(app, browser, pack):
+    """Start page to exported record with Tab, arrows, typing, Space and Enter only: each option list
+    is one Tab stop whose options the arrow keys choose; every stop shows a visible focus ring."""
+    page = new_page(browser, WIDTHS["desktop"])
+    rings: list = []
     try:
-        page.get_by_text("You are working as 'Keyboard Learner'").wait_for(timeout=30_000)
-    finally:
-        shot(page, "07-keyboard-pseudonym")
-    tab_until(page, f"el.tagName === 'A' && el.textContent.trim() === {json.dumps(pack.title)}")
-    page.keyboard.press("Enter")
-    page.get_by_role("button", name="I have read this: open the case").wait_for()
-    tab_until(page, "el.textContent.trim() === 'I have read this: open the case'")
-    page.keyboard.press("Enter")
-    page.get_by_text("Decision point 1 of").wait_for()
-    tab_until(page, "el.type === 'radio'")
-    page.keyboard.press("Space")
-    tab_until(page, "el.type === 'radio' && !!el.closest('.kit-confidence')")  # confidence: chosen, not preset
-    page.keyboard.press("Space")
-    tab_until(page, "el.tagName === 'TEXTAREA'")
-    page.keyboard.type("Chosen with the keyboard, for these reasons.")
-    tab_until(page, "el.textContent.trim() === 'Commit my decision'")
-    page.keyboard.press("Enter")
-    page.get_by_text("Your decision is committed and saved.").wait_for()
-    from kit.journal import (
-        Journal,  # the whole rationale reached the journal: nothing typed was lost
-    )
-
-    (decided,) = Journal(app["home"] / "journal.sqlite3").events("Keyboard Learner", kinds=["decide"])
-    assert decided.payload["rationale"] == "Chosen with the keyboard, for these reasons."
-    assert decided.payload["confidence"] == 1
-    page.get_by_text("What the review found").first.wait_for()
-    shot(page, "07-keyboard-reveal")
-
-
-def run_axe(page) -> list[dict]:
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    return [v for v in result["violations"] if v["impact"] in ("critical", "serious")]
-
-
-@pytest.mark.parametrize("where", ["start", "case"])
-def test_no_critical_or_serious_accessibility_violations(app, page, pack, where):
-    """axe-core finds no critical or serious violations on the start page and a case page."""
-    if not AXE.exists():
-        pytest.fail("axe-core is missing: bash kit.sh test installs it into .cache/axe")
-    if where == "start":
         open_start(page, app)
-    else:
+        tab_until(page, "el.placeholder === 'e.g. Robin, or Student 7'", rings=rings)
+        page.keyboard.press("Control+A")
+        page.keyboard.type("Keyboard Learner")
+        tab_until(page, "el.textContent.trim() === 'Use this pseudonym'", rings=rings)
+        page.keyboard.press("Enter")
+        page.get_by_text("You are working as 'Keyboard Learner'").wait_for()
+        tab_until(page, f"el.tagName === 'A' && el.textContent.trim() === {json.dumps(pack.title)}")
+        page.keyboard.press("Enter")
+        page.get_by_role("button", name="I have read this: open the case").wait_for()
+        tab_until(page, "el.textContent.trim() === 'I have read this: open the case'", rings=rings)
+        page.keyboard.press("Enter")
+        for n in range(1, len(pack.decision_points) + 1):
+            point_card(page, n).wait_for()
+            tab_until(page, f"el.type === 'radio' && !!el.closest('.kit-card')?.querySelector('h3')"
+                            f"?.textContent.includes('Decision point {n} of')", rings=rings)
+            page.keyboard.press("Space")  # the first option
+            page.keyboard.press("ArrowDown")  # arrows move the choice within the group
+            page.keyboard.press("Tab")  # one Tab leaves the options for the confidence scale
+            rings.append(focus_ring(page))
+            assert page.evaluate("!!document.activeElement.closest('.kit-confidence')"), \
+                "one Tab should move from the options to the confidence scale"
+            for _ in range(3):
+                page.keyboard.press("ArrowRight")  # 1, then 2, 3, 4
+            page.keyboard.press("Tab")
+            assert page.evaluate("document.activeElement.tagName") == "TEXTAREA"
+            rings.append(focus_ring(page))
+            page.keyboard.type("Chosen with the keyboard, for these reasons.")
+            tab_until(page, "el.textContent.trim() === 'Commit my decision'", rings=rings)
+            page.keyboard.press("Enter")
+            point_card(page, n).get_by_text("Your decision is committed and saved.").wait_for()
+        from kit.journal import Journal  # everything typed and chosen reached the journal
+
+        decided = Journal(app["home"] / "journal.sqlite3").events("Keyboard Learner", kinds=["decide"])
+        assert len(decided) == len(pack.decision_points)
+        first = decided[0].payload
+        assert first["rationale"] == "Chosen with the keyboard, for these reasons." and first["confidence"] == 4
+        assert first["option_id"] == pack.decision_points[0].options[1].id  # the second option, by arrow
+
+        tab_until(page, "el.textContent.trim() === 'Compare my choices with the review'", rings=rings)
+        page.keyboard.press("Enter")
+        page.get_by_text("Point by point").wait_for()
+        tab_until(page, "el.textContent.trim() === 'Export my record'", rings=rings)
+        page.keyboard.press("Enter")
+        tab_until(page, "el.tagName === 'A' && el.textContent.startsWith('Download your record')",
+                  rings=rings)
+        with page.expect_download() as info:
+            page.keyboard.press("Enter")
+        assert info.value.suggested_filename.startswith("record-Keyboard-Learner")
+        look(page, "13-keyboard-exported")
+    finally:
+        page.context.close()
+    stops = [r for r in rings if r]
+    assert stops and all(r["outline"] != "none" and r["width"] >= 2 for r in stops), \
+        json.dumps([r for r in stops if r["outline"] == "none" or r["width"] < 2], indent=1)
+
+
+def test_zoomed_to_200_percent(app, browser, pack):
+    """A 1280 px screen zoomed to 200% (640 CSS pixels at twice the density): the start page and a
+    case page fit, with nothing cut off."""
+    page = new_page(browser, 640, scale=2)
+    found: dict[str, list[str]] = {}
+    try:
+        open_start(page, app)
+        look(page, "14-zoomed-start", found)
         page.goto(f"{app['base']}/voila/render/notebooks/{NOTEBOOK}")
-        go_on = page.get_by_role("button", name="I have read this: open the case")
-        opened = page.get_by_text("Decision point 1 of")
-        go_on.or_(opened).first.wait_for()
-        if go_on.count():
-            go_on.click()
-        opened.wait_for()
-    bad = run_axe(page)
-    shot(page, f"08-axe-{where}")
-    assert bad == [], json.dumps([{"id": v["id"], "impact": v["impact"], "help": v["help"],
-                                   "nodes": [n["html"][:160] for n in v["nodes"][:3]]} for v in bad], indent=1)
+        page.locator(".kit-card, .kit .jupyter-button").first.wait_for()
+        look(page, "15-zoomed-case", found)
+    finally:
+        page.context.close()
+    assert not found, report(found)
+
+
+def test_dark_theme(browser, tmp_path):
+    """The app in Voila's dark theme: the start page and an open case read well (axe-core's contrast
+    and every other rule) and fit the screen."""
+    from kit.app import prepare, voila_command
+
+    port = free_port()
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "learner.txt").write_text("Dark Learner\n")
+    served = prepare(tmp_path / "app")
+    log = open(tmp_path / "voila.log", "w")  # noqa: SIM115 (closed with the server)
+    command = [a if a != "--theme=light" else "--theme=dark" for a in voila_command(port, served)]
+    proc = subprocess.Popen(command, cwd=ROOT,
+                            env={**os.environ, "KIT_HOME": str(home)}, stdout=log, stderr=subprocess.STDOUT)
+    page = new_page(browser, WIDTHS["desktop"])
+    found: dict[str, list[str]] = {}
+    try:
+        wait_http(f"http://127.0.0.1:{port}/", proc)
+        page.goto(f"http://127.0.0.1:{port}/voila/render/notebooks/{NOTEBOOK}")
+        page.get_by_role("button", name="I have read this: open the case").click()
+        point_card(page, 1).wait_for()
+        assert page.evaluate("document.body.dataset.jpThemeLight") == "false"
+        look(page, "16-dark-case", found)
+        bad = axe(page)
+    finally:
+        page.context.close()
+        stop(proc)
+        log.close()
+    assert not found, report(found)
+    assert bad == [], json.dumps(bad, indent=1)
+
+
+def test_structure_check_finds_what_it_should(app, browser):
+    """The structure check is not blind: a box wider than the screen, words cut off in a list and an
+    internal id in the text (on its own or inside a file name) are each reported."""
+    page = new_page(browser, WIDTHS["phone"])
+    try:
+        open_start(page, app)
+        assert problems(page) == []
+        page.evaluate("""() => {
+            const main = document.querySelector('#kit-main');
+            const wide = document.createElement('div'); wide.style.width = '900px'; wide.textContent = 'wide';
+            const sel = document.createElement('select'); sel.style.width = '40px';
+            sel.innerHTML = '<option>3 a great deal</option>';
+            const id = document.createElement('p'); id.textContent = 'See bruising-contact.';
+            const file = document.createElement('p'); file.textContent = 'Saved as record-Ash-baby-c-closed-without-visit.html';
+            main.append(wide, sel, id, file);
+        }""")
+        found = "\n".join(problems(page))
+    finally:
+        page.context.close()
+    assert "wider than the screen" in found and "list cuts its words" in found
+    assert "internal id 'bruising-contact'" in found and "internal id 'baby-c-closed-without-visit'" in found

@@ -14,6 +14,7 @@ import nbformat
 from kit.lab import lab_command
 from kit.tidy import START_LINE, problems
 from tests.browser.conftest import ROOT, free_port, home_jupyter_state, shot, stop, wait_http
+from tests.browser.looks import look, report
 
 NOTEBOOK = "03_baby_c.ipynb"
 CURRENT = "window.jupyterapp.shell.currentWidget"
@@ -36,7 +37,8 @@ def wait_for_kernel(page) -> None:
 
 
 def test_lab_opens_the_start_notebook_and_runs_a_case(browser, tmp_path):
-    """kit lab opens 00_start_here (unrun: the start line, no outputs); a case runs and commits;
+    """kit lab opens 00_start_here (unrun: the start line, no outputs); a case runs and commits,
+    with the kit's look (one radio group per question, nothing too wide or cut off, no internal id);
     a save stores the notebook tidy; the real ~/.jupyter is untouched."""
     before = home_jupyter_state()
     root = tmp_path / "learner"
@@ -71,15 +73,20 @@ def test_lab_opens_the_start_notebook_and_runs_a_case(browser, tmp_path):
         go_on.wait_for()
         shot(page, "09-lab-content-note")
         go_on.click()
-        page.locator("h3", has_text="Decision point 1 of").first.wait_for()
-        page.get_by_role("radio").first.check()
-        page.get_by_role("radio", name="3 - fairly confident").first.check()
-        page.get_by_placeholder("Why this choice").first.fill("Reasons typed in JupyterLab itself.")
-        page.locator("h3", has_text="Decision point 1 of").first.click()  # leave the box: its text syncs
-        page.get_by_role("button", name="Commit my decision", exact=True).first.click()
-        page.locator(".widget-html", has_text="Your decision is committed and saved.").first.wait_for()
-        page.locator("h4", has_text="What the review found").first.wait_for()
-        shot(page, "10-lab-reveal")
+        card = page.locator(".kit-card", has=page.locator("h3", has_text="Decision point 1 of")).first
+        card.wait_for()
+        assert card.locator("fieldset.kit-choice").count() == 2  # the options and the confidence scale
+        assert page.evaluate("getComputedStyle(document.querySelector('.kit')).paddingLeft") == "5px"  # the kit's stylesheet
+        found: dict[str, list[str]] = {}
+        look(page, "lab-decision-point", found, root=".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook")
+        card.get_by_role("radio").first.check()
+        card.get_by_role("radio", name="3 - fairly confident").check()
+        card.get_by_label("Your reasons").fill("Reasons enough for a first choice here.")
+        card.get_by_role("button", name="Commit my decision", exact=True).click()
+        card.get_by_role("status").filter(has_text="Your decision is committed and saved.").wait_for()
+        card.locator("h4", has_text="What the review found").wait_for()
+        look(page, "lab-reveal", found, root=".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook")
+        assert not found, report(found)
         page.evaluate(f"{CURRENT}.context.save()")  # what a learner's Ctrl+S (or autosave) does
         page.wait_for_function(f"!{CURRENT}.context.model.dirty")
     finally:
