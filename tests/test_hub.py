@@ -14,6 +14,7 @@ the Jupyter REST API and a kernel's websocket, as a notebook would run it.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import http.cookiejar
 import json
 import os
@@ -173,7 +174,10 @@ async def _run(base: str, token: str, code: str) -> dict:
 
 
 def run_in(hub: Hub, username: str, token: str, code: str) -> dict:
-    result = asyncio.run(_run(f"{hub.base}/user/{username}", token, textwrap.dedent(code)))
+    # Its own thread, so its own event loop: Playwright's sync API (the browser tests, earlier in the
+    # same session) leaves a loop marked running in the main thread, and asyncio.run refuses then.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        result = pool.submit(asyncio.run, _run(f"{hub.base}/user/{username}", token, textwrap.dedent(code))).result()
     assert result["error"] is None, result["error"]
     return json.loads(result["stdout"].strip().splitlines()[-1])
 
@@ -233,7 +237,7 @@ set_learner("Robin")  # the same pseudonym for both learners: their homes keep t
 case = open_case("{case}", learner="Robin")
 case.acknowledge()
 point = case.pack.decision_points[0]
-case.decide(point.id, point.options[{option}].id, confidence=3, rationale="{who}'s reason")
+case.decide(point.id, point.options[{option}].id, confidence=3, rationale="{who}'s reason, from what was known then")
 path = submit("Robin")
 print(json.dumps({{"home": str(settings.kit_home()), "option": point.options[{option}].id,
                   "handin": str(path), "learner_id": learner_id("Robin")}}))
