@@ -47,9 +47,10 @@ def run_checks() -> list[Check]:
     checks.append(Check("Case packs", not bad, f"{len(reports) - len(bad)} of {len(reports)} load",
                         f"Ask your tutor: these packs do not load: {', '.join(bad)}."))
     from .journal import Journal
+    from .settings import shared_dir
 
     j = Journal()
-    checks.append(Check("Saving your work", j.warning is None,
-                        str(j.path) if j.warning is None else j.warning,
+    where = "on the workshop's server, under your own learner key" if shared_dir() is not None else str(j.path)
+    checks.append(Check("Saving your work", j.warning is None, where if j.warning is None else j.warning,
                         "Set KIT_HOME to a folder you can write to, or ask your tutor."))
     return checks

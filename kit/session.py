@@ -189,7 +189,7 @@ class CaseSession:
         current = self.current_point
         if current is not None and point.id != current.id:
             raise SessionError(
-                f"Decision points open in order: decide '{current.id}' first ({current.when})."
+                f"Decision points open in order: decide {self.pack.point_label(current.id)} first ({current.when})."
             )
         if not option_id:
             raise SessionError("Choose one of the options before you commit.")

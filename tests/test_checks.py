@@ -36,3 +36,12 @@ def test_pseudonym_is_remembered(kit_home):
     with pytest.raises(SessionError):
         set_learner("a/b")
     assert current_learner() == "Robin"
+
+
+def test_self_check_in_a_shared_app_names_no_server_path(kit_home, tmp_path, monkeypatch):
+    """In a shared app the learner's browser is not the server: the check says where in words,
+    not the server's folder path."""
+    monkeypatch.setenv("KIT_SHARED", str(tmp_path / "shared"))
+    (saving,) = [c for c in run_checks() if c.name == "Saving your work"]
+    assert saving.ok and "workshop's server" in saving.detail
+    assert str(tmp_path) not in self_check().result.value

@@ -263,7 +263,7 @@ class LearnerFirst(View):
         self.view: View | None = None
         self.picker = PseudonymPicker(on_chosen=self._open)
         self.widget = box(html("<p>Choose your pseudonym first: any name you like, <strong>not</strong> your "
-                               "real name. Your decisions are saved under it on this computer, and the start page "
+                               "real name. Your decisions are saved under it, and the start page "
                                "asks for it too.</p>"), self.picker.widget)
 
     def _open(self, who: str) -> None:
