@@ -31,8 +31,9 @@ def test_points_open_in_order(case):
     """Only the first uncommitted point is open; the next opens after a commit."""
     case.acknowledge()
     assert [p.id for p in case.open_points] == ["housing-referral"]
-    with pytest.raises(SessionError, match="decide 'housing-referral' first"):
+    with pytest.raises(SessionError, match="decide Point 1 first") as refused:  # named in words, not by id
         case.decide("manager-sign-off", "sign", confidence=3, rationale=WHY)
+    assert "housing-referral" not in str(refused.value)
     case.decide("housing-referral", "visit", confidence=4, rationale=WHY)
     assert [p.id for p in case.open_points] == ["housing-referral", "manager-sign-off"]
 
