@@ -62,10 +62,10 @@ def point_card(page, n: int):
     return page.locator(".kit-card", has=page.locator("h3", has_text=f"Decision point {n} of"))
 
 
-def commit_point(card, option: str, confidence: str = "3 - fairly confident") -> None:
+def commit_point(card, option: str, confidence: str = "3 - fairly confident", reasons: str = REASONS) -> None:
     card.get_by_role("radio", name=option, exact=True).check()
     card.get_by_role("radio", name=confidence).check()
-    card.get_by_label("Your reasons").fill(REASONS)
+    card.get_by_label("Your reasons").fill(reasons)
     card.get_by_role("button", name="Commit my decision").click()
     card.get_by_text("Your decision is committed and saved.").wait_for()
 
