@@ -32,8 +32,9 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import parse_qsl
 
-from . import settings
+from . import context, settings
 from .errors import KitError
 from .events import now
 from .files import write_atomic
@@ -225,11 +226,7 @@ class Registry:
                         str(body.get("joined_at", "")))
 
 
-# -- the learner of this page (one per kernel) -------------------------------------------------
-
-_entered: Identity | None = None
-_listeners: list[Callable[[Identity], None]] = []
-
+# -- the learner of this page (one per kernel; held in the page context) ----------------------
 
 def registry() -> Registry | None:
     """The shared app's registry when this process serves a shared app, else None."""
@@ -238,54 +235,51 @@ def registry() -> Registry | None:
 
 
 def page_key() -> str | None:
-    """The learner key in this page's address, if any."""
-    return settings.page_query().get(QUERY_KEY) or None
+    """The learner key in this page's address, if any (the page's query, read once)."""
+    page = context.current()
+    if page.query is None:
+        page.query = dict(parse_qsl(settings.query_string(), keep_blank_values=True))
+    return page.query.get(QUERY_KEY) or None
 
 
 def entered() -> Identity | None:
     """The learner this page belongs to, once known."""
-    return _entered
+    return context.current().identity
 
 
 def enter(ident: Identity) -> Identity:
-    """Make this process (a page's kernel) work as this learner, in their folder, from now on."""
-    global _entered
-    if _entered is not None and _entered.id != ident.id:
-        raise IdentityError("This page already belongs to another learner. Open the start page again "
-                            "to work as someone else.")
-    first = _entered is None
-    _entered = ident
-    ident.home.mkdir(parents=True, exist_ok=True)
-    settings.use_learner_home(ident.home)
-    if first:
-        for listener in list(_listeners):
-            listener(ident)
+    """Make this page (its kernel) work as this learner, in their folder, from now on."""
+    page = context.current()
+    with page.lock:
+        if page.identity is not None and page.identity.id != ident.id:
+            raise IdentityError("This page already belongs to another learner. Open the start page again "
+                                "to work as someone else.")
+        first = page.identity is None
+        page.identity = ident
+        ident.home.mkdir(parents=True, exist_ok=True)
+        page.home = ident.home
+        waiting, page.identity_listeners = (page.identity_listeners, []) if first else ([], page.identity_listeners)
+    for listener in waiting:
+        listener(ident)
     return ident
 
 
 def on_enter(listener: Callable[[Identity], None]) -> None:
     """Call listener(identity) when the page's learner becomes known (at once if already known)."""
-    if _entered is not None:
-        listener(_entered)
+    page = context.current()
+    if page.identity is not None:
+        listener(page.identity)
     else:
-        _listeners.append(listener)
+        page.identity_listeners.append(listener)
 
 
 def page_identity() -> Identity | None:
     """The learner named by this page's key (entered), None if the page has no key;
     IdentityError if the key is not one this app gave out."""
-    if _entered is not None:
-        return _entered
+    if entered() is not None:
+        return entered()
     reg = registry()
     key = page_key()
     if reg is None or key is None:
         return None
     return enter(reg.resolve(key))
-
-
-def _reset_for_tests() -> None:
-    """Forget this process's learner (tests simulate several page kernels in one process)."""
-    global _entered
-    _entered = None
-    _listeners.clear()
-    settings.forget_page()

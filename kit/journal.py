@@ -6,7 +6,7 @@ already committed. State is rebuilt by replaying events, so two kernels writing 
 journal never overwrite each other; a unique index lets only the first commit of a
 decision win.
 
-`Journal(path)` is this process's one object for that file: every view, export and
+`Journal(path)` is this page's one object for that file (kept in the page context): every view, export and
 hand-in in a kernel shares it, so all of them see the same work, including work held in
 memory. If the journal cannot be written (a full or read-only disk, a folder in the way,
 a journal from a newer kit) the work goes on in memory with a warning, shows everywhere,
@@ -29,6 +29,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 
+from . import context
 from .errors import JournalError, KitError
 from .events import Decided, Event, Kind, now, payload_of
 from .files import in_the_way, why
@@ -57,8 +58,6 @@ MIGRATIONS: list[list[str]] = [
     ],
 ]
 
-_SHARED: dict[str, Journal] = {}
-_SHARED_LOCK = threading.Lock()
 
 
 class DuplicateDecision(JournalError):
@@ -76,10 +75,11 @@ class Journal:
         if separate:
             return super().__new__(cls)
         key = os.path.abspath(Path(path) if path else kit_home() / FILE_NAME)
-        with _SHARED_LOCK:
-            if key not in _SHARED:
-                _SHARED[key] = super().__new__(cls)
-            return _SHARED[key]
+        page = context.current()
+        with page.lock:
+            if key not in page.journals:
+                page.journals[key] = super().__new__(cls)
+            return page.journals[key]
 
     def __init__(self, path: str | Path | None = None, *, separate: bool = False):
         if getattr(self, "_lock", None) is not None:

@@ -14,6 +14,7 @@ import hashlib
 import secrets
 import unicodedata
 
+from . import context
 from .errors import SessionError
 from .files import write_atomic
 from .settings import kit_home
@@ -23,8 +24,6 @@ PUNCTUATION = " .'-_"
 FILE_NAME = "learner.txt"
 SALT_FILE = "salt"
 
-_REMEMBERED: dict[str, str] = {}  # KIT_HOME -> pseudonym chosen in this process when it could not be written
-_PROCESS_SALT: dict[str, bytes] = {}  # salt file -> a salt for this process when none can be kept on disk
 
 
 def _shown(ch: str) -> str:
@@ -79,18 +78,19 @@ def set_learner(name: str) -> str:
     home = kit_home()
     try:
         write_atomic(home / FILE_NAME, name + "\n")
-    except OSError:
-        _REMEMBERED[str(home)] = name
+    except OSError:  # held for this page instead (the page context)
+        context.current().remembered[str(home)] = name
     else:
-        _REMEMBERED.pop(str(home), None)
+        context.current().remembered.pop(str(home), None)
     return name
 
 
 def current_learner() -> str | None:
     """The remembered pseudonym, or None if none has been chosen (or it cannot be read)."""
     home = kit_home()
-    if str(home) in _REMEMBERED:
-        return _REMEMBERED[str(home)]
+    remembered = context.current().remembered
+    if str(home) in remembered:
+        return remembered[str(home)]
     try:
         return check_learner((home / FILE_NAME).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, SessionError):
@@ -117,7 +117,7 @@ def _salt() -> bytes:
             continue  # another process made it first: read theirs
         except OSError:
             break
-    return _PROCESS_SALT.setdefault(str(path), secrets.token_hex(16).encode())
+    return context.current().process_salts.setdefault(str(path), secrets.token_hex(16).encode())
 
 
 def learner_id(learner: str) -> str:

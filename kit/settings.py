@@ -15,6 +15,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import context
+
 PACKAGE = Path(__file__).resolve().parent
 APP_NAME = "reflective-practice-kit"
 
@@ -110,21 +112,12 @@ def voila_data_dir() -> Path:
 
 # -- the learner's and the workshop's folders ------------------------------------------------
 
-_learner_home: Path | None = None  # a shared app's page: the folder of the learner it belongs to
-
-
-def use_learner_home(folder: Path) -> None:
-    """From now on this process works in one learner's folder (a shared app's page, once the page
-    knows its learner): their journal, salt and exports. Rooms, hand-ins and support stay where
-    the app set them (kit app --shared passes KIT_ROOMS, KIT_EXCHANGE and KIT_SUPPORT_FILE)."""
-    global _learner_home
-    _learner_home = Path(folder)
-
-
 def kit_home() -> Path:
-    """The learner's folder: a shared app page's learner, else KIT_HOME, else the per-user data folder."""
-    if _learner_home is not None:
-        return _learner_home
+    """The learner's folder: a shared app page's learner (the page context), else KIT_HOME, else the
+    per-user data folder."""
+    home = context.current().home
+    if home is not None:
+        return home
     raw = HOME.raw()
     if raw:
         return Path(raw).expanduser()
@@ -194,36 +187,19 @@ def app_idle_minutes() -> float:
     return minutes
 
 
-_query: dict[str, str] | None = None
+def query_string() -> str:
+    """The page's address parameters as Voila hands them to a page's kernel (QUERY_STRING)."""
+    return os.environ.get("QUERY_STRING", "")
 
 
-def page_query() -> dict[str, str]:
-    """The query of the page this kernel serves (Voila passes it as QUERY_STRING), e.g. {'learner': ...}.
-
-    A pre-heated Voila kernel runs the notebook before anyone asks for the page; it learns the
-    request (and so the query) only when a browser takes the page, so this waits for that once.
-    """
-    global _query
-    if _query is None:
-        if os.environ.get("VOILA_PREHEAT") == "True":
-            from voila.utils import wait_for_request
-
-            wait_for_request()
-        from urllib.parse import parse_qsl
-
-        _query = dict(parse_qsl(os.environ.get("QUERY_STRING", ""), keep_blank_values=True))
-    return dict(_query)
+def voila_preheated() -> bool:
+    """True in a kernel Voila started before any browser asked for its page (a ready-kernel pool)."""
+    return os.environ.get("VOILA_PREHEAT") == "True"
 
 
 def environment() -> dict[str, str]:
     """A copy of this process's environment, for a process the kit starts (kit app's Voila)."""
     return dict(os.environ)
-
-
-def forget_page() -> None:
-    """Forget the page's query and learner folder (tests play several pages in one process)."""
-    global _learner_home, _query
-    _learner_home = _query = None
 
 
 def debug() -> bool:

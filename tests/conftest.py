@@ -14,6 +14,17 @@ FIXTURES = Path(__file__).resolve().parent / "packs"
 EXAMPLE = FIXTURES / "example-baby-k"
 
 
+@pytest.fixture(autouse=True)
+def fresh_page():
+    """Every test starts on a fresh page, as a new kernel would: who the page is for, its shared
+    sessions and journals (kit/context.py). The one reset tests need."""
+    from kit import context
+
+    context.reset()
+    yield
+    context.reset()
+
+
 @pytest.fixture
 def kit_home(tmp_path, monkeypatch):
     """A fresh, empty KIT_HOME for one test."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -15,26 +16,69 @@ KIT = ROOT / "kit"
 TOP = {p.stem for p in KIT.glob("*.py") if p.stem != "__init__"} | {"views"}
 
 
+VIEWS = {p.stem for p in (KIT / "views").glob("*.py") if p.stem != "__init__"}
+LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
+
+
 def _contracts() -> list[dict]:
     tomllib = pytest.importorskip("tomllib", reason="tomllib is in the standard library from Python 3.11")
     return tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]["contracts"]
 
 
+def _contract(cid: str) -> dict:
+    return next(c for c in _contracts() if c.get("id") == cid)
+
+
+def _placed(contract: dict) -> list[str]:
+    return [m.strip() for layer in contract["layers"] for m in re.split(r"[:|]", layer)]
+
+
+def _lint(root: Path, *contracts: str) -> subprocess.CompletedProcess:
+    ids = [a for c in contracts for a in ("--contract", c)]
+    return subprocess.run([str(LINT_IMPORTS), "--no-cache", *ids], cwd=root, capture_output=True, text=True)
+
+
 def test_import_contracts_are_kept():
     """lint-imports (import-linter) finds every layer contract kept."""
-    lint_imports = Path(sys.executable).with_name("lint-imports")
-    out = subprocess.run([str(lint_imports), "--no-cache"], cwd=ROOT, capture_output=True, text=True)
+    out = _lint(ROOT)
     assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-2000:]
     assert "BROKEN" not in out.stdout and "kept, 0 broken" in out.stdout
 
 
-def test_every_module_is_in_a_layer_and_only_views_may_use_widgets():
-    """A new module cannot slip past the contracts: each is in exactly one layer, and every module
-    but the views and the app is forbidden ipywidgets and IPython."""
-    layers, forbidden = _contracts()[0], _contracts()[1]
-    placed = [m.strip() for layer in layers["layers"] for m in re.split(r"[:|]", layer)]
+def test_every_module_is_in_a_layer_and_only_views_may_use_widgets_or_the_server():
+    """A new module cannot slip past the contracts: each is in exactly one layer (and each view in one
+    layer of the views' own contract); every module but the views and the app is forbidden ipywidgets
+    and IPython, and every module below them Voila, anywidget, the Jupyter server and tornado."""
+    placed = _placed(_contract("layers"))
     assert sorted(placed) == sorted(TOP), set(placed) ^ TOP
-    assert {m.removeprefix("kit.") for m in forbidden["source_modules"]} == TOP - {"views", "app"}
+    views = _placed(_contract("views"))
+    assert sorted(views) == sorted(VIEWS), set(views) ^ VIEWS
+    widgets = _contract("widgets")
+    assert {m.removeprefix("kit.") for m in widgets["source_modules"]} == TOP - {"views", "app"}
+    server = _contract("server")
+    entry = {m.strip() for layer in _contract("layers")["layers"][:3] for m in re.split(r"[:|]", layer)}
+    assert {m.removeprefix("kit.") for m in server["source_modules"]} == TOP - entry
+    assert set(server["forbidden_modules"]) >= {"voila", "anywidget", "jupyter_server", "tornado"}
+
+
+@pytest.mark.parametrize("module, line, broken", [
+    ("session.py", "import voila  # noqa", "server"),  # a model module reaching for the server
+    ("settings.py", "import tornado  # noqa", "server"),
+    ("events.py", "from . import session  # noqa", "layers"),  # a lower level of the learner model importing a higher
+    ("journal.py", "from . import identity  # noqa", "layers"),  # two siblings at one level, no longer independent
+    ("views/join.py", "from . import page  # noqa", "views"),  # the join form reaching up to the entry that uses it
+])
+def test_the_contracts_catch_a_broken_layer(tmp_path, module, line, broken):
+    """lint-imports fails, naming the contract, when a model module imports Voila or tornado, when a
+    lower level of the learner model imports a higher one or two independent siblings meet, and when
+    the join form imports the page entry above it (a copy of the package with one line added)."""
+    shutil.copytree(KIT, tmp_path / "kit", ignore=shutil.ignore_patterns("__pycache__", "bundled"))
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    target = tmp_path / "kit" / module
+    target.write_text(target.read_text() + "\n" + line + "\n")
+    assert _lint(tmp_path, broken).returncode != 0
+    target.write_text(target.read_text().replace(line, ""))
+    assert _lint(tmp_path, broken).returncode == 0  # the same copy without the line keeps it
 
 
 def test_no_module_but_events_spells_an_event_kind():

@@ -1,7 +1,7 @@
 """The shared app's identities (kit/identity.py): each browser its own learner.
 
 Each test plays pages of a shared app in this process: a page's query (QUERY_STRING, as Voila
-passes it to the page's kernel) names the learner key; `identity._reset_for_tests` stands for
+passes it to the page's kernel) names the learner key; `context.reset` stands for
 a new page (a new kernel). Real files, a real journal, no mocks.
 """
 
@@ -14,7 +14,7 @@ import stat
 
 import pytest
 
-from kit import identity, settings
+from kit import context, identity, settings
 from kit.handin import submit
 from kit.identity import IdentityError, Registry, normal_code
 from kit.journal import Journal
@@ -30,14 +30,14 @@ def shared(tmp_path, monkeypatch, kit_home):
     monkeypatch.setenv("KIT_SHARED", str(folder))
     monkeypatch.delenv("QUERY_STRING", raising=False)
     monkeypatch.delenv("VOILA_PREHEAT", raising=False)
-    identity._reset_for_tests()
+    context.reset()
     yield Registry(folder)
-    identity._reset_for_tests()
+    context.reset()
 
 
 def new_page(monkeypatch, query: str = "") -> None:
     """A new page of the app (a fresh kernel) opened at ...?<query>."""
-    identity._reset_for_tests()
+    context.reset()
     monkeypatch.setenv("QUERY_STRING", query)
 
 
@@ -220,7 +220,7 @@ def test_a_damaged_identity_record_is_skipped_not_fatal(shared):
 
 def test_outside_a_shared_app_there_is_no_page_identity(kit_home, monkeypatch):
     monkeypatch.delenv("KIT_SHARED", raising=False)
-    identity._reset_for_tests()
+    context.reset()
     monkeypatch.setenv("QUERY_STRING", "learner=anything")
     assert identity.registry() is None and identity.page_identity() is None
     assert os.environ["KIT_HOME"] == str(settings.kit_home())

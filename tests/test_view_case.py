@@ -10,8 +10,9 @@ import ipywidgets as W
 from kit.journal import Journal
 from kit.learner import current_learner
 from kit.session import open_case
-from kit.views.base import LearnerFirst, Notice
+from kit.views.base import Notice
 from kit.views.case import CaseView, ReasoningView, case_view, my_reasoning
+from kit.views.page import LearnerFirst
 
 WHY = "I would want to see the home first."
 

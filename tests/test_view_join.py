@@ -10,10 +10,10 @@ import html
 
 import pytest
 
-from kit import identity
+from kit import context, identity
 from kit.journal import Journal
 from kit.learner import set_learner
-from kit.views import base, join
+from kit.views import join
 from kit.views.case import CaseView, case_view, learner_picker
 from kit.views.debate import debate_view
 from kit.views.reflection import record_view
@@ -31,10 +31,7 @@ def shared(tmp_path, monkeypatch, kit_home):
 
 
 def _fresh_kernel() -> None:
-    identity._reset_for_tests()
-    join._reset_for_tests()
-    base._SESSIONS.clear()
-    base._GATED.clear()
+    context.reset()
 
 
 def page(monkeypatch, query: str = "") -> None:
@@ -84,7 +81,7 @@ def test_a_page_with_a_key_opens_as_that_learner_directly(shared, monkeypatch):
     view = case_view(CASE)
     assert isinstance(view.view, CaseView) and view.view.session.learner == "Robin"
     assert key_in(view) == joined.key
-    assert not join._FORM_ON_PAGE  # no join form on a page that knows its learner
+    assert not context.current().join_forms  # no join form on a page that knows its learner
 
 
 def test_two_learners_with_one_pseudonym_see_only_their_own_commit(shared, monkeypatch):

@@ -3,5 +3,3 @@
 Each view is an object with named parts (see base.View); the functions the notebooks call
 (`kit.case_view`, `kit.debate_view`, ...) return them.
 """
-
-from . import join  # noqa: E402,F401  (a shared app's page learner: registers itself with views.base)

@@ -10,7 +10,8 @@ from ..charts import chart_html, factors_chart, factors_text, short_title
 from ..html import table_html
 from ..tables import case_titles, factors_table
 from ..vocabulary import load_vocabulary
-from .base import View, box, for_learner, html
+from .base import View, box, html
+from .page import for_learner
 
 
 class ChartView(View):

@@ -13,11 +13,11 @@ from collections.abc import Callable
 
 import ipywidgets as W
 
+from .. import context
 from ..errors import KitError
 from ..html import STATUS, callout, details, esc, message
 from ..learner import current_learner, set_learner
 from ..session import CaseSession, open_case
-from ..settings import shared_dir
 from ..support import load_support
 from .parts import Live, actions, frame, line_field, text_field
 
@@ -79,20 +79,17 @@ class Status:
         return f"{self.widget.label}: {self.widget.text}" if self.widget.text else ""
 
 
-_SESSIONS: dict[tuple[str, str], CaseSession] = {}  # one session per case and learner in this kernel
-_GATED: set[int] = set()  # sessions whose content gate is already on the page
-
-
 def shared_session(pack, learner: str) -> CaseSession:
     """The session for this case and learner that every view in this kernel shares, so a
     commit or an acknowledgement in one view reaches the others on the page."""
     session = open_case(pack, learner=learner)
     key = (str(session.source or session.pack.id), session.learner)
-    if key not in _SESSIONS:
-        _SESSIONS[key] = session
+    sessions = context.current().sessions
+    if key not in sessions:
+        sessions[key] = session
     else:
-        _SESSIONS[key].reload()
-    return _SESSIONS[key]
+        sessions[key].reload()
+    return sessions[key]
 
 
 def support_body_html() -> str:
@@ -130,7 +127,7 @@ class ContentGate(View):
 
     def __init__(self, session: CaseSession, on_change: Callable[[], None],
                  go_label: str = "I have read this: open the case"):
-        _GATED.add(id(session))
+        context.current().gated.add(id(session))
         self.session = session
         self._on_change = on_change
         self.note = html(callout("<h3>Content note</h3>" + esc(session.content_note)
@@ -227,63 +224,12 @@ class PseudonymPicker(View):
         return who
 
 
-# In a shared app (kit app --shared) the learner comes from the page, never from a remembered
-# pseudonym: views/join.py (imported with the views package) registers how, here.
-_SHARED_APP: dict[str, Callable] = {}
-
-
-def register_shared_app(view_for_page: Callable[[Callable[[str], View]], View],
-                        picker_for_page: Callable[[], View]) -> None:
-    _SHARED_APP.update(view=view_for_page, picker=picker_for_page)
-
-
-def picker() -> View:
-    """The start page's pseudonym picker; in a shared app, the page's learner or the join form."""
-    if shared_dir() is not None:
-        return _SHARED_APP["picker"]()
-    return PseudonymPicker()
-
-
 class Notice(View):
     """One sentence in place of a view that cannot open (a bad pack, a case without a debate)."""
 
     def __init__(self, text: str, kind: str = "info"):
         self.message = html(message(text, kind))
         self.widget = box(self.message)
-
-
-class LearnerFirst(View):
-    """Asks for a pseudonym first, then shows the view built for that learner (`.view`).
-
-    Learner work is never saved under a made-up name: without a pseudonym nothing opens.
-    """
-
-    def __init__(self, build: Callable[[str], View]):
-        self._build = build
-        self.view: View | None = None
-        self.picker = PseudonymPicker(on_chosen=self._open)
-        self.widget = box(html("<p>Choose your pseudonym first: any name you like, <strong>not</strong> your "
-                               "real name. Your decisions are saved under it, and the start page "
-                               "asks for it too.</p>"), self.picker.widget)
-
-    def _open(self, who: str) -> None:
-        self.view = for_learner(self._build, who)
-        self.show(self.view.widget)
-
-
-def for_learner(build: Callable[[str], View], learner: str | None = None) -> View:
-    """The view built for the given or remembered learner; the pseudonym picker first if there is
-    none; one sentence instead if the view cannot open. In a shared app (kit app --shared) the
-    learner is the page's own (its learner key, or the join form), never a remembered pseudonym."""
-    if learner is None and shared_dir() is not None:
-        return _SHARED_APP["view"](build)
-    who = learner or current_learner()
-    if not who:
-        return LearnerFirst(build)
-    try:
-        return build(who)
-    except KitError as exc:
-        return Notice(str(exc), "error")
 
 
 class AfterTheGate(View):
@@ -302,7 +248,7 @@ class AfterTheGate(View):
                                     "opens here by itself.", "info"))
         self.away = html(message(f"You have stepped out of this case, so {what} is hidden. Come back to the "
                                  "case at the top when you choose.", "info"))
-        if id(session) in _GATED:  # the case view above holds the gate: follow it
+        if id(session) in context.current().gated:  # the case view above holds the gate: follow it
             session.subscribe(self._update)
         else:
             self.gate = ContentGate(session, on_change=self._update, go_label="I have read this: continue")

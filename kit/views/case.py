@@ -21,15 +21,14 @@ from .base import (
     View,
     box,
     button,
-    for_learner,
     html,
-    picker,
     shared_session,
     support_body_html,
     support_html,
     text_area,
 )
 from .live import Every
+from .page import for_learner, picker
 from .parts import Choice, card, checkbox, line_field
 
 COMPARED = "consistent with the review's findings as reported"

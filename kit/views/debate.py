@@ -22,11 +22,11 @@ from .base import (
     View,
     box,
     button,
-    for_learner,
     full,
     shared_session,
     text_area,
 )
+from .page import for_learner
 from .parts import card, checkbox, rating_row
 
 NOT_PLACED = "not placed yet"

@@ -13,7 +13,8 @@ from ..errors import KitError
 from ..html import table_html as html_table
 from ..journal import Journal
 from ..tables import readable
-from .base import Status, View, box, button, for_learner, html, text_area
+from .base import Status, View, box, button, html, text_area
+from .page import for_learner
 
 
 def table_html(df: pd.DataFrame, columns: list[str] | None = None) -> str:

@@ -8,7 +8,8 @@ from ..html import download_link
 from ..record import to_json
 from ..settings import WORKSHOP_KEY, exchange_dir
 from ..workshop import parse_key, workshop_key
-from .base import Status, View, box, button, for_learner, html
+from .base import Status, View, box, button, html
+from .page import for_learner
 from .parts import checkbox, line_field
 
 

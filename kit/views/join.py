@@ -17,12 +17,10 @@ from collections.abc import Callable
 
 import ipywidgets as W
 
-from .. import identity
+from .. import context, identity, settings
 from ..errors import KitError
 from ..html import message
-from .base import Notice, Status, View, box, button, html, register_shared_app
-
-_FORM_ON_PAGE: list[JoinForm] = []  # the join form this page shows (one per page's kernel)
+from .base import Notice, Status, View, box, button, html
 
 
 def key_mark(ident: identity.Identity | None) -> W.HTML:
@@ -38,7 +36,7 @@ class JoinForm(View):
     """Join with a pseudonym, or continue with a recovery code: the door of a shared app's page."""
 
     def __init__(self, problem: str | None = None):
-        _FORM_ON_PAGE.append(self)
+        context.current().join_forms.append(self)
         self.joined: identity.Joined | None = None
         self.intro = html("<h3>Join this workshop</h3><p>Choose a pseudonym: any name you like, "
                           "<strong>not</strong> your real name. You get a recovery code to write down; "
@@ -123,7 +121,7 @@ class PageLearner(View):
         self.view: View | None = None
         self.form: JoinForm | None = None
         self.widget = box()
-        if not _FORM_ON_PAGE:
+        if not context.current().join_forms:
             self.form = JoinForm(problem)
             self.show(self.form.widget)
         else:
@@ -167,6 +165,7 @@ def _registry() -> identity.Registry:
 
 def page_learner_view(build: Callable[[str], View]) -> View:
     """The view built for the page's learner, or the join form (or a wait for it) until the page has one."""
+    arrived()
     try:
         ident = identity.page_identity()
     except KitError as exc:
@@ -180,6 +179,15 @@ def page_learner_view(build: Callable[[str], View]) -> View:
     return holder
 
 
+def arrived() -> None:
+    """Wait, once, for the browser that takes this page: a pre-heated app page (Voila's ready-kernel
+    pool) runs before anyone asks for it, and learns its address, with the learner key, only then."""
+    if context.current().query is None and settings.voila_preheated():
+        from voila.utils import wait_for_request
+
+        wait_for_request()
+
+
 def page_picker() -> View:
     """The start page's learner part in a shared app: who you are here, or the join form."""
     return page_learner_view(lambda _who: LearnerCard(identity.entered(), _joined_here()))
@@ -187,14 +195,8 @@ def page_picker() -> View:
 
 def _joined_here() -> identity.Joined | None:
     """The join that happened on this page (its recovery code is shown once, here)."""
-    for form in _FORM_ON_PAGE:
+    for form in context.current().join_forms:
         if form.joined is not None:
             return form.joined
     return None
 
-
-register_shared_app(page_learner_view, page_picker)
-
-
-def _reset_for_tests() -> None:
-    _FORM_ON_PAGE.clear()

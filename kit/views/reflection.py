@@ -29,11 +29,11 @@ from .base import (
     View,
     box,
     button,
-    for_learner,
     html,
     shared_session,
     text_area,
 )
+from .page import for_learner
 from .parts import line_field, rating_row
 
 
