@@ -23,13 +23,20 @@ from .settings import kit_home, templates_dir
 from .vocabulary import RATING_SCALE
 
 FORMATS = ("md", "html", "json")
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
+_MD_INLINE = re.compile(r"([\\`*_\[\]|~])")  # emphasis, code, links and images, table cells, strikethrough
+_MD_LINE_START = re.compile(r"^([ \t]*)([#>+=-])", re.M)  # a heading, quote, list item or underline
+_MD_NUMBERED = re.compile(r"^([ \t]*\d+)([.)])", re.M)  # "1." or "1)" starting a line: a numbered list
 
 
-def md_escape(text: str) -> str:
-    """Learner text shown literally in Markdown: specials backslashed, HTML characters as entities."""
+def md_escape(text: object) -> str:
+    """Learner or pack text shown literally in Markdown, escaped only where Markdown would read it:
+    emphasis, code, links, table cells and, at the start of a line, headings, quotes and lists;
+    HTML characters as entities. Full stops and brackets inside a sentence stay as they are."""
     text = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _MD_SPECIAL.sub(r"\\\1", text).replace("\n", "  \n")
+    text = _MD_INLINE.sub(r"\\\1", text)
+    text = _MD_LINE_START.sub(r"\1\\\2", text)
+    text = _MD_NUMBERED.sub(r"\1\\\2", text)
+    return text.replace("\n", "  \n")
 
 
 def _words():
@@ -65,75 +72,6 @@ def _fence(text: str) -> str:
     return "`" * max(3, longest + 1)
 
 
-def to_markdown(rec: Record) -> str:
-    e = md_escape
-    w = _words()
-    out = ["# Reflective record", ""]
-    if rec.learner:
-        out.append(f"Pseudonym: **{e(rec.learner)}**  ")
-    out += [f"Record id: {e(rec.learner_id)}  ", f"Exported: {rec.exported_at[:10]}  ",
-            f"Active time: about {round(rec.minutes_active_total)} minutes", "",
-            "## PCF domains I have evidence for", ""]
-    out += [f"- {e(w['domain'](d))}" for d in rec.pcf_domains_covered] or ["- None yet."]
-    for c in rec.cases:
-        out += ["", f"## {e(c.title)}", "",
-                f"Decisions committed: {len(c.decisions)} of {c.points_total}; about {round(c.minutes_active)} minutes.", ""]
-        for i, d in enumerate(c.decisions, 1):
-            out += [f"### {i}. {e(d.when)}", ""] + ([f"*{e(d.question)}*", ""] if d.question else [])
-            out.append(f"- **My decision** (confidence {d.confidence} of 5): {e(d.option_text or d.option_id)}")
-            if d.rationale:
-                out.append(f"- **My reasons:** {e(d.rationale)}")
-            out.append(f"- **What was done**{' (same as mine)' if d.matched_actual else ''}: "
-                       f"{e(d.actual_option_text or d.actual_option_id)}")
-            if d.what_happened:
-                out.append(f"- **What happened:** {e(d.what_happened)}")
-            if d.review_finding:
-                out.append(f"- **What the review found**{' (my choice is consistent with its findings as reported)' if d.matched_review else ''}: "
-                           f"{e(d.review_finding)}")
-            out += [f"- **Second thought:** {e(t)}" for t in d.second_thoughts or []]
-            out.append("")
-        for db in c.debates:
-            out += [f"### Debate: {e(db.title)}", ""]
-            for k in db.codes:
-                mine, kit, note = _code_words(k)
-                out.append(f"- **{e(k.author)}.** My placing: {e(mine)}; whom it holds accountable: "
-                           f"{e(w['people'](k.holds_accountable))}. The kit's coding: {e(kit)}; whom: "
-                           f"{e(w['people'](k.kit_holds_accountable))}.{' ' + e(note[0].upper() + note[1:] + '.') if note else ''}")
-            if db.position:
-                out.append(f"- **My position:** {e(db.position)}")
-            if db.other_side:
-                out.append(f"- **The strongest case for the other side:** {e(db.other_side)}")
-            if db.moved:
-                out.append(f"- **Whether arguing the other side moved me:** {e(db.moved)}")
-            out.append("")
-        if c.attribution:
-            out += ["### Where I place the reasons", ""]
-            out += [f"- {e(w['level'](k))}: {RATING_SCALE.get(v, v)}" for k, v in c.attribution.items()] + [""]
-        if c.reflection:
-            out += ["### Reflection (Gibbs)", ""]
-            out += [f"- **{label}:** {e(c.reflection[key])}" for key, label, _ in GIBBS if c.reflection.get(key)]
-            out.append("")
-        if c.pcf_evidence:
-            out += ["### My evidence against the PCF", ""]
-            out += [f"- **{e(w['domain'](d))}:** {e(c.pcf_evidence[d])}" for d in c.pcf_domains if c.pcf_evidence.get(d)]
-            out.append("")
-        if c.cpd:
-            out += ["### CPD entry", ""]
-            out += [f"- **{label}:** {e(c.cpd[key])}" for key, label, _ in CPD if c.cpd.get(key)]
-            if c.cpd.get("standard"):
-                out.append(f"- **Standard:** {e(c.cpd['standard'])}")
-            text = cpd_text(c.cpd)
-            fence = _fence(text)
-            out += ["", "As plain text for Social Work England's online form:", "", fence + "text", text, fence, ""]
-    if rec.exercises:
-        out += ["", "## Exercises", ""]
-        for title in dict.fromkeys(x.exercise for x in rec.exercises):
-            out += [f"### {e(title)}", ""]
-            out += [f"- **{e(x.question)}**  \n  {e(x.answer)}" for x in rec.exercises if x.exercise == title]
-            out.append("")
-    return "\n".join(out).rstrip() + "\n"
-
-
 def _chart(case) -> str:
     from .charts import comparison_chart, comparison_text, image_html
 
@@ -145,20 +83,43 @@ def _chart(case) -> str:
     return image_html(lambda: comparison_chart(df), text)  # one chart per case; a sentence if it cannot be drawn
 
 
-def to_html(rec: Record) -> str:
+def _template(name: str, markdown: bool = False):
+    """One of the record's two templates: HTML escaped by jinja2's autoescape, Markdown by md_escape
+    on every value the template writes (a value marked |safe is written as it is)."""
     from jinja2 import Environment, FileSystemLoader, select_autoescape
+    from markupsafe import Markup
 
+    if markdown:
+        env = Environment(loader=FileSystemLoader(templates_dir()), autoescape=False, trim_blocks=True,
+                          lstrip_blocks=True, keep_trailing_newline=True,
+                          finalize=lambda v: v if isinstance(v, Markup) else md_escape(v))
+    else:
+        env = Environment(loader=FileSystemLoader(templates_dir()), autoescape=select_autoescape(default=True))
+    return env.get_template(name)
+
+
+def _record_context(rec: Record) -> dict:
+    """What both renderings of the record walk: the record and the words for its codes."""
     from .vocabulary import load_vocabulary
 
-    env = Environment(loader=FileSystemLoader(templates_dir()), autoescape=select_autoescape(default=True))
     vocab = load_vocabulary()
-    return env.get_template("record.html.j2").render(
-        rec=rec, charts={c.pack_id: _chart(c) for c in rec.cases},
-        domains=[vocab.label("pcf_domains", d) for d in rec.pcf_domains_covered],
-        gibbs=[(k, label) for k, label, _ in GIBBS], cpd=[(k, label) for k, label, _ in CPD],
-        scale=RATING_SCALE, words=_words(), code_words=_code_words, cpd_text=cpd_text,
-        exercises={title: [x for x in rec.exercises if x.exercise == title]
-                   for title in dict.fromkeys(x.exercise for x in rec.exercises)})
+    return dict(rec=rec, domains=[vocab.label("pcf_domains", d) for d in rec.pcf_domains_covered],
+                gibbs=[(k, label) for k, label, _ in GIBBS], cpd=[(k, label) for k, label, _ in CPD],
+                scale=RATING_SCALE, words=_words(), code_words=_code_words, cpd_text=cpd_text,
+                exercises={title: [x for x in rec.exercises if x.exercise == title]
+                           for title in dict.fromkeys(x.exercise for x in rec.exercises)})
+
+
+def to_markdown(rec: Record) -> str:
+    """The record as Markdown (record.md.j2)."""
+    text = _template("record.md.j2", markdown=True).render(**_record_context(rec), fence_for=_fence)
+    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+
+
+def to_html(rec: Record) -> str:
+    """The record as one self-contained HTML file (record.html.j2), its charts embedded."""
+    return _template("record.html.j2").render(**_record_context(rec),
+                                              charts={c.pack_id: _chart(c) for c in rec.cases})
 
 
 def render(rec: Record, fmt: str) -> str:

@@ -112,8 +112,33 @@ def test_markdown_escapes_learner_text(worked):
     """In Markdown, learner text cannot become a link, heading, emphasis or HTML."""
     md = to_markdown(build_record("Robin"))
     assert "<script>" not in md and "[link](http" not in md and "**md**" not in md
-    assert "&lt;script&gt;" in md and r"\*\*md\*\*" in md and r"\[link\]\(http" in md
+    assert "&lt;script&gt;" in md and r"\*\*md\*\*" in md and r"\[link\](http" in md
     assert md_escape("# x") == r"\# x"
+
+
+def test_markdown_escapes_only_where_markdown_needs_it():
+    """Sentences keep their full stops, brackets and hyphens; what Markdown would read (a heading,
+    quote or list at a line's start, emphasis, code, links, table cells, HTML) is escaped."""
+    assert md_escape("I applied the law (s.47), a well-being check - twice!") == (
+        "I applied the law (s.47), a well-being check - twice!")
+    assert md_escape("# not a heading\n- not a list\n12. not numbered\n> not quoted") == (
+        "\\# not a heading  \n\\- not a list  \n12\\. not numbered  \n&gt; not quoted")
+    assert md_escape("*em* _em_ `code` [a](b) a|b ~~x~~ <b>") == (
+        r"\*em\* \_em\_ \`code\` \[a\](b) a\|b \~\~x\~\~ &lt;b&gt;")
+
+
+def test_markdown_record_comes_from_its_template(worked, tmp_path, monkeypatch):
+    """The Markdown record is rendered from kit/templates/record.md.j2 (beside the HTML one), not by
+    hand: a copy of the templates with a changed heading changes the export."""
+    import shutil
+
+    from kit import export
+
+    shutil.copytree(export.templates_dir(), tmp_path / "templates")
+    md = tmp_path / "templates" / "record.md.j2"
+    md.write_text(md.read_text().replace("# Reflective record", "# My portfolio record"))
+    monkeypatch.setattr(export, "templates_dir", lambda: tmp_path / "templates")
+    assert to_markdown(build_record("Robin")).startswith("# My portfolio record\n")
 
 
 def test_json_keeps_text_exact_and_is_valid_json(worked):
@@ -234,7 +259,7 @@ def test_exports_read_in_words(worked):
         assert "Practitioners, Managers" in text
         assert "individual: a little" not in text and "stepped" not in text.lower() and "pack's" not in text
         assert "moved me" in text and "Moved a little" in text
-    assert "I applied the law\\." in md and "I applied the law." in html
+    assert "I applied the law." in md and "law\\." not in md and "I applied the law." in html
 
 
 def test_cpd_entry_as_plain_text_in_every_export(worked):
