@@ -14,8 +14,6 @@ from .packs import find_pack
 from .tables import factors_by_level, factors_table
 from .vocabulary import load_vocabulary
 
-SYSTEM_LEVELS = ["supervision", "organisation", "policy", "multi-agency", "tools"]
-
 
 def levels_share(factors: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per case, the share of contributing factors at each level (rows sum to 1)."""
@@ -24,13 +22,16 @@ def levels_share(factors: pd.DataFrame | None = None) -> pd.DataFrame:
 
 
 def system_vs_individual(factors: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Per case: how many factors the review places in the system, in the individual, in the family."""
+    """Per case: how many factors the review places in each group of levels (the vocabulary's
+    level_groups: the individual, the system, the family; a level with no group is its own), by
+    group slug, then the total. Every factor counts in exactly one group."""
     counts = factors_by_level(factors if factors is not None else factors_table())
-    out = pd.DataFrame({
-        "individual": counts.get("individual", 0),
-        "system (team, organisation, agencies, policy, tools)": counts[[c for c in SYSTEM_LEVELS if c in counts]].sum(axis=1),
-        "family": counts.get("family", 0),
-    })
+    groups = load_vocabulary().level_groups()
+    known = {lv for g in groups for lv in g.levels}
+    out = pd.DataFrame({g.slug: counts[[lv for lv in g.levels if lv in counts]].sum(axis=1) for g in groups},
+                       index=counts.index)
+    for level in (c for c in counts.columns if c not in known):  # a level the vocabulary does not list
+        out[level] = counts[level]
     out["total"] = out.sum(axis=1)
     return out
 

@@ -18,7 +18,7 @@ import pandas as pd
 
 from .html import figure_html, img_html, words_html
 from .tables import case_titles, factors_by_level
-from .vocabulary import load_vocabulary
+from .vocabulary import CONFIDENCE_SCALE, load_vocabulary, scale_ends
 
 # How a choice compares: the kit reads reports of reviews, so "as reported" stays in the words.
 CATEGORY_ORDER = ["Same as what was done, and consistent with the review's findings as reported",
@@ -104,7 +104,7 @@ def _comparison_chart(df: pd.DataFrame):
                 textwrap.fill(row["category"], 34), va="center", fontsize=9, linespacing=1.1)
     ax.set_xlim(0, 8.5)
     ax.set_xticks(range(0, 6))
-    ax.set_xlabel("Your confidence (1 = not at all, 5 = very)")
+    ax.set_xlabel(f"Your confidence ({scale_ends(CONFIDENCE_SCALE)})")
     ax.set_ylabel("")
     ax.set_title("Your decisions, what was done, and the review's findings as reported", loc="left")
     sns.despine(ax=ax)

@@ -18,7 +18,7 @@ from .cohort import KINDS, Cohort, collect
 from .files import write_atomic
 from .html import table_html
 from .packs import load_packs
-from .vocabulary import load_vocabulary
+from .vocabulary import RATING_SCALE, load_vocabulary, scale_ends
 
 CATEGORIES = ["What was done", "Consistent with the review's findings as reported", "Something else"]
 
@@ -199,7 +199,8 @@ def stances_html(cohort: Cohort) -> str:
             sns.scatterplot(data=long, y="label", x="rating", hue="who", style="who", s=140, palette="colorblind",
                             ax=ax, legend=scale == "context")
             ax.set_xlim(-0.3, 3.3)
-            ax.set_xticks([0, 1, 2, 3], ["0\nnot at all", "1", "2", "3\na great deal"])
+            ends = (min(RATING_SCALE), max(RATING_SCALE))
+            ax.set_xticks(list(RATING_SCALE), [f"{v}\n{RATING_SCALE[v]}" if v in ends else str(v) for v in RATING_SCALE])
             ax.set_title(title)
             ax.set_ylabel("")
             ax.set_xlabel("")
@@ -226,13 +227,13 @@ def attributions_html(cohort: Cohort) -> str:
         [vocab.label("levels", lv) for lv in grid.columns], axis=1)
     with plain_text(), sns.plotting_context("talk", font_scale=0.8):
         fig, ax = plt.subplots(figsize=(12, 1.8 + 0.8 * len(grid)), layout="constrained")
-        sns.heatmap(grid, annot=True, fmt=".1f", vmin=0, vmax=3, cmap="Blues", cbar_kws={"label": "0 not at all - 3 a great deal"},
+        sns.heatmap(grid, annot=True, fmt=".1f", vmin=0, vmax=3, cmap="Blues", cbar_kws={"label": scale_ends(RATING_SCALE)},
                     linewidths=1, ax=ax)
         ax.set_xlabel("")
         ax.set_ylabel("")
     lines = [f"{title}: " + ", ".join(f"{lv} {v:.1f}" for lv, v in row.dropna().items()) + "."
              for title, (_, row) in zip(titles, grid.iterrows(), strict=True)]
-    return _section("Where the group places the reasons (mean rating 0-3)", _chart(fig, lines))
+    return _section(f"Where the group places the reasons (mean rating, {scale_ends(RATING_SCALE)})", _chart(fig, lines))
 
 
 def rationales_html(cohort: Cohort, case: str | None = None) -> str:

@@ -16,12 +16,18 @@ from .errors import PackError
 from .yamlfile import load
 
 LISTS = ("themes", "levels", "pcf_domains", "holds_accountable")  # required in every vocabulary.yaml
-OPTIONAL_LISTS = ("reasoning",)  # format 1.1; an older vocabulary without it still loads
+OPTIONAL_LISTS = ("reasoning", "level_groups")  # format 1.1; an older vocabulary without them still loads
 
 # The kit's scales: one home each, in display order.
 CONFIDENCE_SCALE = {1: "not at all confident", 2: "a little confident", 3: "fairly confident",
                     4: "quite confident", 5: "very confident"}
 RATING_SCALE = {0: "not at all", 1: "a little", 2: "a fair amount", 3: "a great deal"}  # levels and debate scales
+
+
+def scale_ends(scale: dict[int, str]) -> str:
+    """A scale's two ends in words, for a chart's axis or a caption: '0 not at all to 3 a great deal'."""
+    low, high = min(scale), max(scale)
+    return f"{low} {scale[low]} to {high} {scale[high]}"
 STANCE_SCALE = {-2: "individuals accountable", -1: "mostly individuals", 0: "both",
                 1: "mostly context", 2: "context and system"}  # format 1's single debate scale
 
@@ -34,6 +40,17 @@ class Term:
     reference: str = ""
     question: str = ""
     kind: str = ""  # reasoning patterns: "caution" or "strength"
+    group: str = ""  # levels: the level group it belongs to (level_groups), "" for a group of its own
+
+
+@dataclass(frozen=True)
+class LevelGroup:
+    """Levels taken together (the individual, the system, the family), in the vocabulary's words."""
+
+    slug: str
+    label: str
+    levels: tuple[str, ...]
+    description: str = ""
 
 
 @dataclass(frozen=True)
@@ -61,6 +78,16 @@ class Vocabulary:
     def levels(self) -> list[str]:
         """Contributing-factor levels in the vocabulary's order (every chart and form uses it)."""
         return self.slugs("levels")
+
+    def level_groups(self) -> list[LevelGroup]:
+        """The levels' groups in the file's order, each with its levels in order; a level with no group
+        (or an unknown one) is a group of its own, after them, so every level is in exactly one group."""
+        groups = self.lists.get("level_groups", {})
+        out = [LevelGroup(g.slug, g.label, tuple(lv for lv in self.levels if self.lists["levels"][lv].group == g.slug),
+                          g.description) for g in groups.values()]
+        out = [g for g in out if g.levels]
+        alone = [lv for lv in self.levels if self.lists["levels"][lv].group not in groups]
+        return out + [LevelGroup(lv, self.label("levels", lv), (lv,)) for lv in alone]
 
     @property
     def holds_accountable(self) -> list[str]:
@@ -104,6 +131,7 @@ def _load_cached(path: str, mtime: float) -> Vocabulary:
             terms[str(slug)] = Term(
                 str(slug), str(value.get("label", slug)), str(value.get("description", "")),
                 str(value.get("reference", "")), str(value.get("question", "")), str(value.get("kind", "")),
+                str(value.get("group", "")),
             )
         lists[name] = terms
     return Vocabulary(str(path), lists)

@@ -89,3 +89,78 @@ def test_views_render_with_and_without_learner_data(kit_home):
     assert "data:image/svg+xml;base64," in html and "robyn-front-door" not in html
     assert "Robyn: a baby, the front door and health services, Multi-agency working: you 100%" in html
     assert isinstance(learner_attributions("Robin"), pd.DataFrame)
+
+
+@pytest.fixture
+def vocabulary_with_new_levels(tmp_path, monkeypatch, kit_home):
+    """A copy of the packs whose vocabulary adds two levels an educator might: one in the system
+    group, one with no group; the Baby C pack gives a factor at each."""
+    import shutil
+
+    from tests.conftest import CASEPACKS
+
+    packs = tmp_path / "packs"
+    shutil.copytree(CASEPACKS, packs)
+    vocab = packs / "vocabulary.yaml"
+    vocab.write_text(vocab.read_text().replace("\nholds_accountable:", (
+        "\n  courts:\n    label: Family courts\n    description: Court timetables.\n    group: system\n"
+        "  housing:\n    label: Housing and benefits\n    description: Where the family could live.\n"
+        "\nholds_accountable:"), 1))
+    pack = packs / "baby-c-closed-without-visit" / "pack.yaml"
+    text = pack.read_text()
+    anchor = "    contributing_factors:\n"
+    at = text.index(anchor) + len(anchor)
+    indent = text[at:].split("-", 1)[0]
+    added = (f"{indent}- level: housing\n{indent}  factor: The family had moved three times that year\n"
+             f"{indent}- level: courts\n{indent}  factor: A court date had been set months ahead\n")
+    pack.write_text(text[:at] + added + text[at:])
+    monkeypatch.setenv("KIT_PACKS", str(packs))
+    return packs
+
+
+def test_a_level_added_to_the_vocabulary_appears_in_every_table_and_chart(vocabulary_with_new_levels):
+    """Levels and their groups come from the vocabulary alone: a new level with no group is a group of its
+    own and a new level in the system group counts there; both show, in words, in the factors table and its
+    chart's words, the shares, the individual/system/family table, the learner's rating form, their
+    attributions beside the review, the exported record and the facilitator's summary of hand-ins."""
+    from kit.charts import factors_text
+    from kit.export import to_markdown
+    from kit.record import build_record
+    from kit.views.reflection import AttributionForm
+
+    case_id = "baby-c-closed-without-visit"
+    df = factors_table(case_id)
+    assert {"housing", "courts"} <= set(df["level"])
+    assert "Housing and benefits" in factors_text(df) and "Family courts" in factors_text(df)
+    assert levels_share(df).loc[case_id, ["housing", "courts"]].gt(0).all()
+    split = system_vs_individual(df)
+    assert "housing" in split.columns and "courts" not in split.columns
+    assert split.loc[case_id, "total"] == len(df)
+    assert split.loc[case_id, "system"] == df["level"].isin(
+        ["supervision", "organisation", "multi-agency", "policy", "tools", "courts"]).sum()
+    overview = "".join(getattr(w, "value", "") for w in _walk(accountability_overview().widget))
+    assert "Housing and benefits" in overview and "Family courts" in overview
+    case = open_case(case_id, learner="Robin")
+    case.acknowledge()
+    form = AttributionForm(case)
+    assert {"housing", "courts"} <= set(form.ratings)
+    save_attribution(case, {"housing": 3, "courts": 1, "organisation": 2})
+    att = learner_attributions("Robin").set_index("level")
+    assert att.loc["housing", "your_share"] == 0.5 and att.loc["housing", "review_share"] > 0
+    assert "Housing and benefits: a great deal" in to_markdown(build_record("Robin"))
+    mine = "".join(getattr(w, "value", "") for w in _walk(my_attributions("Robin").widget))
+    assert "Housing and benefits" in mine
+    from kit.cohort import collect
+    from kit.dashboard import attributions_html
+    from kit.handin import submit
+
+    exchange = vocabulary_with_new_levels.parent / "exchange"
+    exchange.mkdir()
+    submit("Robin", folder=exchange)
+    assert "Housing and benefits" in attributions_html(collect(exchange))
+
+
+def _walk(widget):
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from _walk(child)

@@ -34,11 +34,15 @@ def accountability_overview() -> ChartView:
     df = factors_table()
     split = system_vs_individual(df)
     titles = case_titles()
+    groups = {g.slug: g for g in load_vocabulary().level_groups()}
+    heads = [groups[c].label if c in groups else load_vocabulary().label("levels", c) for c in split.columns[:-1]]
     rows = [[titles.get(case, case), *(int(v) for v in r)] for case, r in split.iterrows()]
+    within = "; ".join(f"{g.label}: {', '.join(load_vocabulary().label('levels', lv) for lv in g.levels)}"
+                       for g in groups.values() if len(g.levels) > 1)
     return ChartView(chart_html(factors_chart(df), factors_text(df).splitlines()),
-                     table_html(["Case", "Individual", "System (team, organisation, agencies, policy, tools)",
-                                 "Family", "Total"], rows,
-                                caption="Individual, system and family: the reviews' factors per case"))
+                     table_html(["Case", *heads, "Total"], rows,
+                                caption=f"{', '.join(heads)}: the reviews' factors per case"
+                                + (f" ({within})" if within else "")))
 
 
 def _attributions_chart(att) -> str:
