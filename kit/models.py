@@ -340,14 +340,6 @@ class Comment(Model):
         return STANCE_AS_SCALES[self.stance]  # type: ignore[index]
 
     @property
-    def legacy_stance(self) -> int:
-        """The format-1 stance, or one read from the two scales (context minus accountability, -2..2)."""
-        if self.stance is not None:
-            return self.stance
-        a, c = self.scales
-        return max(-2, min(2, round((c - a) * 2 / 3)))
-
-    @property
     def scales_derived(self) -> bool:
         """True when the two scales are read from a format-1 stance rather than coded."""
         return self.accountability is None or self.context is None

@@ -44,15 +44,15 @@ PACKS = Setting("KIT_PACKS", "a different folder of case packs (with its own voc
 SUPPORT = Setting("KIT_SUPPORT_FILE", "a support.yaml or Markdown file with your institution's support "
                   "(wellbeing service, practice educator, helplines)", "KIT_HOME/support.yaml, else the kit's UK list")
 DENYLIST = Setting("KIT_DENYLIST", "extra denylist files for kit lint (separated by the path separator)",
-                   "none")
+                   "no files beyond the kit's own denylist")
 ROOMS = Setting("KIT_ROOMS", "the folder where workshop rooms are opened and joined by their code",
                 "KIT_EXCHANGE/rooms when a workshop folder is set, else KIT_HOME/rooms")
 WORKSHOP_KEY = Setting("KIT_WORKSHOP_KEY", "the workshop's key line (from kit workshop new) or the path of its "
-                       "key file: hand-ins are signed with it", "unset: hand-ins are not signed")
+                       "key file: hand-ins are signed with it", "hand-ins are not signed")
 DEBUG = Setting("KIT_DEBUG", "1 shows a traceback for an unexpected error in the kit command", "off")
 SHARED = Setting("KIT_SHARED", "the shared app's folder (kit app --shared sets it): each browser is its own "
                  "learner, with an identity and a KIT_HOME of its own in this folder",
-                 "unset: one learner per KIT_HOME")
+                 "one learner per KIT_HOME")
 APP_IDLE = Setting("KIT_APP_IDLE_MINUTES", "minutes a page of kit app may sit with no browser connected "
                    "and nothing running before its kernel is stopped (0: never)", "5")
 
@@ -208,27 +208,29 @@ def debug() -> bool:
 
 def _key_shown() -> str:
     """The workshop key setting without its secret: a key file's path, or that a key line is set."""
-    raw = WORKSHOP_KEY.raw()
-    if raw is None:
-        return f"(unset: {WORKSHOP_KEY.default})"
+    raw = WORKSHOP_KEY.raw() or ""
     return raw if Path(raw).expanduser().is_file() else "(a key line is set; the secret is not shown)"
 
 
 def describe() -> list[tuple[str, str, str]]:
-    """(variable, what it is now, what it sets) for every setting: `kit settings` prints these."""
-    now = {
-        HOME.env: str(kit_home()),
-        EXCHANGE.env: str(exchange_dir()) if exchange_dir() else f"(unset: {EXCHANGE.default})",
-        ROOMS.env: str(rooms_dir()),
-        PACKS.env: str(packs_dir()),
-        SUPPORT.env: str(support_file()) if support_file() else f"(unset: {SUPPORT.default})",
-        DENYLIST.env: os.pathsep.join(str(p) for p in denylist_files()),
-        WORKSHOP_KEY.env: _key_shown(),
-        DEBUG.env: "on" if debug() else "off",
-        SHARED.env: str(shared_dir()) if shared_dir() else f"(unset: {SHARED.default})",
-        APP_IDLE.env: APP_IDLE.raw() or f"(unset: {APP_IDLE.default})",
-    }
-    return [(s.env, now[s.env], s.help) for s in SETTINGS]
+    """(variable, what it is now, what it sets) for every setting: `kit settings` prints these. A setting
+    that is set shows its value; one that is not says so, with its default and, where the default is
+    a place, where that is on this computer."""
+    effective = {HOME.env: kit_home(), ROOMS.env: rooms_dir(), PACKS.env: bundled_packs_dir(),
+                 SUPPORT.env: support_file(), DENYLIST.env: denylist_files()[0]}
+    shown = {WORKSHOP_KEY.env: _key_shown(), DEBUG.env: "on" if debug() else "off",
+             DENYLIST.env: os.pathsep.join(str(p) for p in denylist_files()[1:])}
+    rows = []
+    for s in SETTINGS:
+        if s.raw() is not None:
+            now = shown.get(s.env, s.raw())
+        elif s is DEBUG:
+            now = "off"
+        else:
+            where = effective.get(s.env)
+            now = f"(unset: {s.default}" + (f"; here {where})" if where else ")")
+        rows.append((s.env, now, s.help))
+    return rows
 
 
 def locations() -> list[tuple[str, Path]]:

@@ -25,8 +25,8 @@ SHOW_SOURCE = "show-source"  # a code cell learners should read stays open
 START_TAG = "start-line"
 START_ID = "kit-start-line"
 START_LINE = ("**To start:** choose **Run > Run All Cells** in the menu (or the ▶▶ *restart and run all* "
-              "button in the toolbar), then use the buttons and boxes below; you do not need to read or "
-              "change any code.")
+              "button in the toolbar). The page then ends up at its last part: scroll back up to this line "
+              "and work down through the buttons and boxes from here. You do not need to read or change any code.")
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 CELL_LEFTOVERS = ("execution", "scrolled", "collapsed", "ExecuteTime", "trusted")
 NOTEBOOK_LEFTOVERS = ("widgets", "toc", "varInspector")

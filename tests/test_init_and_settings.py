@@ -24,6 +24,31 @@ def test_settings_lists_every_variable_and_location(capsys, monkeypatch, tmp_pat
     assert str(ROOT / "casepacks") in out  # a checkout uses its own folders
 
 
+def test_settings_say_plainly_what_is_set_and_what_is_not(monkeypatch, tmp_path):
+    """A setting that is not set says '(unset: its default)' once, with where that default is on this
+    computer when it is a place; a setting that is set shows its value; the key's secret never shows."""
+    for s in settings.SETTINGS:
+        monkeypatch.delenv(s.env, raising=False)
+    rows = {env: now for env, now, _ in settings.describe()}
+    assert all(now.startswith("(unset: ") and "unset: unset" not in now
+               for env, now in rows.items() if env != "KIT_DEBUG"), rows
+    assert f"here {ROOT / 'casepacks'}" in rows["KIT_PACKS"] and "denylist.txt" in rows["KIT_DENYLIST"]
+    monkeypatch.setenv("KIT_PACKS", str(tmp_path / "packs"))
+    monkeypatch.setenv("KIT_WORKSHOP_KEY", "secret-key-line")
+    monkeypatch.setenv("KIT_DENYLIST", str(tmp_path / "names.txt"))
+    rows = {env: now for env, now, _ in settings.describe()}
+    assert rows["KIT_PACKS"] == str(tmp_path / "packs") and rows["KIT_DENYLIST"] == str(tmp_path / "names.txt")
+    assert "secret-key-line" not in rows["KIT_WORKSHOP_KEY"] and "not shown" in rows["KIT_WORKSHOP_KEY"]
+
+
+@pytest.mark.parametrize("doc", ["README.md", "docs/architecture.md"])
+def test_docs_name_every_setting(doc):
+    """The README's settings table and the architecture notes name every setting settings.py defines."""
+    text = (ROOT / doc).read_text(encoding="utf-8")
+    missing = [s.env for s in settings.SETTINGS if f"`{s.env}`" not in text]
+    assert missing == []
+
+
 def test_init_copies_learner_material_and_keeps_the_learners_files(capsys, tmp_path):
     dest = tmp_path / "course"
     assert main(["init", str(dest)]) == 0
