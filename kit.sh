@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # One entry point for a fresh machine: sets up what is missing, then starts or tests the kit.
-#   bash kit.sh start           JupyterLab with notebooks/00_start_here.ipynb open, on 127.0.0.1
+#   bash kit.sh start           kit start: JupyterLab on a learner's own copy of the notebooks and
+#                               exercises (workspace/, made by kit init) with the start notebook open, on
+#                               127.0.0.1; --port N chooses the port; --facilitator opens the whole
+#                               checkout (the facilitator's pages and model answers) instead
 #   bash kit.sh test            ruff, then the whole suite (unit tests, every notebook under nbval,
 #                               the wheel test, browser tests, a real JupyterHub), with the versions
 #                               locked in uv.lock; screenshots of each step go to
@@ -133,7 +136,7 @@ run_tests() {
 case "${1:-}" in
   start)
     ensure_env
-    exec "$venv/bin/kit" lab "$PWD" "${@:2}"
+    exec "$venv/bin/kit" start "${@:2}"
     ;;
   app)
     ensure_env
@@ -168,7 +171,7 @@ case "${1:-}" in
     say "ready: $venv"
     ;;
   *)
-    echo "usage: bash kit.sh start | test [--latest] | lock [--upgrade] | app | env" >&2
+    echo "usage: bash kit.sh start [--port N] [--facilitator] | test [--latest] | lock [--upgrade] | app | env" >&2
     exit 2
     ;;
 esac

@@ -33,7 +33,8 @@ from .tidy import LAB_ONLY
 
 START = "00_start_here.ipynb"
 START_PAGE = f"notebooks/{START}"  # served beside exercises/, so the start page's links to them work
-SERVED = ("notebooks", "exercises")
+SERVED = ("notebooks", "exercises", "facilitator")  # facilitator/: the console and dashboard only (no notes)
+FACILITATOR_PAGES = "facilitator"  # a shared app opens these only for the facilitator (kit/appserver.py)
 CONTENTS = "../notebooks/00_start_here.ipynb#Exercises"  # the app cannot show a README: the start page lists them
 LOOPBACK = "127.0.0.1"
 TEMPLATE = "kit-app"  # the Voila template of a shared app: carries the learner key on every link
@@ -50,6 +51,7 @@ class Serving:
     idle_minutes: float = 5.0
     preheat: int = 0  # kernels kept ready with the start page already run (a shared app's first page)
     root: Path | None = None  # holds notebooks/ and exercises/, as prepare() writes them
+    facilitator_key: str | None = None  # a shared app's facilitator credential (identity.Registry)
     env_extra: dict[str, str] = field(default_factory=dict)
 
     def command(self) -> list[str]:
@@ -168,7 +170,7 @@ def prepare(dest: Path | None = None, source: Path | None = None, *, shared: boo
             if f.suffix == ".ipynb":
                 nb = app_notebook(f)
                 nbformat.write(without_setup_check(nb) if shared else nb, dest / sub / f.name)
-            elif f.is_file() and not f.name.startswith(".") and f.suffix != ".md":
+            elif f.is_file() and not f.name.startswith(".") and f.suffix != ".md" and sub != FACILITATOR_PAGES:
                 shutil.copy2(f, dest / sub / f.name)
     return dest
 
@@ -233,6 +235,7 @@ def plan(port: int = 8866, *, shared: bool = False, host: str | None = None, wor
             folder.mkdir(parents=True, exist_ok=True)
             if beyond or workshop_code:
                 serving.workshop_code = registry.workshop_code(workshop_code)
+            serving.facilitator_key = registry.facilitator_key()
         except (OSError, IdentityError) as exc:
             raise KitError(f"Cannot use {folder} for the shared app ({getattr(exc, 'strerror', None) or exc}). "
                            f"Set {settings.SHARED.env} to a folder you can write to.") from None
@@ -283,7 +286,16 @@ def announce(serving: Serving) -> list[str]:
     lines.append(f"Hand-ins arrive in {serving.env_extra[settings.EXCHANGE.env]}  "
                  f"(collect them: kit collect {serving.env_extra[settings.EXCHANGE.env]})")
     lines.append(f"Rooms: {serving.env_extra[settings.ROOMS.env]}  (kit room open ... in another terminal)")
+    if serving.facilitator_key:
+        lines.append("Your own pages, the room console and the dashboard (keep this address to yourself; do not "
+                     f"project it): {facilitator_url(serving)}")
     return lines
+
+
+def facilitator_url(serving: Serving) -> str:
+    """The facilitator's address: it opens the room console in their browser, and only theirs."""
+    host = LOOPBACK if serving.host in ("0.0.0.0", "::") else serving.host
+    return f"http://{_url_host(host)}:{serving.port}/facilitator?key={serving.facilitator_key}"
 
 
 def setup_line() -> str:

@@ -315,6 +315,18 @@ def _cmd_lab(args) -> int:
     return serve(args.dir, args.jupyter_args)
 
 
+def _cmd_start(args) -> int:
+    """A learner's start: their own copy of the learner notebooks and exercises (kit init, which keeps
+    what they already have), then JupyterLab on it; --facilitator opens the whole folder instead."""
+    from .lab import serve
+
+    extra = [f"--port={args.port}"] if args.port else []
+    if args.facilitator:
+        return serve(Path.cwd(), extra)
+    _cmd_init(argparse.Namespace(dir=args.dir))
+    return serve(args.dir, extra)
+
+
 def _cmd_settings(args) -> int:
     rows = settings.describe()
     width = max(len(name) for name, _, _ in rows)
@@ -477,6 +489,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("dir", nargs="?", default=".", help="the folder holding notebooks/ (default: here)")
     p.add_argument("jupyter_args", nargs=argparse.REMAINDER, help="further options for JupyterLab, e.g. --port=8890")
     p.set_defaults(func=_cmd_lab)
+
+    p = sub.add_parser("start", help="JupyterLab on your own copy of the learner notebooks and exercises "
+                       "(made or brought up to date with kit init), with the start notebook open")
+    p.add_argument("dir", nargs="?", default="workspace", help="the learner's folder (default: workspace)")
+    p.add_argument("--port", type=int, help="JupyterLab's port (default: the first free one from 8888)")
+    p.add_argument("--facilitator", action="store_true",
+                   help="open this whole folder instead (a checkout: the facilitator's pages and model answers too)")
+    p.set_defaults(func=_cmd_start)
 
     p = sub.add_parser("settings", help="show every setting (KIT_HOME, KIT_EXCHANGE, ...) and where the kit finds its files")
     p.set_defaults(func=_cmd_settings)

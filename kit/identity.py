@@ -48,6 +48,7 @@ RECOVERY_GROUPS = 3  # XXXX-XXXX-XXXX: about 59 bits
 WORKSHOP_GROUPS = 2  # XXXX-XXXX: about 40 bits, typed once per browser
 ID_RE = re.compile(r"^[0-9a-f]{16}$")
 KEY_RE = re.compile(r"^([0-9a-f]{16})\.([0-9a-f]{32})$")
+FACILITATOR_KEY_RE = re.compile(r"^[A-Za-z0-9_-]{32}$")
 
 
 class IdentityError(KitError):
@@ -130,6 +131,31 @@ class Registry:
         write_atomic(path, code + "\n")
         path.chmod(0o600)
         return code
+
+    def facilitator_key(self) -> str:
+        """The facilitator's credential for this app's facilitator pages (the room console and the
+        dashboard): made once, kept in the app's folder readable by its owner only, and never shown
+        to a learner (it is not the workshop code and not a learner key)."""
+        path = self.folder / "facilitator-key"
+        with contextlib.suppress(OSError, ValueError):
+            key = path.read_text(encoding="ascii").strip()
+            if FACILITATOR_KEY_RE.match(key):
+                return key
+        try:
+            write_atomic(path, secrets.token_urlsafe(24) + "\n", replace=False)  # the first writer wins
+            path.chmod(0o600)
+        except FileExistsError:
+            pass
+        except OSError as exc:
+            raise IdentityError(f"This workshop's folder {self.folder} cannot be written ({exc.strerror}). "
+                                "Choose another folder with KIT_SHARED.") from None
+        return path.read_text(encoding="ascii").strip()
+
+    def is_facilitator(self, key: str | None) -> bool:
+        """True when key is this app's facilitator credential."""
+        if not key or not FACILITATOR_KEY_RE.match(str(key)):
+            return False
+        return hmac.compare_digest(str(key), self.facilitator_key())
 
     # -- learners ---------------------------------------------------------------------------
 

@@ -192,6 +192,12 @@ def query_string() -> str:
     return os.environ.get("QUERY_STRING", "")
 
 
+def page_path() -> str:
+    """The address path of the page this kernel serves, as Voila hands it to the kernel (SCRIPT_NAME);
+    '' in JupyterLab or a script."""
+    return os.environ.get("SCRIPT_NAME", "")
+
+
 def voila_preheated() -> bool:
     """True in a kernel Voila started before any browser asked for its page (a ready-kernel pool)."""
     return os.environ.get("VOILA_PREHEAT") == "True"

@@ -26,11 +26,12 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from tidy_notebooks import FOLDERS  # noqa: E402
 
 from kit.packs import estimated_minutes, load_pack  # noqa: E402
-from kit.settings import notebooks_dir  # noqa: E402
+from kit.settings import facilitator_dir, notebooks_dir  # noqa: E402
 from kit.tidy import KERNELSPEC, tidy  # noqa: E402
 from kit.vocabulary import load_vocabulary  # noqa: E402
 
 NOTEBOOKS = notebooks_dir()
+FACILITATOR = facilitator_dir()  # the facilitator's pages: never copied or served to learners
 
 # (notebook file, pack id) in course order
 CASES = [
@@ -41,7 +42,8 @@ CASES = [
     ("05_three_siblings.ipynb", "three-siblings-neglect"),
 ]
 START = "00_start_here.ipynb"
-# Notebooks after the cases, in order, if they exist (written by hand, navigation kept here).
+# Notebooks after the cases, in order, if they exist (written by hand, navigation kept here); the
+# dashboard and the room console are the facilitator's, kept in facilitator/ with navigation of their own.
 ACCOUNTABILITY = "06_accountability_vs_context.ipynb"
 WORKSHOP_ROOM = "07_workshop_room.ipynb"
 DASHBOARD = "90_facilitator_dashboard.ipynb"
@@ -51,16 +53,24 @@ KERNEL = {"kernelspec": dict(KERNELSPEC), "language_info": {"name": "python"}}
 PACK_NOTE = "# The case this page opens (an educator may set another pack's id or folder here)"
 
 
+FACILITATOR_PAGES = [(ROOM_CONSOLE, "Room console"), (DASHBOARD, "Facilitator dashboard")]
+
+
 def order() -> list[str]:
-    return [START, *[f for f, _ in CASES], ACCOUNTABILITY, WORKSHOP_ROOM, DASHBOARD, ROOM_CONSOLE]
+    """The learner notebooks in course order (the facilitator's pages are not among them)."""
+    return [START, *[f for f, _ in CASES], ACCOUNTABILITY, WORKSHOP_ROOM]
 
 
 def nav_cell(name: str, where: str):
-    files = order()
-    i = files.index(name)
-    prev = f"[&larr; previous]({files[i - 1]})" if i > 0 else "&larr; previous"
-    nxt = f"[next &rarr;]({files[i + 1]})" if i + 1 < len(files) else "next &rarr;"
-    cell = new_markdown_cell(f"{prev} | [contents]({START}#The-cases) | {nxt}")
+    if name in dict(FACILITATOR_PAGES):  # the facilitator's pages link to each other only
+        text = " | ".join(title if f == name else f"[{title}]({f})" for f, title in FACILITATOR_PAGES)
+    else:
+        files = order()
+        i = files.index(name)
+        prev = f"[&larr; previous]({files[i - 1]})" if i > 0 else "&larr; previous"
+        nxt = f"[next &rarr;]({files[i + 1]})" if i + 1 < len(files) else "next &rarr;"
+        text = f"{prev} | [contents]({START}#The-cases) | {nxt}"
+    cell = new_markdown_cell(text)
     cell.metadata["tags"] = ["nav", f"nav-{where}"]
     return cell
 
@@ -528,10 +538,12 @@ def build() -> list[Path]:
     for name, pack_id in CASES:
         nbformat.write(case_notebook(name, pack_id), NOTEBOOKS / name)
         written.append(NOTEBOOKS / name)
-    for name, make in ((ACCOUNTABILITY, accountability_notebook), (WORKSHOP_ROOM, workshop_room_notebook),
-                       (DASHBOARD, dashboard_notebook), (ROOM_CONSOLE, room_console_notebook)):
+    for name, make in ((ACCOUNTABILITY, accountability_notebook), (WORKSHOP_ROOM, workshop_room_notebook)):
         nbformat.write(make(), NOTEBOOKS / name)
         written.append(NOTEBOOKS / name)
+    for name, make in ((DASHBOARD, dashboard_notebook), (ROOM_CONSOLE, room_console_notebook)):
+        nbformat.write(make(), FACILITATOR / name)
+        written.append(FACILITATOR / name)
     return written
 
 

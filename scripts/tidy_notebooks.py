@@ -1,6 +1,6 @@
 """Apply the kit's notebook rule (kit/tidy.py) to the stored notebooks, or check it.
 
-    python scripts/tidy_notebooks.py            # tidy notebooks/ and exercises/ in place
+    python scripts/tidy_notebooks.py            # tidy notebooks/, exercises/ and facilitator/ in place
     python scripts/tidy_notebooks.py --check    # list what breaks the rule; exit 1 if anything does
     python scripts/tidy_notebooks.py PATH ...   # only these notebooks (or folders of them)
 
@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 from kit.tidy import problems, tidy  # noqa: E402
 
-FOLDERS = [ROOT / "notebooks", ROOT / "exercises"]
+FOLDERS = [ROOT / "notebooks", ROOT / "exercises", ROOT / "facilitator"]
 
 
 def notebooks(paths: list[Path]) -> list[Path]:

@@ -16,10 +16,12 @@ from nbclient import NotebookClient
 from tests.conftest import EXAMPLE, ROOT
 
 NOTEBOOKS = ROOT / "notebooks"
+FACILITATOR = ROOT / "facilitator"
 LINK = re.compile(r"\]\(([^)#\s]+\.ipynb)(#[^)]*)?\)")
 
 
-ALL = sorted(NOTEBOOKS.glob("*.ipynb")) + sorted((ROOT / "exercises").glob("*.ipynb"))
+ALL = (sorted(NOTEBOOKS.glob("*.ipynb")) + sorted((ROOT / "exercises").glob("*.ipynb"))
+       + sorted(FACILITATOR.glob("*.ipynb")))
 RUN_WORDS = re.compile(r"Run All|Run >|Run menu|⏩|run the notebook|Shift\+Enter", re.IGNORECASE)
 
 
@@ -52,13 +54,27 @@ def test_generated_notebooks_are_current():
                 b.ROOM_CONSOLE: b.room_console_notebook(),
                 **{name: b.case_notebook(name, pid) for name, pid in b.CASES}}
     for name, nb in expected.items():
-        stored = nbformat.read(NOTEBOOKS / name, as_version=4)
+        folder = FACILITATOR if name in (b.DASHBOARD, b.ROOM_CONSOLE) else NOTEBOOKS
+        stored = nbformat.read(folder / name, as_version=4)
         assert _sources(stored) == _sources(nb), f"{name} is stale: run python scripts/build_notebooks.py"
+
+
+def test_learner_notebooks_never_link_to_the_facilitators_pages():
+    """The dashboard and the room console live in facilitator/ and link only to each other; no learner
+    notebook or exercise names them (the app serves learners no link to a facilitator's page)."""
+    assert not list(NOTEBOOKS.glob("9*_*.ipynb"))
+    for f in [*NOTEBOOKS.glob("*.ipynb"), *(ROOT / "exercises").glob("*.ipynb")]:
+        text = f.read_text(encoding="utf-8")
+        assert "90_facilitator_dashboard" not in text and "91_room_console" not in text, f.name
+    for f in FACILITATOR.glob("*.ipynb"):
+        for cell in nbformat.read(f, as_version=4).cells:
+            for target, _anchor in LINK.findall(cell.source) if cell.cell_type == "markdown" else []:
+                assert target in ("90_facilitator_dashboard.ipynb", "91_room_console.ipynb"), (f.name, target)
 
 
 def test_every_notebook_link_resolves():
     """Every link to a notebook (navigation, contents, case table) names a file that exists."""
-    files = sorted(NOTEBOOKS.glob("*.ipynb")) + sorted((ROOT / "exercises").glob("*.ipynb"))
+    files = ALL
     checked = 0
     for f in files:
         for cell in nbformat.read(f, as_version=4).cells:

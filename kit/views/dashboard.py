@@ -1,4 +1,5 @@
-"""The facilitator dashboard's parts, each a view over the HTML the dashboard module draws."""
+"""The facilitator dashboard's parts, each a view over the HTML the dashboard module draws; each
+opens only on the facilitator's page (views.page.for_facilitator)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from ..cohort import Cohort
 from ..html import download_link
 from ..settings import kit_home
 from .base import Status, View, box, button, html
+from .page import for_facilitator
 
 
 class Section(View):
@@ -15,28 +17,28 @@ class Section(View):
         self.widget = box(self.body)
 
 
-def cohort_report(cohort: Cohort) -> Section:
-    return Section(d.report_html(cohort))
+def cohort_report(cohort: Cohort) -> View:
+    return for_facilitator(lambda: Section(d.report_html(cohort)))
 
 
-def cohort_choices(cohort: Cohort) -> Section:
-    return Section("".join(d.choices_html(cohort, pid, p.title) for pid, p in d.packs_by_id().items()))
+def cohort_choices(cohort: Cohort) -> View:
+    return for_facilitator(lambda: Section("".join(d.choices_html(cohort, pid, p.title) for pid, p in d.packs_by_id().items())))
 
 
-def cohort_confidence(cohort: Cohort) -> Section:
-    return Section(d.confidence_html(cohort))
+def cohort_confidence(cohort: Cohort) -> View:
+    return for_facilitator(lambda: Section(d.confidence_html(cohort)))
 
 
-def cohort_debates(cohort: Cohort) -> Section:
-    return Section(d.stances_html(cohort))
+def cohort_debates(cohort: Cohort) -> View:
+    return for_facilitator(lambda: Section(d.stances_html(cohort)))
 
 
-def cohort_attributions(cohort: Cohort) -> Section:
-    return Section(d.attributions_html(cohort))
+def cohort_attributions(cohort: Cohort) -> View:
+    return for_facilitator(lambda: Section(d.attributions_html(cohort)))
 
 
-def cohort_rationales(cohort: Cohort) -> Section:
-    return Section(d.rationales_html(cohort))
+def cohort_rationales(cohort: Cohort) -> View:
+    return for_facilitator(lambda: Section(d.rationales_html(cohort)))
 
 
 class SummaryButton(View):
@@ -56,5 +58,5 @@ class SummaryButton(View):
         self.link.value = download_link("workshop-summary.html", path.read_bytes(), "text/html")
 
 
-def summary_button(cohort: Cohort) -> SummaryButton:
-    return SummaryButton(cohort)
+def summary_button(cohort: Cohort) -> View:
+    return for_facilitator(lambda: SummaryButton(cohort))

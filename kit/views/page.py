@@ -1,10 +1,16 @@
-"""Who a view is for: the one entry every learner's view goes through.
+"""Who a view is for: the one entry every learner's view, and every facilitator's, goes through.
 
 `for_learner` builds a view for the page's learner. On this computer that is the pseudonym
 given, else the one remembered in KIT_HOME, else the pseudonym picker first (work is never
 saved under a made-up name). In a shared app (kit app --shared) the learner is the page's
 own: its learner key, or the join form (views/join.py), never a remembered pseudonym. Who
 the page is for is held in the page context (kit/context.py).
+
+`for_facilitator` builds a facilitator's view (the room console, the dashboard). On this
+computer or in JupyterLab the person at the keyboard is the facilitator. In a shared app the
+server opens the facilitator's pages (served from facilitator/) only to the browser that used
+the facilitator's address (kit/appserver.py); the page's kernel checks again that its page is
+one of those before it builds anything, and records the role in the page context.
 
 This module sits above both the shared parts (views/base.py) and the join form, so the
 dependency on each is an import that the layer contracts can see.
@@ -14,9 +20,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from .. import context
 from ..errors import KitError
 from ..learner import current_learner
-from ..settings import shared_dir
+from ..settings import page_path, shared_dir
 from .base import Notice, PseudonymPicker, View, box, html
 from .join import page_learner_view, page_picker
 
@@ -58,5 +65,31 @@ def for_learner(build: Callable[[str], View], learner: str | None = None) -> Vie
         return LearnerFirst(build)
     try:
         return build(who)
+    except KitError as exc:
+        return Notice(str(exc), "error")
+
+
+FACILITATOR_FOLDER = "facilitator"  # where the app serves the facilitator's pages (kit.app.FACILITATOR_PAGES)
+FOR_FACILITATORS = ("This page is for the workshop's facilitator. If you are a learner, go back to the start "
+                    "page; your facilitator gives you the room's code.")
+
+
+def on_facilitator_page() -> bool:
+    """True when this page is the facilitator's: anywhere but a shared app, or a shared app's page
+    served from its facilitator folder (which the server opens only to the facilitator)."""
+    if shared_dir() is None:
+        return True
+    parts = [p for p in page_path().split("/") if p]
+    return len(parts) >= 3 and parts[0] == "voila" and parts[2] == FACILITATOR_FOLDER
+
+
+def for_facilitator(build: Callable[[], View]) -> View:
+    """The facilitator's view, built only on the facilitator's page (else one sentence); the page
+    context then says the page is the facilitator's."""
+    if not on_facilitator_page():
+        return Notice(FOR_FACILITATORS, "warning")
+    context.current().role = context.FACILITATOR
+    try:
+        return build()
     except KitError as exc:
         return Notice(str(exc), "error")

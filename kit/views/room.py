@@ -15,8 +15,9 @@ from ..errors import KitError
 from ..html import bullet_list, download_link, esc
 from ..packs import load_packs
 from ..room import Room, find_room, room_cohort
-from .base import Notice, Status, View, box, button, html
+from .base import Status, View, box, button, html
 from .live import Every
+from .page import for_facilitator
 from .parts import Choice, actions
 
 LETTERS = "ABCDEFGH"
@@ -159,10 +160,8 @@ class RoomOpener(View):
 
 
 def room_console(room: str | Path = "", live_seconds: float | None = 2.0) -> View:
-    """The facilitator's console for a room (its folder or code); with none given, a form to open one."""
+    """The facilitator's console for a room (its folder or code); with none given, a form to open one.
+    Only on the facilitator's page (views.page.for_facilitator)."""
     if not str(room).strip():
-        return RoomOpener(live_seconds)
-    try:
-        return RoomConsole(find_room(room), live_seconds)
-    except KitError as exc:
-        return Notice(str(exc), "error")
+        return for_facilitator(lambda: RoomOpener(live_seconds))
+    return for_facilitator(lambda: RoomConsole(find_room(room), live_seconds))
