@@ -13,8 +13,10 @@ words ("failed", "too soon", "should have", ...), which belong in the findings.
 The content note is read first of all, so it names the kinds of harm and the themes a
 learner may meet and nothing of what happened. Errors: what came after ("later",
 "eventually"), what was done or became of someone ("were ended", "taken into care"), court,
-care and criminal outcomes ("care proceedings", "charges"), injury detail the outcome gives
-("fractures"), and a run of five words shared with an actual option or the outcome.
+care and criminal outcomes ("care proceedings", "charges"), who did it ("by an adult"),
+injury detail the outcome gives ("fractures"), and a run of five words shared with an actual
+option or the outcome. Kinds of harm pass, a child's death included: a learner must be warned
+of it.
 
 The denylist holds SHA-256 hashes of lower-cased names, so it names no one itself.
 Add a name with `kit hash-name "Full Name" >> kit/data/denylist.txt`.
