@@ -32,6 +32,7 @@ _EXPORTS = {
     "factors_table": "tables",
     "export_record": "export",
     "load_cohort": "dashboard",
+    "default_list_notice": "support",  # for facilitators: one line while learners see the default support list
     # views (widgets): each returns a view object with named parts
     "case_view": "views.case",
     "learner_picker": "views.case",

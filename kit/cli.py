@@ -194,6 +194,7 @@ def _cmd_submit(args) -> int:
 
 def _cmd_room(args) -> int:
     from .room import Room, RoomError, find_room
+    from .support import default_list_notice
 
     if args.action == "open":
         if not args.pack:
@@ -203,6 +204,9 @@ def _cmd_room(args) -> int:
         st = room.state()
         print(f"Room {st.code} is open for '{st.title}' ({len(st.points)} points) at {room.folder}.")
         print(f"Learners join with the code {st.code}. Open the first point with: kit room open-point --dir {room.folder}")
+        notice = default_list_notice()
+        if notice:
+            print(notice)
         return 0
     if not args.dir:
         raise KitError(f"Name the room's folder: kit room {args.action} --dir DIR.")

@@ -10,6 +10,14 @@ a run of five or more words shared with an `actual` option or the outcome, and a
 injury or death word that the outcome (or outcome_note) also uses. Warnings: verdict
 words ("failed", "too soon", "should have", ...), which belong in the findings.
 
+The content note is read first of all, so it names the kinds of harm and the themes a
+learner may meet and nothing of what happened. Errors: what came after ("later",
+"eventually"), what was done or became of someone ("were ended", "taken into care"), court,
+care and criminal outcomes ("care proceedings", "charges"), who did it ("by an adult"),
+injury detail the outcome gives ("fractures"), and a run of five words shared with an actual
+option or the outcome. Kinds of harm pass, a child's death included: a learner must be warned
+of it.
+
 The denylist holds SHA-256 hashes of lower-cased names, so it names no one itself.
 Add a name with `kit hash-name "Full Name" >> kit/data/denylist.txt`.
 """
@@ -141,6 +149,7 @@ def lint_data(data: dict, shown: str, line_of) -> list[Problem]:
                     "If it is not one, add it to anonymisation.not_names; if it is, use a role or the "
                     "review's pseudonym.", severity="warning")
     spoilers(data, add)
+    content_note_spoilers(data, add)
     return problems
 
 
@@ -218,6 +227,56 @@ def spoilers(data: dict, add) -> None:
             add(path, f"holds a verdict word ('{m.group(0)}').",
                 "Keep verdicts for the review's findings; here, name the moment as it looked then.",
                 severity="warning")
+
+
+# Content notes: what they may name (kinds of harm, themes) and what they must not (what happened).
+NOTE_TELLS = (  # (pattern, what it does): each is an error in a content note
+    (r"\b(?:later|afterwards|eventually|subsequently|went on to|in the end)\b", "says what came after"),
+    (r"\b(?:was|were|is|are|being|been|got)\s+(?:ended|closed|stepped down|removed|taken into care|taken away"
+     r"|placed|adopted|charged|convicted|sentenced|jailed|imprisoned|prosecuted)\b",
+     "says what was done, or what became of someone"),
+    (r"\b(?:plans?|cases?)\s+(?:ending|ended|closing|closed|being closed|stepped down)\b", "says what was done"),
+    (r"\b(?:taken into care|into care|care proceedings|care orders?|supervision orders?|court proceedings"
+     r"|court orders?|proceedings)\b", "names a court or care outcome"),
+    (r"\b(?:criminal charges?|charges?|charged|convict\w*|sentenc\w*|prosecut\w*|guilty|prison|jail\w*)\b",
+     "names a criminal justice outcome"),
+    (r"\bby (?:an? |the |his |her |their |one )?(?:adult |older )?(?:man|woman|men|women|adults?|father|mother"
+     r"|parents?|partner|step-?father|step-?mother|carers?|relatives?|brother|sister|uncle|aunt|grand\w+"
+     r"|teacher|stranger|neighbour)s?\b", "says who did what to whom"),
+)
+NOTE_DETAIL = ("fractur*", "bleed*", "skull", "brain")  # injury detail: an error when the outcome gives it too
+NOTE_HINT = ("A content note names the kinds of harm and the themes a learner may meet (for example 'serious "
+             "injury to a baby; neglect; domestic abuse'), never what happened: keep what was done for the "
+             "options and reveals, and what became of the children for the outcome.")
+
+
+def content_note_spoilers(data: dict, add) -> None:
+    """Report a content note that tells what happened instead of naming kinds of harm and themes."""
+    note = data.get("content_note")
+    if not isinstance(note, str):
+        return
+    path = ("content_note",)
+    told: list[range] = []  # spans already reported, so one phrase is one problem
+    for pattern, what in NOTE_TELLS:
+        for m in re.finditer(pattern, note, re.IGNORECASE):
+            if not any(m.start() in span or m.end() - 1 in span for span in told):
+                told.append(range(m.start(), m.end()))
+                add(path, f"{what} ('{m.group(0)}'), before any decision.", NOTE_HINT)
+                break
+    outcome = data.get("outcome") if isinstance(data.get("outcome"), str) else ""
+    for family in NOTE_DETAIL:
+        rx = re.compile(rf"\b{INJURY_WORDS[family]}\b", re.IGNORECASE)
+        m = rx.search(note)
+        if m and rx.search(outcome):
+            add(path, f"gives injury detail that the outcome gives ('{m.group(0)}'), before any decision.",
+                NOTE_HINT)
+    words = _words(note)
+    for source_path, source in _giveaways(data):
+        run = _shared_run(words, _words(source))
+        if len(run) >= SHARED_RUN:
+            what = "the outcome" if source_path == ("outcome",) else f"the actual option {dotted(source_path)}"
+            add(path, f"shares {len(run)} words in a row with {what} ('{_original(note, run)}'), "
+                      "which learners see only after deciding.", NOTE_HINT)
 
 
 def lint_report(report: Report) -> list[Problem]:

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from .errors import PackError
 
-__all__ = ["Contact", "Support", "load_support", "support_text"]
+__all__ = ["Contact", "Support", "default_list_notice", "load_support", "support_text"]
 
 FIELDS = ("name", "for", "how")
 OPTIONAL = ("link",)
@@ -150,6 +150,23 @@ def load_support(path: Path | None = None) -> Support:
     note = (f"For the educator: the support file {path} could not be used ({problem}), so the kit's "
             "default list is shown; docs/deployment.md describes the format.")
     return Support(fallback.intro, fallback.contacts, source=fallback.source, problem=note)
+
+
+DEFAULT_NOTICE = ("For the educator: learners are shown the kit's default UK support list, not your "
+                  "institution's; to show yours, set KIT_SUPPORT_FILE to your support.yaml or Markdown file "
+                  "(or put support.yaml in KIT_HOME) before starting the kit, as docs/deployment.md describes.")
+
+
+def default_list_notice(support: Support | None = None) -> str:
+    """One line for the facilitator's pages (never a learner's) when learners see the kit's default list
+    rather than the institution's own: why, if the institution's file could not be used, else how to set
+    theirs. Empty when the institution's own list is showing."""
+    from .settings import data_dir
+
+    s = support if support is not None else load_support()
+    if s.source != str(data_dir() / "support.yaml"):
+        return ""
+    return s.problem or DEFAULT_NOTICE
 
 
 def support_text() -> str:

@@ -1,13 +1,15 @@
-"""Anonymisation lint: contact details, official numbers, dates of birth, denylisted names,
-commenter labels, and the name-like-word heuristic."""
+"""Pack lint: contact details, official numbers, dates of birth, denylisted names,
+commenter labels, the name-like-word heuristic, and spoilers in headlines and content notes."""
 
 from __future__ import annotations
+
+import json
 
 import pytest
 
 from kit.lint import hash_name, lint_data, lint_report
 from kit.packs import validate_file, validate_tree
-from tests.conftest import CASEPACKS
+from tests.conftest import CASEPACKS, repository_pack_ids
 
 
 def lint_text(text: str, **anon):
@@ -190,3 +192,81 @@ def test_verdict_word_in_a_point_title_is_a_warning(example_pack, title, word):
     (p,) = problems
     assert p.severity == "warning" and p.field == "decision_points[2].title"
     assert f"'{word}'" in p.problem and "findings" in p.hint and p.line == _line(lines, f'title: "{title}"')
+
+
+# Content notes: kinds of harm and themes, never what happened.
+
+def _note(example_pack, note, outcome=None):
+    """Lint the example pack with its content note (and, if given, its outcome) replaced; each call starts
+    from the pack as shipped."""
+    f, kept = example_pack / "pack.yaml", example_pack.parent / "pack.yaml.shipped"
+    if kept.exists():
+        f.write_text(kept.read_text())
+    else:
+        kept.write_text(f.read_text())
+    edits = [('content_note: "Serious physical injury to a baby; domestic abuse."', f"content_note: {json.dumps(note)}")]
+    if outcome:
+        edits.append(('outcome: "The children live with a relative."', f"outcome: {json.dumps(outcome)}"))
+    problems, lines = _lint_example(example_pack, *edits)
+    return [p for p in problems if p.field == "content_note"], lines
+
+
+@pytest.mark.parametrize("pack_id", repository_pack_ids())
+def test_each_bundled_pack_content_note_warns_without_telling(pack_id):
+    """Each shipped pack's content note passes the content-note spoiler rule (no outcome, no sequence)."""
+    problems = [p for p in lint_report(validate_file(CASEPACKS / pack_id)) if p.field == "content_note"]
+    assert problems == [], [str(p) for p in problems]
+
+
+@pytest.mark.parametrize("note", [
+    "Serious injury to a baby; neglect; domestic abuse; sexual exploitation.",
+    "Serious physical injury to a baby; a parent's mental ill-health; suspected drug and alcohol use.",
+    "Neglect of children over many years; concerns about the sexual abuse of children; forced marriage.",
+    "Injuries to young children; parents who do not engage with child protection work.",
+])
+def test_harm_kinds_and_themes_pass(example_pack, note):
+    """A content note that names kinds of harm and themes raises nothing."""
+    problems, _ = _note(example_pack, note, outcome="K was injured, with fractures, and now lives with a relative.")
+    assert problems == [], [str(p) for p in problems]
+
+
+@pytest.mark.parametrize("note, said", [
+    # the content notes the bundled packs carried before issue 24, each of which told what happened
+    ("Serious physical injury to a one-month-old baby; criminal charges against both parents; concerns about "
+     "domestic abuse.", "a criminal justice outcome ('criminal charges')"),
+    ("Physical injury to a baby (a torn lip); later serious injuries (fractures) to her younger half-sister; both "
+     "children were taken into care.", "what came after ('later')"),
+    ("Repeated domestic abuse; child protection plans ending and a case being closed.", "('being closed')"),
+    ("Long-running neglect; the possible sexual exploitation of a boy by an adult woman.",
+     "who did what to whom ('by an adult woman')"),
+    # and the kinds the rule names
+    ("Neglect; the child protection plans were ended.", "('were ended')"),
+    ("Neglect; two children were taken into care.", "('were taken into care')"),
+    ("Neglect; care proceedings.", "a court or care outcome ('care proceedings')"),
+    ("Injury to a baby; the father was convicted.", "('was convicted')"),
+    ("Injury to a baby, who eventually recovered.", "what came after ('eventually')"),
+])
+def test_a_content_note_that_tells_what_happened_is_an_error(example_pack, note, said):
+    """A content note naming an outcome, a charge, care proceedings or what came later is an error that names
+    the file, the content note's line and the field, says what it found, and says what a note is for."""
+    problems, lines = _note(example_pack, note)
+    assert problems and all(p.severity == "error" for p in problems), note
+    p = problems[0]
+    assert said in " ".join(q.problem for q in problems)
+    assert p.line == _line(lines, "content_note:") and p.field == "content_note"
+    assert str(p).startswith(f"{example_pack / 'pack.yaml'}:{p.line}: content_note: ")
+    assert "kinds of harm and the themes" in p.hint and "never what happened" in p.hint
+
+
+def test_injury_detail_is_an_error_only_when_the_outcome_gives_it(example_pack):
+    """Injury detail ('fractures') in a content note is an error when the outcome tells it, not otherwise."""
+    note = "Serious physical injury to a baby (fractures from more than one incident); domestic abuse."
+    (p,) = _note(example_pack, note, outcome="K was found to have several fractures.")[0]
+    assert "injury detail that the outcome gives ('fractures')" in p.problem
+    assert _note(example_pack, note)[0] == []
+
+
+def test_a_content_note_repeating_the_actual_option_is_an_error(example_pack):
+    """Five words in a row from an actual option, in the content note, are an error."""
+    (p,) = _note(example_pack, "Domestic abuse; conditions are said to have improved.")[0]
+    assert "6 words in a row with the actual option decision_points[0].options[0].text" in p.problem

@@ -6,11 +6,19 @@ from __future__ import annotations
 import pytest
 
 from kit.settings import data_dir
-from kit.support import default_support, load_support, read_support_file, support_text
+from kit.support import (
+    DEFAULT_NOTICE,
+    default_list_notice,
+    default_support,
+    load_support,
+    read_support_file,
+    support_text,
+)
 from kit.views.base import support_body_html
 
 UK_NUMBERS = {"Samaritans": "116 123", "NAPAC": "0808 801 0331", "National Domestic Abuse Helpline": "0808 2000 247",
-              "NSPCC": "0808 800 5000", "Childline": "0800 1111", "Emergency": "999"}
+              "NSPCC": "0808 800 5000", "Childline": "0800 1111", "Emergency": "999",
+              "Forced Marriage Unit": "020 7008 0151"}
 
 
 def test_default_is_the_uk_list_shipped_as_data(kit_home):
@@ -24,6 +32,11 @@ def test_default_is_the_uk_list_shipped_as_data(kit_home):
         (contact,) = [c for c in s.contacts if c.name.startswith(name)]
         assert number in contact.how
     assert "Refuge" in " ".join(names)
+    (line,) = [c for c in s.contacts if c.name.startswith("Rape Crisis England & Wales")]
+    assert "sexual violence or abuse, including child sexual abuse" in line.what_for
+    assert line.link == "https://247sexualabusesupport.org.uk"
+    (fmu,) = [c for c in s.contacts if c.name.startswith("Forced Marriage Unit")]
+    assert fmu.link == "https://www.gov.uk/guidance/forced-marriage"
     assert "NAPAC" in support_text() and "You can stop at any point" in support_text()
 
 
@@ -97,4 +110,81 @@ def test_support_text_is_escaped_in_html(kit_home):
 def test_the_shipped_default_reads_without_problems():
     """The kit's own support.yaml is valid in its own format."""
     s = read_support_file(data_dir() / "support.yaml")
-    assert len(s.contacts) == 8 and all(c.name and c.what_for and c.how for c in s.contacts)
+    assert len(s.contacts) == 10 and all(c.name and c.what_for and c.how for c in s.contacts)
+
+
+# The notice for facilitators when learners see the kit's default list, not the institution's.
+
+def test_the_default_list_notice_says_how_to_set_the_institutions_own(kit_home, tmp_path, monkeypatch):
+    """With no support file set, the notice is one line naming KIT_SUPPORT_FILE; with the institution's own
+    file it is empty; with a file the kit cannot use it is the sentence saying why."""
+    assert default_list_notice() == DEFAULT_NOTICE
+    assert "KIT_SUPPORT_FILE" in DEFAULT_NOTICE and "\n" not in DEFAULT_NOTICE
+    assert DEFAULT_NOTICE.count(". ") == 0 and DEFAULT_NOTICE.startswith("For the educator:")
+    md = tmp_path / "ours.md"
+    md.write_text("Ring the course office.\n")
+    monkeypatch.setenv("KIT_SUPPORT_FILE", str(md))
+    assert default_list_notice() == ""
+    md.write_text("   \n")
+    assert default_list_notice() == load_support().problem
+    assert "could not be used (it is empty)" in default_list_notice()
+
+
+def test_the_facilitator_dashboard_shows_the_notice_only_for_the_default_list(kit_home, monkeypatch):
+    """The dashboard's opening report carries the notice while learners see the kit's default list, and
+    drops it once the institution's own list is set."""
+    from kit.dashboard import load_cohort
+    from kit.views.dashboard import cohort_report
+
+    monkeypatch.delenv("KIT_EXCHANGE", raising=False)
+    cohort = load_cohort("")
+    report = cohort_report(cohort)
+    assert "KIT_SUPPORT_FILE" in report.notice.value and "Warning" in report.notice.value
+    assert report.notice in report.widget.children
+    kit_home.mkdir(parents=True, exist_ok=True)
+    (kit_home / "support.yaml").write_text("contacts:\n  - name: Course office\n    for: help\n    how: ext 42\n")
+    assert cohort_report(cohort).notice.value == ""
+
+
+def test_kit_room_open_prints_the_notice_only_for_the_default_list(kit_home, tmp_path, capsys):
+    """`kit room open` ends with the notice while the default list is showing, and not otherwise."""
+    from kit.cli import main
+
+    pack = "robyn-front-door"
+    assert main(["room", "open", "--dir", str(tmp_path / "r1"), "--pack", pack]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[-1] == DEFAULT_NOTICE
+    kit_home.mkdir(parents=True, exist_ok=True)
+    (kit_home / "support.yaml").write_text("contacts:\n  - name: Course office\n    for: help\n    how: ext 42\n")
+    assert main(["room", "open", "--dir", str(tmp_path / "r2"), "--pack", pack]) == 0
+    assert "KIT_SUPPORT_FILE" not in capsys.readouterr().out
+
+
+def _page_text(widget) -> str:
+    """Every piece of text a widget tree shows (HTML values, labels, descriptions), children included."""
+    parts = [str(getattr(widget, name, "") or "") for name in ("value", "description", "placeholder")]
+    for child in getattr(widget, "children", ()):
+        parts.append(_page_text(child))
+    return "\n".join(p for p in parts if isinstance(p, str))
+
+
+def test_a_learner_page_never_shows_the_notice(kit_home, example_pack):
+    """A learner working through a whole case with the default list (content note, points, reveals, the
+    outcome, stepping out) never sees the facilitator's notice, though the list itself is shown."""
+    from kit.session import open_case
+    from kit.views.case import CaseView
+
+    assert default_list_notice() == DEFAULT_NOTICE
+    view = CaseView(open_case(example_pack, learner="Robin"))
+    seen = [_page_text(view.widget)]
+    view.go_on.click()
+    for point, option in [("housing-referral", "close"), ("manager-sign-off", "return"), ("police-callout", "refer")]:
+        pv = view.points[point]
+        pv.choice.value, pv.confidence.value, pv.rationale.value = option, 3, "I would want to see the home first."
+        pv.commit.click()
+        seen.append(_page_text(view.widget))
+    view.step_out_button.click()
+    seen.append(_page_text(view.widget))
+    text = "\n".join(seen)
+    assert "Samaritans" in text and "What happened" in text
+    assert "KIT_SUPPORT_FILE" not in text and "For the educator" not in text

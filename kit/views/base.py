@@ -18,7 +18,7 @@ from ..errors import KitError
 from ..html import STATUS, callout, details, esc, message
 from ..learner import current_learner, set_learner
 from ..session import CaseSession, open_case
-from ..support import load_support
+from ..support import default_list_notice, load_support
 from .parts import Live, actions, frame, line_field, text_field
 
 
@@ -110,6 +110,13 @@ def _site(link: str) -> str:
     """A web address as a person reads it: 'samaritans.org' for https://www.samaritans.org/."""
     site = link.split("://", 1)[-1].removeprefix("www.").rstrip("/")
     return site if len(site) <= 40 else site.split("/", 1)[0]
+
+
+def facilitator_support_notice_html() -> str:
+    """For a facilitator's page only, never a learner's: one line when learners are shown the kit's default
+    support list rather than the institution's, saying how to set theirs; nothing otherwise."""
+    notice = default_list_notice()
+    return message(notice, "warning") if notice else ""
 
 
 def support_html(*, opened: bool = False) -> str:

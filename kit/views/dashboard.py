@@ -7,7 +7,7 @@ from .. import dashboard as d
 from ..cohort import Cohort
 from ..html import download_link
 from ..settings import kit_home
-from .base import Status, View, box, button, html
+from .base import Status, View, box, button, facilitator_support_notice_html, html
 from .page import for_facilitator
 
 
@@ -17,8 +17,18 @@ class Section(View):
         self.widget = box(self.body)
 
 
+class Report(View):
+    """The dashboard's opening report. Parts: `notice` (one line when learners see the kit's default support
+    list, not the institution's; empty otherwise) and `body` (the report)."""
+
+    def __init__(self, cohort: Cohort):
+        self.notice = html(facilitator_support_notice_html())
+        self.body = html(d.report_html(cohort))
+        self.widget = box(self.notice, self.body)
+
+
 def cohort_report(cohort: Cohort) -> View:
-    return for_facilitator(lambda: Section(d.report_html(cohort)))
+    return for_facilitator(lambda: Report(cohort))
 
 
 def cohort_choices(cohort: Cohort) -> View:
