@@ -316,12 +316,22 @@ def serve(port: int = 8866, open_browser: bool = False, *, shared: bool = False,
                        "or pip install voila.")
     serving = plan(port, shared=shared, host=host, workshop_code=workshop_code, idle_minutes=idle_minutes,
                    preheat=preheat)
-    problem = port_problem(port, serving.host)
+    return run(serving, announce(serving))
+
+
+def check_port(serving: Serving) -> None:
+    """KitError with one sentence if the app cannot serve where it was asked to."""
+    problem = port_problem(serving.port, serving.host)
     if problem:
         raise KitError(problem)
+
+
+def run(serving: Serving, lines: list[str]) -> int:
+    """Print the lines, then replace this process with Voila serving the app's notebooks."""
+    check_port(serving)
     serving.root = prepare(shared=serving.shared is not None)
     command, env = serving.command(), serving.env()
-    print("\n".join(announce(serving)), flush=True)
+    print("\n".join(lines), flush=True)
     if serving.shared is not None:
         print(setup_line(), flush=True)
     sys.stderr.flush()

@@ -163,6 +163,16 @@ def _cmd_collect(args) -> int:
     return 0
 
 
+def _cmd_workshop_start(args) -> int:
+    from .launch import serve
+
+    if args.plan and args.points:
+        raise KitError("Give either --plan or --points, not both.")
+    points = [p.strip() for p in args.points.split(",") if p.strip()] if args.points else None
+    return serve(args.pack, plan=args.plan, points=points, host=args.host, port=args.port,
+                 workshop_code=args.workshop_code)
+
+
 def _cmd_workshop_new(args) -> int:
     from .workshop import new_key, write_key
 
@@ -460,11 +470,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["html", "md"], help="html or md (default: from the file name, else html)")
     p.set_defaults(func=_cmd_guide)
 
-    p = sub.add_parser("workshop", help="workshop keys: sign learners' hand-ins so collect can trust them")
+    p = sub.add_parser("workshop", help="run a workshop from one command (start), or make the key that signs "
+                       "learners' hand-ins so collect can trust them (new)")
     wsub = p.add_subparsers(dest="workshop_command", metavar="ACTION", required=True)
     w = wsub.add_parser("new", help="make a workshop key: a short code and a secret; prints the line learners need")
     w.add_argument("--key", required=True, metavar="FILE", help="where to write the key (never over an existing file)")
     w.set_defaults(func=_cmd_workshop_new)
+    w = wsub.add_parser("start", help="run a workshop from one command: the shared app with a door code, the room "
+                        "for a case, and the address (with a QR code) to give learners")
+    w.add_argument("--pack", required=True, help="the case: a pack id or folder")
+    w.add_argument("--plan", help="a workshop plan of the pack (e.g. sixty-minutes): its points, in its order")
+    w.add_argument("--points", help="or the points to take, by id, comma-separated, in order")
+    w.add_argument("--host", help="the address to serve on (default 0.0.0.0: every network this computer is on)")
+    w.add_argument("--port", type=int, default=8866, help="the port (default 8866)")
+    w.add_argument("--workshop-code", metavar="CODE", help="the door code learners type (default: a new one)")
+    w.set_defaults(func=_cmd_workshop_start)
 
     p = sub.add_parser("app", help="serve the notebooks as a code-free web app (Voila): this computer's learner "
                        "on 127.0.0.1, or a room (--shared)")

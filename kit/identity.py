@@ -260,12 +260,17 @@ def registry() -> Registry | None:
     return Registry(folder) if folder else None
 
 
-def page_key() -> str | None:
-    """The learner key in this page's address, if any (the page's query, read once)."""
+def page_param(name: str) -> str | None:
+    """One parameter of this page's address (the page's query, read once), or None."""
     page = context.current()
     if page.query is None:
         page.query = dict(parse_qsl(settings.query_string(), keep_blank_values=True))
-    return page.query.get(QUERY_KEY) or None
+    return page.query.get(name) or None
+
+
+def page_key() -> str | None:
+    """The learner key in this page's address, if any."""
+    return page_param(QUERY_KEY)
 
 
 def entered() -> Identity | None:

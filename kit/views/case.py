@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ..errors import KitError
 from ..html import Markup, bullet_list, callout, esc, message, table_html
+from ..identity import page_param
 from ..reasoning import Reasoning, learner_reasoning
 from ..room import RoomSession, join
 from ..session import MIN_REASON_WORDS, CaseSession, Reveal
@@ -430,5 +431,6 @@ class RoomJoin(View):
 
 
 def join_room(code: str = "", learner: str | None = None) -> View:
-    """A room code box (or the room given), then the room's case for the learner."""
-    return for_learner(lambda who: RoomJoin(who, code), learner)
+    """A room code box (or the room given, or the one in the page's address, as the workshop's QR code
+    gives it), then the room's case for the learner."""
+    return for_learner(lambda who: RoomJoin(who, code or page_param("room") or ""), learner)
