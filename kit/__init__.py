@@ -57,6 +57,7 @@ _EXPORTS = {
     "summary_button": "views.dashboard",
     "room_console": "views.room",
     "join_room": "views.case",
+    "join_card": "views.joincard",
 }
 
 __all__ = ["__version__", *_EXPORTS]

@@ -15,20 +15,14 @@ from __future__ import annotations
 
 import contextlib
 import ipaddress
-import json
 import socket
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlencode
 
-from . import app, settings
+from . import app, joininfo
 from .errors import KitError
-from .files import write_atomic
 from .identity import Registry
 from .room import Room
-
-ROOM_PAGE = "/voila/render/notebooks/07_workshop_room.ipynb"
-JOIN_FILE = "workshop.json"  # in the shared app's folder: the address and codes the console shows
 
 
 @dataclass(frozen=True)
@@ -88,15 +82,6 @@ def network_check(host: str, addresses: list[str]) -> list[str]:
     return warnings
 
 
-def room_address(base: str, room_code: str, door_code: str | None) -> str:
-    """The address a learner opens (or scans): the workshop room page with the room code filled in,
-    and the door code, so nobody types either."""
-    query = {"room": room_code}
-    if door_code:
-        query["token"] = door_code  # the server's token: it lets this browser through the door
-    return f"{base}{ROOM_PAGE}?{urlencode(query)}"
-
-
 def start(pack: str, *, plan: str | None = None, points: list[str] | None = None, host: str | None = None,
           port: int = 8866, workshop_code: str | None = None) -> Workshop:
     """Set up a workshop (the app's plan, its room, the addresses) without starting the server yet."""
@@ -108,63 +93,18 @@ def start(pack: str, *, plan: str | None = None, points: list[str] | None = None
     code = room.state().code
     hosts = [serving.host] if serving.host not in ("0.0.0.0", "::") else local_addresses()
     bases = [f"http://{_url_host(h)}:{serving.port}" for h in hosts] or [f"http://{socket.gethostname()}:{port}"]
-    urls = [room_address(b, code, serving.workshop_code) for b in bases]
+    urls = [joininfo.room_address(b, code, serving.workshop_code) for b in bases]
     shop = Workshop(serving, room, code, urls, app.facilitator_url(serving), network_check(serving.host, hosts))
     keep(shop)
     return shop
 
 
 def keep(shop: Workshop) -> Path | None:
-    """Write the address and codes into the app's folder, for the console to show (readable by its owner)."""
+    """Write the address and codes into the app's folder, for the console to show."""
     if shop.serving.shared is None:
         return None
-    path = shop.serving.shared / JOIN_FILE
-    body = {"join_url": shop.join_url, "room": shop.room_code, "door_code": shop.serving.workshop_code,
-            "room_folder": str(shop.room.folder)}
-    try:
-        write_atomic(path, json.dumps(body, indent=1))
-        path.chmod(0o600)
-    except OSError:
-        return None
-    return path
-
-
-def joining(folder: Path | None = None) -> dict[str, str] | None:
-    """What `kit workshop start` kept for the console (the join address, room and door codes), or None."""
-    folder = folder or settings.shared_dir()
-    if folder is None:
-        return None
-    try:
-        raw = (Path(folder) / JOIN_FILE).read_text(encoding="utf-8")
-        data = json.loads(raw) if len(raw) < 10_000 else None
-    except (OSError, ValueError):
-        return None
-    if not isinstance(data, dict) or not isinstance(data.get("join_url"), str):
-        return None
-    return {k: str(v) for k, v in data.items() if isinstance(v, str)}
-
-
-def qr_text(url: str) -> str:
-    """The address as a QR code drawn with characters, for the terminal (two rows per line)."""
-    import io
-
-    import segno
-
-    out = io.StringIO()
-    segno.make(url, error="m").terminal(out=out, compact=True, border=2)
-    return out.getvalue()
-
-
-def qr_svg(url: str, scale: int = 6) -> str:
-    """The address as an SVG QR code (no image library needed), for a page."""
-    import io
-
-    import segno
-
-    out = io.BytesIO()
-    segno.make(url, error="m").save(out, kind="svg", scale=scale, border=2, xmldecl=False, svgns=True,
-                                    title="QR code for the workshop's address", dark="#000", light="#fff")
-    return out.getvalue().decode("utf-8")
+    return joininfo.keep(shop.serving.shared, shop.join_url, shop.room_code, shop.serving.workshop_code,
+                         shop.room.folder)
 
 
 def lines(shop: Workshop) -> list[str]:
@@ -179,7 +119,7 @@ def lines(shop: Workshop) -> list[str]:
     if shop.serving.workshop_code:
         out.append(f"Typing it instead? The workshop code is {shop.serving.workshop_code} and the room code "
                    f"{shop.room_code}.")
-    out += ["", qr_text(shop.join_url).rstrip("\n"), ""]
+    out += ["", joininfo.qr_text(shop.join_url).rstrip("\n"), ""]
     out.append("Your own pages, the room console and the dashboard (keep this address to yourself; do not "
                f"project it): {shop.facilitator_url}")
     out += [f"Network: {w}" for w in shop.warnings]

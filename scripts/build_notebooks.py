@@ -370,7 +370,8 @@ personal: read them to the room with care. Learners' names never appear here.
 (`kit room open --pack ... ` prints both).
 """),
         code('ROOM = ""', "parameters"),
-        code("import kit\n\nkit.room_console(ROOM)"),
+        code("import kit\n\nkit.join_card()"),
+        code("kit.room_console(ROOM)"),
         md("""
 ## Key points
 - Ask why each option made sense at the time before you release what happened.

@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from kit import launch
+from kit import joininfo, launch
 from kit.cli import main
 from kit.room import Room
 from tests.browser.conftest import free_port, stop, wait_http
@@ -37,11 +37,11 @@ def test_start_opens_the_room_and_gives_an_address_with_both_codes(shop, kit_hom
     room = Room(shop.room.folder)
     assert room.state().pack_id == CASE and room.state().points == room.pack().plan("sixty-minutes").points
     url = urlparse(shop.join_url)
-    assert url.path == launch.ROOM_PAGE
+    assert url.path == joininfo.ROOM_PAGE
     assert parse_qs(url.query) == {"room": [shop.room_code], "token": ["ROOM-4TUE"]}
-    kept = launch.joining(shop.serving.shared)
+    kept = joininfo.joining(shop.serving.shared)
     assert kept["join_url"] == shop.join_url and kept["room"] == shop.room_code
-    assert stat.S_IMODE((shop.serving.shared / launch.JOIN_FILE).stat().st_mode) == 0o600
+    assert stat.S_IMODE((shop.serving.shared / joininfo.JOIN_FILE).stat().st_mode) == 0o600
     assert shop.facilitator_url.startswith("http://127.0.0.1:") and "/facilitator?key=" in shop.facilitator_url
 
 
@@ -55,7 +55,7 @@ def test_the_qr_code_decodes_to_the_learners_address(shop):
     segno.make(shop.join_url, error="m").save(png, kind="png", scale=6, border=4)
     (found,) = zxingcpp.read_barcodes(Image.open(io.BytesIO(png.getvalue())))
     assert found.text == shop.join_url
-    assert "<svg" in launch.qr_svg(shop.join_url) and "QR code" in launch.qr_svg(shop.join_url)
+    assert "<svg" in joininfo.qr_svg(shop.join_url) and "QR code" in joininfo.qr_svg(shop.join_url)
     text = launch.lines(shop)
     assert shop.join_url in "\n".join(text) and any("█" in line or "▀" in line for line in text)
     assert any("keep this address to yourself" in line for line in text)
@@ -107,7 +107,7 @@ def test_a_real_workshop_lets_the_qr_address_through_the_door(tmp_path):
     try:
         wait_http(f"http://127.0.0.1:{port}/voila/static/voila.js", proc, timeout=300)
         out = (tmp_path / "out.log").read_text()
-        join = next(line.strip() for line in out.splitlines() if launch.ROOM_PAGE in line)
+        join = next(line.strip() for line in out.splitlines() if joininfo.ROOM_PAGE in line)
         assert "▀" in out or "█" in out
         assert "/facilitator?key=" in out and "Network: The app listens on 127.0.0.1" in out
         with urllib.request.urlopen(join, timeout=300) as r:
@@ -119,3 +119,22 @@ def test_a_real_workshop_lets_the_qr_address_through_the_door(tmp_path):
     finally:
         stop(proc)
         log.close()
+
+
+def test_the_console_shows_the_address_and_qr_code_kept_by_the_command(shop, monkeypatch):
+    """On the facilitator's page the join card shows the QR code (an image with words), the address and
+    both codes; without a started workshop it shows nothing."""
+    import base64
+    import html as _html
+    import re
+
+    from kit.views.joincard import join_card
+
+    monkeypatch.setenv("KIT_SHARED", str(shop.serving.shared))
+    monkeypatch.setenv("SCRIPT_NAME", "/voila/render/facilitator/91_room_console.ipynb")
+    card = join_card().card.value
+    assert _html.escape(shop.join_url) in card and "ROOM-4TUE" in card and shop.room_code in card
+    svg = base64.b64decode(re.search(r'base64,([^"]+)"', card).group(1))
+    assert b"<svg" in svg and 'alt="QR code: scan it to open the workshop room"' in card
+    (shop.serving.shared / joininfo.JOIN_FILE).unlink()
+    assert join_card().card.value == ""
