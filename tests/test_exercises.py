@@ -8,6 +8,7 @@ import html
 import re
 
 import nbformat
+import pandas as pd
 import pytest
 from nbclient import NotebookClient
 
@@ -31,6 +32,9 @@ AFTER_THE_ANSWER = {
         ("baby-c-closed-without-visit", p)
         for p in ("manager-sign-off", "feedback-to-housing", "police-argument", "health-second-pregnancy")],
 }
+# Tables an exercise keeps beside it and shows only under a button (exercise 8: what the sources
+# say about each family, and what they leave out).
+HIDDEN_FILES = {"08_anti_oppressive_practice.ipynb": "08_what_the_sources_say.csv"}
 # What a content note must not say: what happened, or in what order (kinds of harm and themes pass).
 TELLING = re.compile(r"\b(later|went on to|afterwards|(?:were|was) ended|ended|closed|charges?|charged|care proceedings"
                      r"|taken into care|fractures?|convicted|died|death)\b", re.IGNORECASE)
@@ -107,6 +111,10 @@ def test_running_an_exercise_reveals_nothing_before_the_answers(name, kit_home):
     later = [_words(points[(points.case == case) & (points.point == point)].situation.iloc[0])
              for case, point in AFTER_THE_ANSWER.get(name, [])]
     assert not [t for t in later if t in shown], f"{name} shows a later situation before the answer about an earlier one"
+    if name in HIDDEN_FILES:
+        table = pd.read_csv(EXERCISES / HIDDEN_FILES[name])
+        kept = [_words(v) for col in table.columns[1:] for v in table[col] if len(_words(v)) > 25]
+        assert kept and not [t for t in kept if t in shown], f"{name} shows its hidden table before the answer"
     titles = [t for t in case_titles().values() if t in shown]
     assert not titles, f"{name} names a case by its pack title before any answer: {titles}"
 
