@@ -8,13 +8,14 @@ import html
 import re
 
 import nbformat
+import pandas as pd
 import pytest
 from nbclient import NotebookClient
 
 import kit
 from kit.answers import save_answer
 from kit.learner import set_learner
-from kit.tables import factors_table, outcomes_table, points_table
+from kit.tables import case_titles, factors_table, outcomes_table, points_table
 from kit.views.exercises import AfterAnswer, after_answer, answer_box
 from tests.conftest import ROOT
 
@@ -22,6 +23,21 @@ EXERCISES = ROOT / "exercises"
 NOTEBOOKS = sorted(p.name for p in EXERCISES.glob("[0-9][0-9]_*.ipynb"))  # every exercise
 FIRST_SEVEN = [n for n in NOTEBOOKS if n[:2] <= "07"]  # the ones whose model answers moved to facilitator/
 CALL = re.compile(r"kit\.(?:outcomes_table|factors_table|factors_view)\(")
+# Situations that come after a decision an exercise asks about: they show what was done there, so
+# they open only after the learner's answer (exercise 4: the partner agency and the health visitor
+# after the conference; exercise 6: every Baby C point after the first one it maps).
+AFTER_THE_ANSWER = {
+    "04_challenging_a_step_down.ipynb": [("nadiya-plans-ended-early", p) for p in ("agency-challenge", "health-visiting-reduced")],
+    "06_mapping_contributing_factors.ipynb": [
+        ("baby-c-closed-without-visit", p)
+        for p in ("manager-sign-off", "feedback-to-housing", "police-argument", "health-second-pregnancy")],
+}
+# Tables an exercise keeps beside it and shows only under a button (exercise 8: what the sources
+# say about each family, and what they leave out).
+HIDDEN_FILES = {"08_anti_oppressive_practice.ipynb": "08_what_the_sources_say.csv"}
+# What a content note must not say: what happened, or in what order (kinds of harm and themes pass).
+TELLING = re.compile(r"\b(later|went on to|afterwards|(?:were|was) ended|ended|closed|charges?|charged|care proceedings"
+                     r"|taken into care|fractures?|convicted|died|death)\b", re.IGNORECASE)
 
 
 def _words(text: str) -> str:
@@ -91,6 +107,49 @@ def test_running_an_exercise_reveals_nothing_before_the_answers(name, kit_home):
     assert "Save answer" in shown and "Show " in shown  # the answer boxes and the gates are there
     leaked = [t for t in _hidden_texts() if t in shown]
     assert not leaked, f"{name} shows before any answer: {leaked[:3]}"
+    points = points_table()
+    later = [_words(points[(points.case == case) & (points.point == point)].situation.iloc[0])
+             for case, point in AFTER_THE_ANSWER.get(name, [])]
+    assert not [t for t in later if t in shown], f"{name} shows a later situation before the answer about an earlier one"
+    if name in HIDDEN_FILES:
+        table = pd.read_csv(EXERCISES / HIDDEN_FILES[name])
+        kept = [_words(v) for col in table.columns[1:] for v in table[col] if len(_words(v)) > 25]
+        assert kept and not [t for t in kept if t in shown], f"{name} shows its hidden table before the answer"
+    titles = [t for t in case_titles().values() if t in shown]
+    assert not titles, f"{name} names a case by its pack title before any answer: {titles}"
+
+
+def _content_notes(nb) -> list[str]:
+    """The exercise's content note (to the next heading) and any table of cases to choose from."""
+    notes = []
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            continue
+        if "## Content note" in cell.source:
+            notes.append(re.split(r"^#+ ", cell.source.split("## Content note", 1)[1], flags=re.MULTILINE)[0])
+        if cell.source.startswith("## Choose a case"):
+            notes.append(cell.source)
+    return notes
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_content_notes_warn_without_telling(name):
+    """An exercise's content note (and exercise 6's table of cases) names kinds of harm and themes,
+    never what happened or when: no charges, no care proceedings, nothing 'later', nothing 'ended'."""
+    nb = nbformat.read(EXERCISES / name, as_version=4)
+    notes = _content_notes(nb)
+    assert notes, f"{name} has no content note"
+    told = [m.group(0) for note in notes for m in TELLING.finditer(note)]
+    assert not told, f"{name}: the content note tells what happened ({told})"
+
+
+def test_telling_words_are_caught():
+    """The check above catches the notes it was written for."""
+    for note in ("their child protection plans were ended; the baby was later seriously injured",
+                 "criminal charges against both parents", "both children were taken into care",
+                 "a referral that was closed before the parents were seen"):
+        assert TELLING.search(note), note
+    assert not TELLING.search("serious injury to a baby; domestic abuse; forced marriage; neglect")
 
 
 def test_after_answer_opens_only_when_every_answer_is_saved(kit_home):
