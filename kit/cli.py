@@ -267,7 +267,7 @@ def _guide_parts(exercise: str | None) -> list[tuple[str, str]]:
 
     parts: list[tuple[str, str]] = []
     folder = settings.facilitator_dir()
-    notes = sorted((folder / "exercises").glob("*.md"))
+    notes = sorted(n for n in (folder / "exercises").glob("*.md") if n.name != "README.md")
     if not folder.is_dir() or not notes:
         raise KitError(f"No facilitator notes at {folder}. They come with the kit's source: "
                        "clone the repository or ask the kit's maintainers.")
@@ -277,11 +277,11 @@ def _guide_parts(exercise: str | None) -> list[tuple[str, str]]:
         notes = [n for n in notes if (number and n.stem.startswith(number + "_")) or n.stem == key
                  or n.stem.split("_", 1)[-1] == key or (len(key) > 2 and key in n.stem)]
         if len(notes) != 1:
-            known = ", ".join(n.stem for n in sorted((folder / "exercises").glob("*.md")))
+            known = ", ".join(n.stem for n in sorted((folder / "exercises").glob("*.md")) if n.name != "README.md")
             raise KitError(f"'{exercise}' {'names more than one' if notes else 'is not one of the'} "
                            f"exercises; give its number or name: {known}.")
-    readme = folder / "README.md"
-    for n in ([] if exercise or not readme.is_file() else [readme]) + notes:
+    readmes = [r for r in (folder / "README.md", folder / "exercises" / "README.md") if r.is_file()]
+    for n in ([] if exercise else readmes) + notes:
         text = n.read_text(encoding="utf-8")
         heading = re.search(r"^# (.+)$", text, re.MULTILINE)
         parts.append((heading.group(1).strip() if heading else n.stem, text))
