@@ -13,6 +13,7 @@ from pathlib import Path
 
 from . import __version__, settings
 from .errors import KitError
+from .files import write_atomic
 
 
 def _cmd_validate(args) -> int:
@@ -82,8 +83,7 @@ def _cmd_new(args) -> int:
         raise KitError(f"{dest} already exists; choose another id or remove it first.")
     shutil.copytree(template, dest)
     f = dest / "pack.yaml"
-    f.write_text(f.read_text(encoding="utf-8").replace("id: TODO-pack-id", f"id: {args.id}"),
-                 encoding="utf-8")
+    write_atomic(f, f.read_text(encoding="utf-8").replace("id: TODO-pack-id", f"id: {args.id}"))
     print(f"Created {dest}. Replace every TODO in {f}, then run: kit validate {dest}")
     return 0
 
@@ -98,7 +98,7 @@ def _cmd_schema(args) -> int:
             return 1
         print(f"{out} is up to date.")
         return 0
-    out.write_text(text, encoding="utf-8")
+    write_atomic(out, text)
     print(f"Wrote {out}")
     return 0
 
@@ -275,8 +275,6 @@ def _guide_parts(exercise: str | None) -> list[tuple[str, str]]:
 
 
 def _cmd_guide(args) -> int:
-    from .files import write_atomic
-
     parts = _guide_parts(args.exercise)
     out = Path(args.output or f"facilitator-guide{'-' + args.exercise if args.exercise else ''}.{args.format or 'html'}")
     fmt = args.format or ("md" if out.suffix.lower() in (".md", ".markdown") else "html")

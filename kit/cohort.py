@@ -266,6 +266,8 @@ def _read(path: str, max_bytes: int, index: PackIndex, key: WorkshopKey | None) 
         return Skipped(name, exc.reason, kind)
     except OSError:
         return Skipped(name, "cannot be read")
+    except (ValueError, RecursionError, MemoryError):  # a file no check above foresaw never stops a collect
+        return Skipped(name, "not a hand-in this kit can read")
 
 
 def _read_all(paths: list[str], read) -> list[Handin | Skipped]:

@@ -28,6 +28,7 @@ from . import __version__
 from .debate import placing
 from .errors import SubmissionError
 from .events import CaseState, Event, LearnerState, replay_learner
+from .files import Refused, loads_bounded, read_regular
 from .journal import Journal
 from .learner import check_learner, learner_id
 from .models import STANCE_AS_SCALES
@@ -314,7 +315,7 @@ def _now() -> str:
 # is checked without re-serialising (fast for thousands of hand-ins) and any edit shows.
 
 _KEY = b'"checksum": "'
-_SNIFF = re.compile(rb'"format":\s*"([^"]*)",\s*"version":\s*(-?\d+)')
+_SNIFF = re.compile(rb'"format":\s*"([^"]{0,60})",\s*"version":\s*(-?\d{1,9})(?!\d)')  # a short version only
 
 
 def _dump(rec: Record) -> str:
@@ -387,20 +388,12 @@ def read_record(path: str | Path, max_bytes: int = MAX_BYTES) -> Record:
 
 
 def read_bytes(path: str | Path, max_bytes: int = MAX_BYTES) -> bytes:
-    """A submission file's bytes, refused unread if it is not a regular file or is too large."""
-    p = Path(path)
+    """A submission file's bytes, refused unread if it is not a regular file (a link, a named
+    pipe, a device) or is too large (files.read_regular)."""
     try:
-        if p.is_symlink() or not p.is_file():
-            raise SubmissionError(f"{p}: not a regular file.", reason="not a regular file")
-        size = p.stat().st_size
-        if size > max_bytes:
-            raise SubmissionError(f"{p}: is {size:,} bytes; a submission may be at most {max_bytes:,}.",
-                                  reason=f"too large ({size:,} bytes; the limit is {max_bytes:,})")
-        with open(p, "rb") as fh:
-            raw = fh.read(max_bytes + 1)
-    except OSError as exc:
-        raise SubmissionError(f"{p}: cannot be read ({exc.strerror}).", reason="cannot be read") from None
-    return raw
+        return read_regular(path, max_bytes)
+    except Refused as exc:
+        raise SubmissionError(f"{path}: {exc.reason}.", reason=exc.reason) from None
 
 
 def parse_record(raw: bytes, name: str = "submission") -> Record:
@@ -433,8 +426,8 @@ def parse_record(raw: bytes, name: str = "submission") -> Record:
 
 def _loads(raw: bytes, fail):
     try:
-        return json.loads(raw.decode("utf-8"))
-    except ValueError:  # not UTF-8, or not JSON: say which
+        return loads_bounded(raw)
+    except Refused:  # not UTF-8, not JSON, or beyond a limit: say which
         _explain(raw, fail)
         fail("not a kit record")
 
@@ -473,12 +466,10 @@ def _code_v1(code: dict) -> dict:
 def _explain(raw: bytes, fail) -> None:
     """Why bytes that failed the fast checks are not a record (truncated, not JSON, foreign)."""
     try:
-        data = json.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        fail("not UTF-8 text")
-    except json.JSONDecodeError as exc:
-        fail(f"malformed or truncated JSON (line {exc.lineno}: {exc.msg})",
-             "It may have been cut off: ask the learner to export it again.")
+        data = loads_bounded(raw)
+    except Refused as exc:
+        fail(exc.reason, "It may have been cut off: ask the learner to export it again."
+             if exc.reason.startswith("malformed") else "")
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         fail(f"not a kit record (no 'format': '{FORMAT}')")
     version = data.get("version")

@@ -28,13 +28,12 @@ import base64
 import hashlib
 import hmac
 import json
-import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import KitError
-from .files import why, write_atomic
+from .files import Refused, loads_bounded, read_regular, why, write_atomic
 from .settings import WORKSHOP_KEY
 
 FORMAT = "reflective-practice-kit/workshop-key"
@@ -79,8 +78,8 @@ def parse_key(text: str, where: str = "the workshop key") -> WorkshopKey:
     text = (text or "").strip()
     if text.startswith("{"):
         try:
-            data = json.loads(text)
-        except ValueError:
+            data = loads_bounded(text.encode("utf-8", "replace"))
+        except Refused:
             data = None
         if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("key"), str):
             raise KitError(f"{where} is not a workshop key file. Make one with: kit workshop new --key FILE.")
@@ -106,12 +105,12 @@ def load_key(value: str | Path) -> WorkshopKey:
     if looks_like_line:
         return parse_key(text)
     path = Path(text).expanduser()
+    if not path.exists():
+        raise KitError(f"There is no workshop key file at {path}. Make one with: kit workshop new --key FILE.")
     try:
-        raw = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise KitError(f"There is no workshop key file at {path}. Make one with: kit workshop new --key FILE.") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = why(exc, path) if isinstance(exc, OSError) else "it is not text"
+        raw = read_regular(path, 64 * 1024).decode("utf-8")
+    except (Refused, UnicodeDecodeError) as exc:
+        reason = exc.reason if isinstance(exc, Refused) else "it is not text"
         raise KitError(f"The workshop key file {path} cannot be read ({reason}).") from None
     return parse_key(raw, f"The file {path}")
 
@@ -135,8 +134,7 @@ def write_key(key: WorkshopKey, path: str | Path) -> Path:
         raise KitError(f"{target} already exists: keep using that workshop key, or choose another file "
                        "for a new workshop.")
     try:
-        write_atomic(target, text, replace=False)
+        write_atomic(target, text, replace=False, mode=0o600)  # readable by its owner only, from the start
     except OSError as exc:
         raise KitError(f"Could not write the workshop key to {target} ({why(exc, target)}).") from None
-    os.chmod(target, 0o600)
     return target
