@@ -169,10 +169,24 @@ def _cmd_workshop_new(args) -> int:
     key = new_key()
     path = write_key(key, args.key)
     print(f"Workshop {key.code}: key written to {shown(path)} (only you can read it).\n"
-          f"Learners' kits need this key line (KIT_WORKSHOP_KEY), or the path of a copy they can read but "
-          f"not change:\n\n  {key.line}\n\n"
+          f"Give each learner a key of their own, made from it, so no learner can sign as another:\n\n"
+          f"  kit workshop learner-key --key {shown(path)} NAME ...\n\n"
+          f"(NAME: a hub user name, or seat-01, seat-02 ... for slips of paper). The workshop's own key line,\n"
+          f"for your own kit only (anyone holding it can sign as any learner):\n\n  {key.line}\n\n"
           f"Show learners the code {key.code}: their hand-in confirms the code it was signed for.\n"
           f"Collect with: kit collect FOLDER --key {shown(path)}")
+    return 0
+
+
+def _cmd_workshop_learner_key(args) -> int:
+    from .workshop import WorkshopKey, learner_key, load_key
+
+    key = load_key(args.key)
+    if not isinstance(key, WorkshopKey):
+        raise KitError(f"{shown(args.key)} is a learner's key; learner keys are made from the workshop key file "
+                       "(kit workshop new --key FILE).")
+    for name in args.names:
+        print(learner_key(key, name).line)
     return 0
 
 
@@ -447,6 +461,11 @@ def build_parser() -> argparse.ArgumentParser:
     w = wsub.add_parser("new", help="make a workshop key: a short code and a secret; prints the line learners need")
     w.add_argument("--key", required=True, metavar="FILE", help="where to write the key (never over an existing file)")
     w.set_defaults(func=_cmd_workshop_new)
+    w = wsub.add_parser("learner-key", help="print a learner key line for each name: it signs only that learner's "
+                        "hand-ins (for a hub's per-user KIT_WORKSHOP_KEY, or slips of paper)")
+    w.add_argument("--key", required=True, metavar="FILE", help="the workshop key file (kit workshop new)")
+    w.add_argument("names", nargs="+", metavar="NAME", help="a hub user name, or seat-01, seat-02 ...")
+    w.set_defaults(func=_cmd_workshop_learner_key)
 
     p = sub.add_parser("app", help="serve the notebooks as a code-free web app (Voila): this computer's learner "
                        "on 127.0.0.1, or a room (--shared)")

@@ -10,6 +10,13 @@ Version 2 places debate comments on two scales (the learner's and the kit's codi
 PCF domains from the learner's own evidence, carries exercise answers, and no longer says
 whether a learner stepped out. A version-1 record (a hand-in from the previous kit) is still
 read: its one-scale placings are read on the two scales as format 1.1 reads a stance.
+
+Version 3 adds, all optional (a version-2 record is read as it is): `counter`, how many things
+the learner had saved when the record was made (their journal only grows, so a later record of
+the same learner never has a smaller one: "newer" does not rest on a clock); `signer`, the name of
+the learner key that signed it (workshop.py); and `gone` on a decision whose point or option the
+pack no longer has (an educator edited the pack after the learner answered: the answer is kept,
+never replaced by another option).
 """
 
 from __future__ import annotations
@@ -37,8 +44,8 @@ from .reflection import cpd_fields, evidenced_domains
 from .settings import exercises_dir
 
 FORMAT = "reflective-practice-kit/record"
-VERSION = 2
-READS = (1, 2)  # record versions this kit reads (version 1 is upgraded as it is read)
+VERSION = 3
+READS = (1, 2, 3)  # record versions this kit reads (version 1 is upgraded as it is read)
 MAX_BYTES = 5 * 1024 * 1024
 IDLE_CAP_SECONDS = 10 * 60  # a gap longer than this between actions counts as 10 minutes
 
@@ -66,6 +73,7 @@ class DecisionRecord(_Model):
     review_finding: str | None = None
     rationale: str | None = None
     second_thoughts: list[str] | None = None
+    gone: bool | None = None  # the point or option is no longer in the pack: kept as the learner answered
 
 
 class CommentCode(_Model):
@@ -134,6 +142,8 @@ class Record(_Model):
     pcf_domains_covered: list[str]
     minutes_active_total: float
     exercises: list[ExerciseRecord] = []
+    counter: int | None = Field(default=None, ge=0, le=10**12)  # the learner's saved actions when made
+    signer: str | None = Field(default=None, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")  # learner key name
     checksum: str = ""
     workshop: str | None = Field(default=None, max_length=16)  # the workshop code it was signed for
     signature: str | None = Field(default=None, max_length=100)  # HMAC with the workshop's key (workshop.py)
@@ -149,7 +159,8 @@ def build_record(learner: str, case: str | None = None, *, include_text: bool = 
     hand-ins small enough to collect thousands in seconds.
     """
     learner = check_learner(learner)
-    state = replay_learner((journal or Journal()).events(learner))  # the kernel's journal: work held in memory too
+    events = (journal or Journal()).events(learner)  # the kernel's journal: work held in memory too
+    state = replay_learner(events)
     pack_ids = list(state.cases)
     if case is not None:
         wanted = case if case in pack_ids else load_pack(case).id
@@ -168,7 +179,7 @@ def build_record(learner: str, case: str | None = None, *, include_text: bool = 
     rec = Record(version=VERSION, kit_version=__version__, exported_at=_now(), learner_id=learner_id(learner),
                  learner=learner if include_name else None, includes_text=include_text, cases=cases,
                  pcf_domains_covered=domains, minutes_active_total=round(sum(c.minutes_active for c in cases), 1),
-                 exercises=exercise_records(state) if include_text and case is None else [])
+                 exercises=exercise_records(state) if include_text and case is None else [], counter=len(events))
     return with_checksum(rec)
 
 
@@ -341,8 +352,10 @@ SIGNED, UNSIGNED, WRONGLY_SIGNED = "signed", "unsigned", "wrongly signed"
 
 
 def sign(rec: Record, key) -> Record:
-    """The record signed with a workshop key (a workshop.WorkshopKey), checksum renewed."""
-    blank = rec.model_copy(update={"workshop": key.code, "signature": "", "checksum": ""})
+    """The record signed with a learner key (workshop.LearnerKey: its name goes in `signer`) or a
+    workshop key (workshop.WorkshopKey), checksum renewed."""
+    blank = rec.model_copy(update={"workshop": key.code, "signer": getattr(key, "name", None), "signature": "",
+                                   "checksum": ""})
     signature = key.mac(_dump(blank).encode("utf-8"))
     return with_checksum(blank.model_copy(update={"signature": signature}))
 
@@ -363,6 +376,10 @@ def signature_status(raw: bytes, rec: Record, key) -> str:
         return UNSIGNED
     if rec.workshop != key.code:
         return WRONGLY_SIGNED
+    if rec.signer is not None:  # signed with a learner key: made again from the workshop's secret
+        from .workshop import learner_key
+
+        key = learner_key(key, rec.signer)
     spans = sorted(filter(None, (_value_span(raw, _KEY), _value_span(raw, _SIG_KEY))), reverse=True)
     blank = raw
     for start, end in spans:  # the later value first, so the earlier span stays put
@@ -411,12 +428,13 @@ def parse_record(raw: bytes, name: str = "submission") -> Record:
     if version not in READS:
         fail(f"record version {version} is not one this kit reads")
     try:
-        rec = Record.model_validate_json(raw) if version == VERSION else Record.model_validate(upgrade_v1(_loads(raw, fail)))
+        rec = Record.model_validate_json(raw) if version != 1 else Record.model_validate(upgrade_v1(_loads(raw, fail)))
     except ValidationError as exc:
         e = exc.errors()[0]
         fail(f"wrong content at {'.'.join(str(x) for x in e['loc'])}: {e['msg']}")
-    if rec.version != VERSION:
+    if rec.version != (VERSION if version == 1 else version):
         fail(f"record version {rec.version} is not one this kit reads")
+    rec.version = VERSION  # versions 2 and 3 differ only in optional fields
     if version == 1:  # version 1 also tagged the CPD entry with the case's PCF domains
         for case in rec.cases:
             if case.cpd:
