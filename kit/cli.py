@@ -26,6 +26,15 @@ def _cmd_validate(args) -> int:
         for r in reports:
             if r.pack:
                 r.problems += lint_report(r)
+    if getattr(args, "against", None):
+        from .answered import rename_warnings
+
+        if not Path(args.against).is_dir():
+            raise KitError(f"{args.against} is not a folder: give the KIT_HOME (or the shared app's folder) whose "
+                           "learners' answers to check against.")
+        for r in reports:
+            if r.pack:
+                r.problems += rename_warnings(r.pack, r.path, args.against)
     problems = [p for r in reports for p in r.problems]
     errors = [p for p in problems if p.severity == "error"]
     if args.format == "json":
@@ -389,6 +398,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", help="check packs against the format; exit 1 on any error")
     paths_and_format(p)
     p.add_argument("--lint", action="store_true", help="also run the anonymisation lint")
+    p.add_argument("--against", metavar="KIT_HOME", help="warn about point and option ids that learners answered "
+                   "in the journals under this folder and the pack no longer has (before renaming ids)")
     p.set_defaults(func=_cmd_validate)
 
     p = sub.add_parser("lint", help="validate and check packs for anything that could identify a person")

@@ -143,6 +143,8 @@ class Handin:
             seen: set[str] = set()
             for d in c.decisions:
                 point = points.get(d.point_id)
+                if d.gone and (point is None or d.option_id not in point[4]):
+                    continue  # answered before the learner's pack was edited: in their record, not counted here
                 if point is None:
                     raise unknown(f"names the point {named(d.point_id)} in {named(c.pack_id)}")
                 order, when, actual, supported, options = point

@@ -47,6 +47,8 @@ FORMAT = "reflective-practice-kit/record"
 VERSION = 3
 READS = (1, 2, 3)  # record versions this kit reads (version 1 is upgraded as it is read)
 MAX_BYTES = 5 * 1024 * 1024
+GONE_OPTION = "No longer in this case: the case was changed after you answered (your reasons are kept)"
+GONE_POINT = "A decision point no longer in this case"
 IDLE_CAP_SECONDS = 10 * 60  # a gap longer than this between actions counts as 10 minutes
 
 
@@ -191,16 +193,27 @@ def _case_record(pack, state: CaseState, text: bool, compact: bool = False) -> C
         if not d:
             continue
         touched.update(dict.fromkeys(p.pcf_domains))
-        chosen = p.option(d.option_id) or p.actual_option
+        chosen = p.option(d.option_id)  # None: an option the pack no longer has, kept as the learner chose it
         texts = {} if compact else {
-            "question": p.question, "option_text": chosen.text, "actual_option_text": p.actual_option.text,
-            "what_happened": p.what_happened, "review_finding": p.review_finding}
+            "question": p.question, "option_text": chosen.text if chosen else GONE_OPTION,
+            "actual_option_text": p.actual_option.text, "what_happened": p.what_happened,
+            "review_finding": p.review_finding}
         drecs.append(DecisionRecord(
-            point_id=p.id, when=p.when, option_id=chosen.id, actual_option_id=p.actual_option.id,
-            supported_option_ids=[o.id for o in p.supported_options], matched_actual=chosen.actual,
-            matched_review=chosen.review_supported, confidence=d.confidence or 3,
+            point_id=p.id, when=p.when, option_id=d.option_id, actual_option_id=p.actual_option.id,
+            supported_option_ids=[o.id for o in p.supported_options], matched_actual=bool(chosen and chosen.actual),
+            matched_review=bool(chosen and chosen.review_supported), confidence=d.confidence or 3,
             committed_at=d.committed_at, rationale=d.rationale if text else None,
-            second_thoughts=state.second_thoughts.get(p.id, []) if text else None, **texts))
+            second_thoughts=state.second_thoughts.get(p.id, []) if text else None, gone=None if chosen else True,
+            **texts))
+    known = {p.id for p in pack.decision_points}
+    for pid, d in state.decisions.items():  # answers at points the pack no longer has: kept, after the rest
+        if pid not in known:
+            texts = {} if compact else {"option_text": GONE_OPTION, "actual_option_text": GONE_POINT}
+            drecs.append(DecisionRecord(
+                point_id=pid, when=GONE_POINT, option_id=d.option_id, actual_option_id="", supported_option_ids=[],
+                matched_actual=False, matched_review=False, confidence=d.confidence or 3,
+                committed_at=d.committed_at, rationale=d.rationale if text else None,
+                second_thoughts=state.second_thoughts.get(pid, []) if text else None, gone=True, **texts))
     debates = []
     for db in pack.debates:
         codes = state.codes_for(db.id)
