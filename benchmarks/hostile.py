@@ -64,7 +64,7 @@ def link_attack(base: Path) -> str:
 
 
 BOMBS = {
-    "50,000-digit number": b'{"format": "reflective-practice-kit/record", "version": ' + b"9" * 50_000 + b"}",
+    "50,000-digit number": b'{"format": "reflective-practice-kit/record", "version": 2, "minutes": ' + b"9" * 50_000 + b"}",
     "200 KB of '['": b"[" * 200_000,
     "'[]'": b"[]",
 }

@@ -209,7 +209,7 @@ def test_hostile_files_from_a_learner_never_stop_the_facilitators_collect(hub, w
         def put(name, data):
             with open(os.path.join(ex, name), "wb") as fh:
                 fh.write(data)
-        put("long-number.json", b'{{"format": "reflective-practice-kit/record", "version": ' + b"9" * 50000 + b"}}")
+        put("long-number.json", b'{{"format": "reflective-practice-kit/record", "version": 2, "minutes": ' + b"9" * 50000 + b"}}")
         put("nested.json", b"[" * 200000)
         put("empty.json", b"[]")
         os.mkfifo(os.path.join(ex, "pipe.json"))

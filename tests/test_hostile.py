@@ -16,8 +16,10 @@ import threading
 import time
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from kit.cohort import collect
+from kit.cohort import Handin, Skipped, _read, collect
 from kit.files import Refused, loads_bounded, read_json, read_regular, write_atomic
 from kit.handin import submit
 from kit.identity import IdentityError, Registry
@@ -26,12 +28,13 @@ from kit.packs import load_pack
 from kit.room import Room
 from kit.room import open_case as room_case
 from kit.session import open_case
+from tests.test_workshop import resigned
 
 PACK = "robyn-front-door"
 
 # What a learner can put in a shared folder that used to stop a reader (the issue's list).
 BOMBS = {
-    "long-number.json": b'{"format": "reflective-practice-kit/record", "version": ' + b"9" * 50_000 + b"}",
+    "long-number.json": b'{"format": "reflective-practice-kit/record", "version": 2, "minutes": ' + b"9" * 50_000 + b"}",
     "nested.json": b"[" * 200_000,
     "empty-list.json": b"[]",
     "nan.json": b'{"format": "reflective-practice-kit/record", "version": NaN}',
@@ -236,3 +239,57 @@ def test_read_json_reads_a_vote_and_refuses_a_pipe(tmp_path):
     os.mkfifo(tmp_path / "p.json")
     with pytest.raises(Refused, match="named pipe"):
         _in_time(lambda: read_json(tmp_path / "p.json", 1000), 5)
+
+
+# -- any hand-in content (hypothesis) ---------------------------------------------------------
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4),
+    max_leaves=30)
+FIELDS = st.sampled_from(["version", "learner_id", "exported_at", "counter", "signer", "cases", "includes_text",
+                          "workshop", "signature", "exercises", "minutes_active_total", "pcf_domains_covered"])
+_INDEX = None
+
+
+def _index():
+    global _INDEX
+    if _INDEX is None:
+        from kit.cohort import PackIndex
+
+        _INDEX = PackIndex.of([load_pack(PACK)])
+    return _INDEX
+
+
+def _base_handin() -> dict:
+    return {"format": "reflective-practice-kit/record", "version": 3, "kit_version": "1",
+            "exported_at": "2026-12-01T10:00:00+00:00", "learner_id": "l-0123456789abcdef", "includes_text": False,
+            "cases": [{"pack_id": PACK, "title": "t", "points_total": 1, "started_at": "", "last_activity_at": "",
+                       "minutes_active": 0.0, "pcf_domains": [], "decisions": []}],
+            "pcf_domains_covered": [], "minutes_active_total": 0.0, "counter": 3, "checksum": ""}
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                   HealthCheck.function_scoped_fixture])
+@given(field=FIELDS, value=JSON, checksum=st.booleans())
+def test_any_value_in_any_field_of_a_hand_in_is_read_or_skipped_with_a_reason(tmp_path, field, value, checksum):
+    """Whatever JSON a learner puts in a hand-in's field (with its checksum recomputed or not), reading
+    it gives a hand-in or one skipped line with a short reason; nothing escapes."""
+    data = {**_base_handin(), field: value}
+    raw = resigned(data) if checksum else json.dumps(data).encode()
+    path = tmp_path / "h.json"
+    path.write_bytes(raw)
+    got = _read(str(path), 5 * 1024 * 1024, _index(), None)
+    assert isinstance(got, (Handin, Skipped))
+    if isinstance(got, Skipped):
+        assert got.reason and len(got.reason) < 400
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.binary(max_size=600) | st.text(alphabet="[]{}\",:0123456789eE.-+ ntrufalsNI", max_size=600).map(str.encode))
+def test_the_bounded_reader_gives_a_value_or_a_reason_for_any_bytes(raw):
+    """Any bytes: a JSON value within the limits, or Refused with a reason; never another exception."""
+    try:
+        loads_bounded(raw)
+    except Refused as exc:
+        assert exc.reason
