@@ -13,6 +13,7 @@ from pathlib import Path
 
 from . import __version__, settings
 from .errors import KitError
+from .files import write_atomic
 
 
 def _cmd_validate(args) -> int:
@@ -25,6 +26,15 @@ def _cmd_validate(args) -> int:
         for r in reports:
             if r.pack:
                 r.problems += lint_report(r)
+    if getattr(args, "against", None):
+        from .answered import rename_warnings
+
+        if not Path(args.against).is_dir():
+            raise KitError(f"{args.against} is not a folder: give the KIT_HOME (or the shared app's folder) whose "
+                           "learners' answers to check against.")
+        for r in reports:
+            if r.pack:
+                r.problems += rename_warnings(r.pack, r.path, args.against)
     problems = [p for r in reports for p in r.problems]
     errors = [p for p in problems if p.severity == "error"]
     if args.format == "json":
@@ -82,8 +92,7 @@ def _cmd_new(args) -> int:
         raise KitError(f"{dest} already exists; choose another id or remove it first.")
     shutil.copytree(template, dest)
     f = dest / "pack.yaml"
-    f.write_text(f.read_text(encoding="utf-8").replace("id: TODO-pack-id", f"id: {args.id}"),
-                 encoding="utf-8")
+    write_atomic(f, f.read_text(encoding="utf-8").replace("id: TODO-pack-id", f"id: {args.id}"))
     print(f"Created {dest}. Replace every TODO in {f}, then run: kit validate {dest}")
     return 0
 
@@ -98,7 +107,7 @@ def _cmd_schema(args) -> int:
             return 1
         print(f"{out} is up to date.")
         return 0
-    out.write_text(text, encoding="utf-8")
+    write_atomic(out, text)
     print(f"Wrote {out}")
     return 0
 
@@ -179,10 +188,24 @@ def _cmd_workshop_new(args) -> int:
     key = new_key()
     path = write_key(key, args.key)
     print(f"Workshop {key.code}: key written to {shown(path)} (only you can read it).\n"
-          f"Learners' kits need this key line (KIT_WORKSHOP_KEY), or the path of a copy they can read but "
-          f"not change:\n\n  {key.line}\n\n"
+          f"Give each learner a key of their own, made from it, so no learner can sign as another:\n\n"
+          f"  kit workshop learner-key --key {shown(path)} NAME ...\n\n"
+          f"(NAME: a hub user name, or seat-01, seat-02 ... for slips of paper). The workshop's own key line,\n"
+          f"for your own kit only (anyone holding it can sign as any learner):\n\n  {key.line}\n\n"
           f"Show learners the code {key.code}: their hand-in confirms the code it was signed for.\n"
           f"Collect with: kit collect FOLDER --key {shown(path)}")
+    return 0
+
+
+def _cmd_workshop_learner_key(args) -> int:
+    from .workshop import WorkshopKey, learner_key, load_key
+
+    key = load_key(args.key)
+    if not isinstance(key, WorkshopKey):
+        raise KitError(f"{shown(args.key)} is a learner's key; learner keys are made from the workshop key file "
+                       "(kit workshop new --key FILE).")
+    for name in args.names:
+        print(learner_key(key, name).line)
     return 0
 
 
@@ -289,8 +312,6 @@ def _guide_parts(exercise: str | None) -> list[tuple[str, str]]:
 
 
 def _cmd_guide(args) -> int:
-    from .files import write_atomic
-
     parts = _guide_parts(args.exercise)
     out = Path(args.output or f"facilitator-guide{'-' + args.exercise if args.exercise else ''}.{args.format or 'html'}")
     fmt = args.format or ("md" if out.suffix.lower() in (".md", ".markdown") else "html")
@@ -403,6 +424,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", help="check packs against the format; exit 1 on any error")
     paths_and_format(p)
     p.add_argument("--lint", action="store_true", help="also run the anonymisation lint")
+    p.add_argument("--against", metavar="KIT_HOME", help="warn about point and option ids that learners answered "
+                   "in the journals under this folder and the pack no longer has (before renaming ids)")
     p.set_defaults(func=_cmd_validate)
 
     p = sub.add_parser("lint", help="validate and check packs for anything that could identify a person")
@@ -485,6 +508,11 @@ def build_parser() -> argparse.ArgumentParser:
     w.add_argument("--port", type=int, default=8866, help="the port (default 8866)")
     w.add_argument("--workshop-code", metavar="CODE", help="the door code learners type (default: a new one)")
     w.set_defaults(func=_cmd_workshop_start)
+    w = wsub.add_parser("learner-key", help="print a learner key line for each name: it signs only that learner's "
+                        "hand-ins (for a hub's per-user KIT_WORKSHOP_KEY, or slips of paper)")
+    w.add_argument("--key", required=True, metavar="FILE", help="the workshop key file (kit workshop new)")
+    w.add_argument("names", nargs="+", metavar="NAME", help="a hub user name, or seat-01, seat-02 ...")
+    w.set_defaults(func=_cmd_workshop_learner_key)
 
     p = sub.add_parser("app", help="serve the notebooks as a code-free web app (Voila): this computer's learner "
                        "on 127.0.0.1, or a room (--shared)")

@@ -13,15 +13,23 @@ review supports) come from those packs, never from the file.
 
 With a workshop key (`workshop.py`), each hand-in is marked signed, unsigned or wrongly
 signed. Wrongly signed files are never counted; an unsigned file never replaces a signed one;
-and where hand-ins under one learner id come from different computer accounts (a JupyterHub
-with one account per learner), the account that handed in first keeps the id.
+a learner id belongs to the learner key that first signed for it, and a learner key to the first
+learner id it signed for (so a learner who re-signs a classmate's hand-in is listed, not
+counted); and where hand-ins under one learner id come from different computer accounts (a
+JupyterHub with one account per learner), the account that handed in first keeps the id.
+
+A hand-in's `exported_at` must be a time with its zone, not before the kit existed and not after
+the file arrived (beyond a few minutes' clock skew). Which of a learner's hand-ins is newest is
+decided by the record's counter first (it only grows with the learner's work), then that time.
 """
 
 from __future__ import annotations
 
 import os
+import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from functools import partial
 from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
@@ -45,6 +53,8 @@ from .workshop import WorkshopKey
 DEMO_PREFIX = "demo-"
 PARALLEL_FROM = 400  # files; below this, starting worker processes costs more than it saves
 MAX_SCALE = 3  # attribution ratings are 0-3
+KIT_EPOCH = datetime(2025, 1, 1, tzinfo=timezone.utc)  # no hand-in was made before the kit existed
+CLOCK_SKEW_SECONDS = 10 * 60  # how far a learner's clock may run ahead of the exchange's
 
 # Why a file was not counted, in words a handout may show (no file names, no learner ids).
 KINDS = {
@@ -55,6 +65,8 @@ KINDS = {
     "unsigned": "not signed with this workshop's key",
     "wrongly signed": "signed with another key, or changed after signing",
     "other account": "handed in from another computer account under a learner's id",
+    "other key": "signed with another learner's key",
+    "bad time": "its export time is not a time, or not a sensible one",
 }
 
 
@@ -106,6 +118,9 @@ class Handin:
     signature: str | None = None  # SIGNED, UNSIGNED or WRONGLY_SIGNED when collected with a key
     owner: int = -1  # the computer account that owns the file
     arrived: int = 0  # the file's status-change time (ns): a later edit cannot move it earlier
+    counter: int = -1  # the learner's saved actions when it was made (-1: a version-2 hand-in has none)
+    signer: str | None = None  # the learner key that signed it (with a workshop key only)
+    exported: float = 0.0  # exported_at as a POSIX time, checked for sense
 
     @classmethod
     def from_record(cls, rec: Record, file: str, index: PackIndex, **extra) -> Handin:
@@ -128,6 +143,8 @@ class Handin:
             seen: set[str] = set()
             for d in c.decisions:
                 point = points.get(d.point_id)
+                if d.gone and (point is None or d.option_id not in point[4]):
+                    continue  # answered before the learner's pack was edited: in their record, not counted here
                 if point is None:
                     raise unknown(f"names the point {named(d.point_id)} in {named(c.pack_id)}")
                 order, when, actual, supported, options = point
@@ -159,7 +176,7 @@ class Handin:
                 attributions.append((c.pack_id, level, rating))
         decisions.sort(key=lambda d: (d[0], d[1]))
         return cls(file, rec.learner_id, rec.exported_at, rec.checksum, tuple(decisions), tuple(codes),
-                   tuple(attributions), **extra)
+                   tuple(attributions), counter=-1 if rec.counter is None else rec.counter, **extra)
 
 
 @dataclass
@@ -252,6 +269,23 @@ class Cohort:
         return d.groupby("case")["learner_id"].nunique() if not d.empty else pd.Series(dtype=int)
 
 
+def exported_time(stamp: str, arrived: float) -> float | str:
+    """A hand-in's export time as a POSIX time, or why it is not a sensible one: not a time with
+    its zone, before the kit existed, or after the file arrived (beyond CLOCK_SKEW_SECONDS)."""
+    try:
+        when = datetime.fromisoformat(stamp)
+    except (TypeError, ValueError):
+        return f"its export time {named(stamp)} is not a time"
+    if when.tzinfo is None:
+        return f"its export time {named(stamp)} has no time zone"
+    latest = min(arrived, time.time()) + CLOCK_SKEW_SECONDS
+    if when.timestamp() > latest:
+        return f"its export time {named(stamp)} is after the file arrived (a clock set ahead, or an edited file)"
+    if when < KIT_EPOCH:
+        return f"its export time {named(stamp)} is before this kit existed"
+    return when.timestamp()
+
+
 def _read(path: str, max_bytes: int, index: PackIndex, key: WorkshopKey | None) -> Handin | Skipped:
     """One file: its Handin, or why it is skipped (runs in worker processes)."""
     name = Path(path).name
@@ -260,12 +294,18 @@ def _read(path: str, max_bytes: int, index: PackIndex, key: WorkshopKey | None) 
         raw = read_bytes(path, max_bytes)
         rec = parse_record(raw, name)
         status = signature_status(raw, rec, key) if key else None
-        return Handin.from_record(rec, name, index, signature=status, owner=st.st_uid, arrived=st.st_ctime_ns)
+        exported = exported_time(rec.exported_at, st.st_ctime)
+        if isinstance(exported, str):
+            return Skipped(name, exported, "bad time")
+        return Handin.from_record(rec, name, index, signature=status, owner=st.st_uid, arrived=st.st_ctime_ns,
+                                  signer=rec.signer if status == SIGNED else None, exported=exported)
     except SubmissionError as exc:
         kind = "unknown" if "packs do not have" in exc.reason else "unreadable"
         return Skipped(name, exc.reason, kind)
     except OSError:
         return Skipped(name, "cannot be read")
+    except (ValueError, RecursionError, MemoryError):  # a file no check above foresaw never stops a collect
+        return Skipped(name, "not a hand-in this kit can read")
 
 
 def _read_all(paths: list[str], read) -> list[Handin | Skipped]:
@@ -310,6 +350,7 @@ def collect(folder: str | Path, *, max_bytes: int = MAX_BYTES, packs: list[Pack]
         else:
             seen_checksums[got.checksum] = got.file
             by_learner.setdefault(got.learner_id, []).append(got)
+    by_learner = _one_key_per_learner(by_learner, cohort.skipped)
     for handins in by_learner.values():
         kept, dropped = _one_per_learner(handins)
         cohort.records.append(kept)
@@ -321,7 +362,8 @@ def _one_per_learner(handins: list[Handin]) -> tuple[Handin, list[Skipped]]:
     """The hand-in that counts for one learner id, and why each other one does not.
 
     Signed beats unsigned; then the account that handed in first keeps the id; then the newest
-    hand-in from that account counts. The order of the files never changes the answer."""
+    hand-in from that account counts (the largest counter, then the latest export time). The order of
+    the files never changes the answer."""
     if len(handins) == 1:
         return handins[0], []
     dropped: list[Skipped] = []
@@ -335,7 +377,35 @@ def _one_per_learner(handins: list[Handin]) -> tuple[Handin, list[Skipped]]:
     others = [h for h in handins if h.owner != first.owner]
     dropped += [Skipped(h.file, f"handed in from another computer account than {first.file} under the same "
                         "learner id; not counted (check with the learners)", "other account") for h in others]
-    mine = sorted((h for h in handins if h.owner == first.owner), key=lambda h: (h.exported_at, h.file))
+    mine = sorted((h for h in handins if h.owner == first.owner), key=lambda h: (h.counter, h.exported, h.file))
     kept = mine[-1]
     dropped += [Skipped(h.file, f"older hand-in from the same learner than {kept.file}", "older") for h in mine[:-1]]
     return kept, dropped
+
+
+def _one_key_per_learner(by_learner: dict[str, list[Handin]], skipped: list[Skipped]) -> dict[str, list[Handin]]:
+    """Hand-ins signed with learner keys, each learner id kept for the key that first signed for it
+    and each key for the first learner id it signed for (by arrival: a learner cannot move a file's
+    arrival earlier); any other is listed and not counted."""
+    keyed = sorted((h for hs in by_learner.values() for h in hs if h.signer), key=lambda h: (h.arrived, h.file))
+    key_of: dict[str, str] = {}
+    id_of: dict[str, str] = {}
+    first: dict[str, Handin] = {}
+    for h in keyed:
+        key_of.setdefault(h.learner_id, h.signer)
+        id_of.setdefault(h.signer, h.learner_id)
+        first.setdefault(h.signer, h)
+    out: dict[str, list[Handin]] = {}
+    for learner, handins in by_learner.items():
+        for h in handins:
+            if h.signer and key_of[learner] != h.signer:
+                skipped.append(Skipped(h.file, f"signed with another learner's key ({named(h.signer)}) than the one "
+                                       "that first signed for this learner id; not counted (check with the "
+                                       "learners)", "other key"))
+            elif h.signer and id_of[h.signer] != learner:
+                skipped.append(Skipped(h.file, f"its learner key ({named(h.signer)}) first signed "
+                                       f"{first[h.signer].file} under another learner id; not counted (check "
+                                       "with the learners)", "other key"))
+            else:
+                out.setdefault(learner, []).append(h)
+    return out

@@ -283,6 +283,7 @@ class CaseState:
     ever_stepped_out: bool = False
     pack_path: str = ""
     decisions: dict[str, Decision] = field(default_factory=dict)
+    gone: dict[str, Decision] = field(default_factory=dict)  # answers at points the pack no longer has: kept, locked
     revealed: set[str] = field(default_factory=set)
     second_thoughts: dict[str, list[str]] = field(default_factory=dict)
     debate_codes: dict[tuple[str, str], DebateCode] = field(default_factory=dict)  # latest per comment
@@ -319,9 +320,11 @@ class CaseState:
             case SteppedBackIn():
                 self.stepped_out = False
             case Decided():
-                if event.target not in self.decisions and (points is None or event.target in points):
-                    self.decisions[event.target] = Decision(event.target, data.option_id, data.confidence,
-                                                            data.rationale, event.created_at, data.change_mind)
+                if event.target not in self.decisions and event.target not in self.gone:  # the first stands
+                    known = points is None or event.target in points
+                    (self.decisions if known else self.gone)[event.target] = Decision(
+                        event.target, data.option_id, data.confidence, data.rationale, event.created_at,
+                        data.change_mind)
             case Revealed():
                 self.revealed.add(event.target)
             case SecondThought():
@@ -347,7 +350,7 @@ class CaseState:
 
 def replay(events: Iterable[Event], pack_id: str = "", points: set[str] | None = None) -> CaseState:
     """One case's state from its events. With `points`, decisions at points the pack no longer
-    has are left out (a pack edited since)."""
+    has (a pack edited since) are kept apart in `gone`, never lost and never answerable again."""
     state = CaseState(pack_id)
     for e in events:
         state.apply(e, points)

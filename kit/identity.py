@@ -37,7 +37,7 @@ from urllib.parse import parse_qsl
 from . import context, settings
 from .errors import KitError
 from .events import now
-from .files import write_atomic
+from .files import Refused, read_json, read_regular, write_atomic
 from .learner import check_learner
 
 FORMAT = "reflective-practice-kit/identity"
@@ -46,6 +46,7 @@ QUERY_KEY = "learner"  # the page address parameter that carries the learner key
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: written down and typed without doubt
 RECOVERY_GROUPS = 3  # XXXX-XXXX-XXXX: about 59 bits
 WORKSHOP_GROUPS = 2  # XXXX-XXXX: about 40 bits, typed once per browser
+SMALL = 64 * 1024  # bytes: the most a secret, code or identity file may hold
 ID_RE = re.compile(r"^[0-9a-f]{16}$")
 KEY_RE = re.compile(r"^([0-9a-f]{16})\.([0-9a-f]{32})$")
 FACILITATOR_KEY_RE = re.compile(r"^[A-Za-z0-9_-]{32}$")
@@ -97,17 +98,20 @@ class Registry:
     @property
     def _secret(self) -> bytes:
         path = self.folder / "secret"
-        with contextlib.suppress(OSError, ValueError):
-            return bytes.fromhex(path.read_text(encoding="ascii").strip())
+        with contextlib.suppress(Refused, ValueError):
+            return bytes.fromhex(read_regular(path, SMALL).decode("ascii").strip())
         try:
-            write_atomic(path, secrets.token_hex(32), replace=False)  # the first writer wins
-            path.chmod(0o600)
+            write_atomic(path, secrets.token_hex(32), replace=False, mode=0o600)  # the first writer wins
         except FileExistsError:
             pass
         except OSError as exc:
             raise IdentityError(f"This workshop's folder {self.folder} cannot be written ({exc.strerror}). "
                                 "Tell your facilitator (they can choose another folder with KIT_SHARED).") from None
-        return bytes.fromhex(path.read_text(encoding="ascii").strip())
+        try:
+            return bytes.fromhex(read_regular(path, SMALL).decode("ascii").strip())
+        except (Refused, ValueError):
+            raise IdentityError(f"This workshop's secret in {self.folder} is not one the kit wrote. Tell your "
+                                "facilitator (they can choose another folder with KIT_SHARED).") from None
 
     def _mac(self, purpose: str, value: str) -> str:
         return hmac.new(self._secret, f"{purpose}:{value}".encode(), hashlib.sha256).hexdigest()
@@ -122,14 +126,13 @@ class Registry:
                                     "guesses it; leave it out and the kit makes one.")
         else:
             try:
-                code = normal_code(path.read_text(encoding="utf-8"))
-            except OSError:
+                code = normal_code(read_regular(path, SMALL).decode("utf-8", "replace"))
+            except Refused:
                 code = ""
             if code:
                 return code
             code = new_code(WORKSHOP_GROUPS)
-        write_atomic(path, code + "\n")
-        path.chmod(0o600)
+        write_atomic(path, code + "\n", mode=0o600)
         return code
 
     def facilitator_key(self) -> str:
@@ -237,8 +240,8 @@ class Registry:
         if not ID_RE.match(ident_id):
             raise IdentityError(f"'{ident_id[:20]}' is not a learner id.")
         try:
-            body = json.loads(self._record(ident_id).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            body = read_json(self._record(ident_id), SMALL)
+        except Refused:
             raise IdentityError(f"No learner '{ident_id}' in this workshop.") from None
         if not isinstance(body, dict) or body.get("format") != FORMAT or body.get("id") != ident_id:
             raise IdentityError(f"The record of learner '{ident_id}' is not one the kit wrote.")

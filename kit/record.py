@@ -10,6 +10,13 @@ Version 2 places debate comments on two scales (the learner's and the kit's codi
 PCF domains from the learner's own evidence, carries exercise answers, and no longer says
 whether a learner stepped out. A version-1 record (a hand-in from the previous kit) is still
 read: its one-scale placings are read on the two scales as format 1.1 reads a stance.
+
+Version 3 adds, all optional (a version-2 record is read as it is): `counter`, how many things
+the learner had saved when the record was made (their journal only grows, so a later record of
+the same learner never has a smaller one: "newer" does not rest on a clock); `signer`, the name of
+the learner key that signed it (workshop.py); and `gone` on a decision whose point or option the
+pack no longer has (an educator edited the pack after the learner answered: the answer is kept,
+never replaced by another option).
 """
 
 from __future__ import annotations
@@ -28,6 +35,7 @@ from . import __version__
 from .debate import placing
 from .errors import SubmissionError
 from .events import CaseState, Event, LearnerState, replay_learner
+from .files import Refused, loads_bounded, read_regular
 from .journal import Journal
 from .learner import check_learner, learner_id
 from .models import STANCE_AS_SCALES
@@ -36,9 +44,11 @@ from .reflection import cpd_fields, evidenced_domains
 from .settings import exercises_dir
 
 FORMAT = "reflective-practice-kit/record"
-VERSION = 2
-READS = (1, 2)  # record versions this kit reads (version 1 is upgraded as it is read)
+VERSION = 3
+READS = (1, 2, 3)  # record versions this kit reads (version 1 is upgraded as it is read)
 MAX_BYTES = 5 * 1024 * 1024
+GONE_OPTION = "No longer in this case: the case was changed after you answered (your reasons are kept)"
+GONE_POINT = "A decision point no longer in this case"
 IDLE_CAP_SECONDS = 10 * 60  # a gap longer than this between actions counts as 10 minutes
 
 
@@ -65,6 +75,7 @@ class DecisionRecord(_Model):
     review_finding: str | None = None
     rationale: str | None = None
     second_thoughts: list[str] | None = None
+    gone: bool | None = None  # the point or option is no longer in the pack: kept as the learner answered
 
 
 class CommentCode(_Model):
@@ -133,6 +144,8 @@ class Record(_Model):
     pcf_domains_covered: list[str]
     minutes_active_total: float
     exercises: list[ExerciseRecord] = []
+    counter: int | None = Field(default=None, ge=0, le=10**12)  # the learner's saved actions when made
+    signer: str | None = Field(default=None, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")  # learner key name
     checksum: str = ""
     workshop: str | None = Field(default=None, max_length=16)  # the workshop code it was signed for
     signature: str | None = Field(default=None, max_length=100)  # HMAC with the workshop's key (workshop.py)
@@ -148,7 +161,8 @@ def build_record(learner: str, case: str | None = None, *, include_text: bool = 
     hand-ins small enough to collect thousands in seconds.
     """
     learner = check_learner(learner)
-    state = replay_learner((journal or Journal()).events(learner))  # the kernel's journal: work held in memory too
+    events = (journal or Journal()).events(learner)  # the kernel's journal: work held in memory too
+    state = replay_learner(events)
     pack_ids = list(state.cases)
     if case is not None:
         wanted = case if case in pack_ids else load_pack(case).id
@@ -167,7 +181,7 @@ def build_record(learner: str, case: str | None = None, *, include_text: bool = 
     rec = Record(version=VERSION, kit_version=__version__, exported_at=_now(), learner_id=learner_id(learner),
                  learner=learner if include_name else None, includes_text=include_text, cases=cases,
                  pcf_domains_covered=domains, minutes_active_total=round(sum(c.minutes_active for c in cases), 1),
-                 exercises=exercise_records(state) if include_text and case is None else [])
+                 exercises=exercise_records(state) if include_text and case is None else [], counter=len(events))
     return with_checksum(rec)
 
 
@@ -179,16 +193,27 @@ def _case_record(pack, state: CaseState, text: bool, compact: bool = False) -> C
         if not d:
             continue
         touched.update(dict.fromkeys(p.pcf_domains))
-        chosen = p.option(d.option_id) or p.actual_option
+        chosen = p.option(d.option_id)  # None: an option the pack no longer has, kept as the learner chose it
         texts = {} if compact else {
-            "question": p.question, "option_text": chosen.text, "actual_option_text": p.actual_option.text,
-            "what_happened": p.what_happened, "review_finding": p.review_finding}
+            "question": p.question, "option_text": chosen.text if chosen else GONE_OPTION,
+            "actual_option_text": p.actual_option.text, "what_happened": p.what_happened,
+            "review_finding": p.review_finding}
         drecs.append(DecisionRecord(
-            point_id=p.id, when=p.when, option_id=chosen.id, actual_option_id=p.actual_option.id,
-            supported_option_ids=[o.id for o in p.supported_options], matched_actual=chosen.actual,
-            matched_review=chosen.review_supported, confidence=d.confidence or 3,
+            point_id=p.id, when=p.when, option_id=d.option_id, actual_option_id=p.actual_option.id,
+            supported_option_ids=[o.id for o in p.supported_options], matched_actual=bool(chosen and chosen.actual),
+            matched_review=bool(chosen and chosen.review_supported), confidence=d.confidence or 3,
             committed_at=d.committed_at, rationale=d.rationale if text else None,
-            second_thoughts=state.second_thoughts.get(p.id, []) if text else None, **texts))
+            second_thoughts=state.second_thoughts.get(p.id, []) if text else None, gone=None if chosen else True,
+            **texts))
+    known = {p.id for p in pack.decision_points}
+    for pid, d in state.decisions.items():  # answers at points the pack no longer has: kept, after the rest
+        if pid not in known:
+            texts = {} if compact else {"option_text": GONE_OPTION, "actual_option_text": GONE_POINT}
+            drecs.append(DecisionRecord(
+                point_id=pid, when=GONE_POINT, option_id=d.option_id, actual_option_id="", supported_option_ids=[],
+                matched_actual=False, matched_review=False, confidence=d.confidence or 3,
+                committed_at=d.committed_at, rationale=d.rationale if text else None,
+                second_thoughts=state.second_thoughts.get(pid, []) if text else None, gone=True, **texts))
     debates = []
     for db in pack.debates:
         codes = state.codes_for(db.id)
@@ -314,7 +339,7 @@ def _now() -> str:
 # is checked without re-serialising (fast for thousands of hand-ins) and any edit shows.
 
 _KEY = b'"checksum": "'
-_SNIFF = re.compile(rb'"format":\s*"([^"]*)",\s*"version":\s*(-?\d+)')
+_SNIFF = re.compile(rb'"format":\s*"([^"]{0,60})",\s*"version":\s*(-?\d{1,9})(?!\d)')  # a short version only
 
 
 def _dump(rec: Record) -> str:
@@ -340,8 +365,10 @@ SIGNED, UNSIGNED, WRONGLY_SIGNED = "signed", "unsigned", "wrongly signed"
 
 
 def sign(rec: Record, key) -> Record:
-    """The record signed with a workshop key (a workshop.WorkshopKey), checksum renewed."""
-    blank = rec.model_copy(update={"workshop": key.code, "signature": "", "checksum": ""})
+    """The record signed with a learner key (workshop.LearnerKey: its name goes in `signer`) or a
+    workshop key (workshop.WorkshopKey), checksum renewed."""
+    blank = rec.model_copy(update={"workshop": key.code, "signer": getattr(key, "name", None), "signature": "",
+                                   "checksum": ""})
     signature = key.mac(_dump(blank).encode("utf-8"))
     return with_checksum(blank.model_copy(update={"signature": signature}))
 
@@ -362,6 +389,10 @@ def signature_status(raw: bytes, rec: Record, key) -> str:
         return UNSIGNED
     if rec.workshop != key.code:
         return WRONGLY_SIGNED
+    if rec.signer is not None:  # signed with a learner key: made again from the workshop's secret
+        from .workshop import learner_key
+
+        key = learner_key(key, rec.signer)
     spans = sorted(filter(None, (_value_span(raw, _KEY), _value_span(raw, _SIG_KEY))), reverse=True)
     blank = raw
     for start, end in spans:  # the later value first, so the earlier span stays put
@@ -387,20 +418,12 @@ def read_record(path: str | Path, max_bytes: int = MAX_BYTES) -> Record:
 
 
 def read_bytes(path: str | Path, max_bytes: int = MAX_BYTES) -> bytes:
-    """A submission file's bytes, refused unread if it is not a regular file or is too large."""
-    p = Path(path)
+    """A submission file's bytes, refused unread if it is not a regular file (a link, a named
+    pipe, a device) or is too large (files.read_regular)."""
     try:
-        if p.is_symlink() or not p.is_file():
-            raise SubmissionError(f"{p}: not a regular file.", reason="not a regular file")
-        size = p.stat().st_size
-        if size > max_bytes:
-            raise SubmissionError(f"{p}: is {size:,} bytes; a submission may be at most {max_bytes:,}.",
-                                  reason=f"too large ({size:,} bytes; the limit is {max_bytes:,})")
-        with open(p, "rb") as fh:
-            raw = fh.read(max_bytes + 1)
-    except OSError as exc:
-        raise SubmissionError(f"{p}: cannot be read ({exc.strerror}).", reason="cannot be read") from None
-    return raw
+        return read_regular(path, max_bytes)
+    except Refused as exc:
+        raise SubmissionError(f"{path}: {exc.reason}.", reason=exc.reason) from None
 
 
 def parse_record(raw: bytes, name: str = "submission") -> Record:
@@ -418,12 +441,13 @@ def parse_record(raw: bytes, name: str = "submission") -> Record:
     if version not in READS:
         fail(f"record version {version} is not one this kit reads")
     try:
-        rec = Record.model_validate_json(raw) if version == VERSION else Record.model_validate(upgrade_v1(_loads(raw, fail)))
+        rec = Record.model_validate_json(raw) if version != 1 else Record.model_validate(upgrade_v1(_loads(raw, fail)))
     except ValidationError as exc:
         e = exc.errors()[0]
         fail(f"wrong content at {'.'.join(str(x) for x in e['loc'])}: {e['msg']}")
-    if rec.version != VERSION:
+    if rec.version != (VERSION if version == 1 else version):
         fail(f"record version {rec.version} is not one this kit reads")
+    rec.version = VERSION  # versions 2 and 3 differ only in optional fields
     if version == 1:  # version 1 also tagged the CPD entry with the case's PCF domains
         for case in rec.cases:
             if case.cpd:
@@ -433,8 +457,8 @@ def parse_record(raw: bytes, name: str = "submission") -> Record:
 
 def _loads(raw: bytes, fail):
     try:
-        return json.loads(raw.decode("utf-8"))
-    except ValueError:  # not UTF-8, or not JSON: say which
+        return loads_bounded(raw)
+    except Refused:  # not UTF-8, not JSON, or beyond a limit: say which
         _explain(raw, fail)
         fail("not a kit record")
 
@@ -473,12 +497,10 @@ def _code_v1(code: dict) -> dict:
 def _explain(raw: bytes, fail) -> None:
     """Why bytes that failed the fast checks are not a record (truncated, not JSON, foreign)."""
     try:
-        data = json.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        fail("not UTF-8 text")
-    except json.JSONDecodeError as exc:
-        fail(f"malformed or truncated JSON (line {exc.lineno}: {exc.msg})",
-             "It may have been cut off: ask the learner to export it again.")
+        data = loads_bounded(raw)
+    except Refused as exc:
+        fail(exc.reason, "It may have been cut off: ask the learner to export it again."
+             if exc.reason.startswith("malformed") else "")
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         fail(f"not a kit record (no 'format': '{FORMAT}')")
     version = data.get("version")

@@ -26,7 +26,7 @@ from pathlib import Path
 from . import settings
 from .errors import KitError, SessionError
 from .events import now
-from .files import write_atomic
+from .files import Refused, read_json, write_atomic
 from .journal import Journal
 from .learner import learner_id
 from .models import DecisionPoint, Pack
@@ -133,15 +133,13 @@ class Room:
             return out
         for f in sorted(folder.glob("*.json")):
             try:
-                if f.is_symlink() or f.stat().st_size > MAX_VOTE_BYTES:
-                    continue
-                d = json.loads(f.read_text(encoding="utf-8"))
+                d = read_json(f, MAX_VOTE_BYTES)  # a regular file only, bounded (files.read_json)
                 conf = d.get("confidence")
                 out.append(Vote(str(d["point"]), str(d["option"]),
                                 conf if isinstance(conf, int) and not isinstance(conf, bool) else None,
                                 d.get("rationale") if isinstance(d.get("rationale"), str) else None,
                                 str(d["voter"]), str(d.get("at", ""))))
-            except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):
+            except (Refused, AttributeError, KeyError, TypeError):  # not a vote: skipped
                 continue
         return out
 

@@ -33,9 +33,18 @@ from .models import ContributingFactor, DecisionPoint, Option, Pack
 from .packs import load_pack, resolve
 from .support import support_text
 
-__all__ = ["CaseSession", "Decision", "Reveal", "open_case", "MIN_REASON_WORDS"]
+__all__ = ["CaseSession", "Decision", "GoneAnswer", "Reveal", "open_case", "MIN_REASON_WORDS"]
 
 MIN_REASON_WORDS = 5  # a commit needs reasons: a short sentence at least
+
+
+@dataclass(frozen=True)
+class GoneAnswer:
+    """A committed answer the case no longer has a place for: point_label names the point when the
+    point is still there (its option is not), None when the point itself is gone."""
+
+    point_label: str | None
+    decision: Decision
 
 
 @dataclass(frozen=True)
@@ -122,6 +131,21 @@ class CaseSession:
 
     def decision(self, point_id: str) -> Decision | None:
         return self.state.decisions.get(point_id)
+
+    def answer_gone(self, point_id: str) -> bool:
+        """True when the learner's committed answer here is to an option the pack no longer has (an
+        educator edited the case since): the answer is kept as it was, locked, never replaced."""
+        d, point = self.state.decisions.get(point_id), self.pack.point(point_id)
+        return d is not None and point is not None and point.option(d.option_id) is None
+
+    @property
+    def gone_answers(self) -> list[GoneAnswer]:
+        """The learner's answers the case no longer has a place for, in the order they were committed:
+        at an option the pack no longer has (named by its point), or at a point it no longer has."""
+        out = [GoneAnswer(self.pack.point_label(pid), d) for pid, d in self.state.decisions.items()
+               if self.answer_gone(pid)]
+        out += [GoneAnswer(None, d) for d in self.state.gone.values()]
+        return sorted(out, key=lambda g: g.decision.committed_at)
 
     def second_thoughts(self, point_id: str) -> list[str]:
         return list(self.state.second_thoughts.get(point_id, []))
@@ -226,12 +250,15 @@ class CaseSession:
         d = self.state.decisions.get(point_id)
         if d is None:
             raise SessionError("Commit your decision first: what happened stays hidden until then.")
+        if self.answer_gone(point_id):
+            raise SessionError("The option you chose here is no longer in this case (it was changed after you "
+                               "answered). Your answer and your reasons are kept as you wrote them.")
         if point_id not in self.state.revealed:
             self.save(Revealed(), point_id)
         by_level: dict[str, list[ContributingFactor]] = {}
         for f in point.contributing_factors:
             by_level.setdefault(f.level, []).append(f)
-        chosen = point.option(d.option_id) or point.actual_option
+        chosen = point.option(d.option_id)
         return Reveal(point, chosen, point.actual_option, point.supported_options, point.what_happened,
                       chosen.feedback, point.review_finding, point.review_quote, by_level)
 

@@ -145,7 +145,7 @@ def test_json_keeps_text_exact_and_is_valid_json(worked):
     """JSON holds the learner's text exactly (escaped by the encoder) and parses back."""
     data = json.loads(render(build_record("Robin"), "json"))
     assert data["cases"][0]["decisions"][0]["rationale"] == EVIL
-    assert data["format"] == "reflective-practice-kit/record" and data["version"] == 2
+    assert data["format"] == "reflective-practice-kit/record" and data["version"] == 3
 
 
 def test_free_text_only_when_opted_in(worked):
@@ -185,7 +185,7 @@ def test_tampered_record_is_refused(worked, tmp_path):
 
 @pytest.mark.parametrize("mutate, words", [
     (lambda t: t[: len(t) // 2], "truncated JSON"),
-    (lambda t: t.replace('"version": 2', '"version": 3'), "record version 3; this kit reads 2"),
+    (lambda t: t.replace('"version": 3', '"version": 4'), "record version 4; this kit reads 3"),
     (lambda t: t.replace('"confidence": 4', '"confidence": "high"'), "checksum does not match"),
     (lambda t: "[1, 2]", "not a kit record"),
     (lambda t: t.replace("reflective-practice-kit/record", "something-else"), "not a kit record"),
@@ -227,7 +227,7 @@ def test_previous_version_record_is_still_read(kit_home):
     raw = V1_RECORD.read_bytes()
     assert b'"version": 1' in raw and b'"stepped_out": true' in raw
     rec = read_record(V1_RECORD)
-    assert rec.version == 2 and rec.checksum in raw.decode()
+    assert rec.version == 3 and rec.checksum in raw.decode()
     (case,) = rec.cases
     a, b = case.debates[0].codes
     assert (a.accountability, a.context, a.one_scale, a.kit_accountability, a.kit_context, a.kit_one_scale) == (

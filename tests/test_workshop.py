@@ -7,6 +7,7 @@ import hashlib
 import json
 import os
 import stat
+from datetime import datetime, timedelta
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -43,6 +44,11 @@ def resigned(data: dict) -> bytes:
     out = blank.replace(b'"checksum": ""', b'"checksum": "sha256:' + hashlib.sha256(blank).hexdigest().encode() + b'"', 1)
     assert checksum_ok(out)
     return out
+
+
+def later(stamp: str) -> str:
+    """A few minutes after stamp: later, and still a sensible time for collect."""
+    return (datetime.fromisoformat(stamp) + timedelta(minutes=5)).isoformat()
 
 
 @pytest.fixture
@@ -145,7 +151,7 @@ def test_forged_later_hand_in_never_replaces_a_signed_one(kit_home, example_pack
     monkeypatch.setenv("KIT_WORKSHOP_KEY", key.line)
     real = submit("Ash", folder=ex)
     data = json.loads(real.read_text())
-    forged = {**data, "exported_at": "2099-01-01T00:00:00+00:00", "workshop": None, "signature": None}
+    forged = {**data, "exported_at": later(data["exported_at"]), "workshop": None, "signature": None}
     forged = {k: v for k, v in forged.items() if v is not None}
     forged["cases"][0]["decisions"][0]["option_id"] = "close"
     (ex / "zz-forged.json").write_bytes(resigned(forged))
@@ -166,7 +172,7 @@ def test_hand_in_from_another_account_does_not_replace_a_learners(kit_home, exam
     _learner("Ash", example_pack, "visit")
     real = submit("Ash", folder=ex)
     data = json.loads(real.read_text())
-    data["exported_at"] = "2099-01-01T00:00:00+00:00"
+    data["exported_at"] = later(data["exported_at"])
     data["cases"][0]["decisions"][0]["option_id"] = "close"
     forged = ex / "zz-forged.json"
     forged.write_bytes(resigned(data))

@@ -94,7 +94,10 @@ class PointView(View):
         locked = d is not None
         for w in (self.choice, self.confidence, self.rationale, self.change_mind, self.commit):
             w.disabled = locked
-        if locked:
+        if locked and self.session.answer_gone(self.point.id):  # never shown as another option
+            self.reveal.value, self.reveal_box.children = gone_answers_html(self.session, self.point.id), [self.reveal]
+            self.commit.description = "Decision committed (locked)"
+        elif locked:
             self.choice.value = d.option_id
             if d.confidence is not None:
                 self.confidence.value = d.confidence
@@ -175,6 +178,25 @@ def reveal_html(r: Reveal, second_thoughts: list[str]) -> str:
     return '<div class="kit-reveal">' + "".join(parts) + "</div>"
 
 
+def gone_answers_html(session: CaseSession, point_id: str | None = None) -> str:
+    """The learner's answers the case no longer has a place for (an educator changed it after they
+    answered), each with their reasons, said as 'no longer in this case': at one point's card
+    (point_id: its option is gone), or for the case (None: points that are gone). Empty if none."""
+    gone = [g for g in session.gone_answers if (g.point_label == session.pack.point_label(point_id)
+                                                  if point_id else g.point_label is None)]
+    if not gone:
+        return ""
+    items = []
+    for g in gone:
+        reasons = f"<p><em>Your reasons:</em> {_html.escape(g.decision.rationale)}</p>" if g.decision.rationale else ""
+        items.append("<li><p>" + ("The option you chose here is" if point_id else "You answered a decision point that is")
+                     + " <strong>no longer in this case</strong>: the case was changed after you answered. Your answer "
+                     "stays as you made it (it cannot be answered again) and is kept in your record.</p>"
+                     + reasons + "</li>")
+    head = "" if point_id else "<h3>Answers no longer in this case</h3>"
+    return f'<div class="kit-gone">{head}<ul>{"".join(items)}</ul></div>'
+
+
 def _reading_para(note: str | None) -> str:
     return f"<p>{kit_reading_html(note).removeprefix('<br>')}</p>" if note else ""
 
@@ -244,6 +266,7 @@ class CaseView(View):
         self.compare_out = html()
         self.compare_button.on_click(lambda _b: self.show_compare())
         self.room_note = html()  # in a workshop room: what the room is doing now
+        self.gone = html()  # answers at points the case no longer has (gone_answers_html)
         self._lock = threading.RLock()  # live room updates and clicks never redraw at once
         self.widget = box(self.title, self.warning, self.room_note, self.gate.widget, self.body)
         self.refresh()
@@ -268,7 +291,8 @@ class CaseView(View):
             if s.decision(pv.point.id) and (not pv.commit.disabled or pv.waiting):
                 pv.refresh()
         self._draw_end()
-        self.body.children = [self.background, *[pv.widget for pv in self.points.values()], self.end,
+        self.gone.value = gone_answers_html(s)
+        self.body.children = [self.background, *[pv.widget for pv in self.points.values()], self.gone, self.end,
                               html("<h3>Compare with the review</h3><p>You can compare at any time; "
                                    "only committed points are compared.</p>"),
                               self.compare_button, self.compare_out]
