@@ -23,7 +23,7 @@ from pydantic import BaseModel
 
 from . import roundtrip, settings
 from .commenters import commenter, comments_from_paste
-from .copying import Copied, Source
+from .copying import Copied, Source, own_words
 from .errors import KitError, PackError, Problem
 from .files import write_atomic
 from .lint import lint_data
@@ -37,9 +37,7 @@ SOURCE_FILE = "source.txt"  # the pasted article, beside the draft only
 README = "README.md"
 V11_FIELDS = {"title", "relies_on", "kit_reading", "accountability", "context", "plans", "outcome_note",
               "full_review", "full_review_url"}
-PROSE_SKIP = {"id", "reply_to", "level", "themes", "pcf_domains", "holds_accountable", "relies_on", "date",
-              "schema_version", "year", "stance", "url", "full_review_url", "polarity", "points", "minutes",
-              "accountability", "context", "author", "pseudonyms", "not_names", "review_quote"}
+
 
 
 @dataclass(frozen=True)
@@ -308,22 +306,49 @@ class Draft:
         return self._check
 
     def _own_words(self, data: dict) -> list[FieldProblem]:
-        if not self.source:
-            return []
-        found = []
-        for path, text in _prose(data):
-            runs = self.source.copied(text)
-            if path[-1] == "review_quote":
-                if not self.source.has_verbatim(text):
-                    found.append(FieldProblem(dotted(path), "is not word for word in the source text you pasted. "
-                                              "A review quote is copied exactly from the review (or left out); "
-                                              "put anything else in your own words in the finding."))
-            elif runs:
-                longest = max(r.n_words for r in runs)
-                found.append(FieldProblem(
-                    dotted(path), f"copies {longest} words in a row from the source text (marked). Put it in your "
-                    "own words: only the review quote may quote the review.", copied=tuple(runs)))
-        return found
+        return [FieldProblem(dotted(path), sentence, copied=tuple(runs)) for path, sentence, runs in own_words(data, self.source)]
+
+    def preview_pack(self, upto: int) -> Pack:
+        """The draft as the case page needs it, to preview point `upto` (and the points before it, which
+        a learner passes first): each point checked on its own, so a half-written case can be previewed;
+        a point with problems of its own is named in a sentence instead."""
+        from pydantic import ValidationError
+
+        from .models import DecisionPoint, Person, Source, TimelineEntry
+
+        context = {"vocabulary": load_vocabulary(), "schema_version": NEWEST}
+        points = []
+        for i, raw in enumerate(self.get(("decision_points",)) or []):
+            raw = raw if isinstance(raw, dict) else {}
+            try:
+                points.append(DecisionPoint.model_validate(raw, context=context))
+            except ValidationError:
+                if i <= upto:
+                    title = raw.get("title")
+                    raise KitError(f"Decision point {i + 1}{f' ({title})' if title else ''} cannot be previewed "
+                                   "yet: fix the problems shown beside its fields first.") from None
+                # a later point, not reached in the preview: counted, never shown
+                points.append(DecisionPoint.model_construct(id=str(raw.get("id") or f"later-{i}"), title=None))
+        if len(points) <= upto:
+            raise KitError("There is no such decision point yet: add it first.")
+
+        def each(model, key):
+            out = []
+            for raw in self.get((key,)) or []:
+                try:
+                    out.append(model.model_validate(raw, context=context))
+                except ValidationError:
+                    continue
+            return out
+
+        text = lambda key, blank: str(self.get((key,)) or "").strip() or blank  # noqa: E731 - a local reader
+        return Pack.model_construct(
+            schema_version=NEWEST, id=self.pack_id or "preview", title=text("title", "Your case (no title yet)"),
+            summary=text("summary", "(No summary yet.)"), content_note=text("content_note", "(No content note yet.)"),
+            source=Source.model_construct(review=text("title", ""), year=None, articles=[], full_review=None,
+                                          full_review_url=None), anonymisation=None, themes=[], people=each(Person, "people"),
+            timeline=each(TimelineEntry, "timeline"), decision_points=points, debates=[], recommendations=[],
+            outcome=text("outcome", "(No outcome yet.)"), outcome_note=None, plans=None, extra={})
 
     # -- saving ----------------------------------------------------------------------------
 
@@ -373,19 +398,6 @@ def _read_source(folder: Path) -> str:
         return read_text(f, what="source text") if f.is_file() and not f.is_symlink() else ""
     except PackError:
         return ""
-
-
-def _prose(data, path=()):
-    """Every text a learner reads, with its path (ids, slugs, numbers and names lists left out)."""
-    if isinstance(data, dict):
-        for k, v in data.items():
-            if k not in PROSE_SKIP or k == "review_quote":
-                yield from _prose(v, path + (k,))
-    elif isinstance(data, list):
-        for i, v in enumerate(data):
-            yield from _prose(v, path + (i,))
-    elif isinstance(data, str) and data.strip():
-        yield path, data
 
 
 def field_path(dotted_field: str) -> tuple:

@@ -88,3 +88,43 @@ def highlighted(text: str, runs: list[Copied], mark=lambda s: f"<mark>{s}</mark>
         at = r.end
     out.append(escape(text[at:]))
     return "".join(out)
+
+
+SKIP = {"id", "reply_to", "level", "themes", "pcf_domains", "holds_accountable", "relies_on", "date",
+        "schema_version", "year", "stance", "url", "full_review_url", "polarity", "points", "minutes",
+        "accountability", "context", "author", "pseudonyms", "not_names"}  # not prose: nothing to copy
+
+
+def prose(data, path=()):
+    """Every text a learner reads in parsed pack data, with its path (ids, slugs, numbers, commenter
+    labels and lists of names left out; review quotes kept, for the word-for-word check)."""
+    if isinstance(data, dict):
+        for k, v in data.items():
+            if k not in SKIP:
+                yield from prose(v, path + (k,))
+    elif isinstance(data, list):
+        for i, v in enumerate(data):
+            yield from prose(v, path + (i,))
+    elif isinstance(data, str) and data.strip():
+        yield path, data
+
+
+def own_words(data: dict, source: Source) -> list[tuple[tuple, str, list[Copied]]]:
+    """(field path, sentence, copied runs) for each field that copies the source, and each review
+    quote that is not word for word in it; nothing when no source text was pasted."""
+    if not source:
+        return []
+    found = []
+    for path, text in prose(data):
+        if path[-1] == "review_quote":
+            if not source.has_verbatim(text):
+                found.append((path, "is not word for word in the source text you pasted. A review quote is "
+                              "copied exactly from the review (or left out); put anything else in your own "
+                              "words in the finding.", []))
+            continue
+        runs = source.copied(text)
+        if runs:
+            longest = max(r.n_words for r in runs)
+            found.append((path, f"copies {longest} words in a row from the source text (marked). Put it in "
+                          "your own words: only the review quote may quote the review.", runs))
+    return found
