@@ -114,6 +114,7 @@ class AuthorPage(View):
     def list_problems(self, path: tuple) -> W.HTML:
         """A place for the problems of a whole list (e.g. a point's options)."""
         widget = html()
+        widget.add_class("kit-problems")
         self._lists = getattr(self, "_lists", {})
         self._lists[dotted(path)] = widget
         return widget

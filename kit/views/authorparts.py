@@ -69,8 +69,8 @@ class Picks:
         for b in self.boxes.values():
             b.observe(lambda _ch: self._changed(), "value")
         heading = W.HTML(f"<strong>{_html.escape(label)}</strong>", layout=W.Layout(width="100%"))
-        grid = W.Box(list(self.boxes.values()), layout=W.Layout(width="100%", flex_flow="row wrap"))
-        grid.add_class("kit-picks")
+        grid = W.Box(list(self.boxes.values()), layout=W.Layout(width="100%", height="auto"))
+        grid.add_class("kit-checks")  # the stylesheet's wrapping row of checkboxes
         self.widget = W.VBox([heading, grid], layout=W.Layout(width="100%"))
         self.widget.add_class("kit-field")
 
@@ -93,6 +93,9 @@ class Picks:
         if not self._quiet:
             for handler in self._observers:
                 handler({"new": self.value})
+
+
+NOT_SAID = "(not said)"  # a list's value for a field left out of the file
 
 
 class Rows:
@@ -118,10 +121,13 @@ class Rows:
         return self._row(path, checkbox(label, bool(self.draft.get(path))))
 
     def choose(self, path: tuple, label: str, options: list[tuple[str, Any]]) -> W.Widget:
+        """A choice from a short list; 'not said' (None in the file) is shown as its words, never a blank."""
         value = self.draft.get(path)
         if value not in [v for _, v in options]:
             options = [*options, (str(value), value)]
-        return self._row(path, rating_row(label, options, value))
+        shown = [(words, NOT_SAID if v is None else v) for words, v in options]
+        return self._row(path, rating_row(label, shown, NOT_SAID if value is None else value),
+                         read=lambda v: None if v == NOT_SAID else v)
 
     def pick(self, path: tuple, label: str, options: list[tuple[str, str]]) -> W.Widget:
         picks = Picks(label, options, self.draft.get(path))
