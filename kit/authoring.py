@@ -31,7 +31,7 @@ from .models import NEWEST, PACK_ID_RE, Pack, suggest_slug
 from .packreadme import AUTHORED, readme_text
 from .packs import PACK_FILE, model_in, resolve, validate_located
 from .vocabulary import load_vocabulary
-from .yamlfile import dotted, load, read_text
+from .yamlfile import Located, dotted, load, read_text
 
 SOURCE_FILE = "source.txt"  # the pasted article, beside the draft only
 README = "README.md"
@@ -294,11 +294,9 @@ class Draft:
         if self._check is not None:
             return self._check
         shown = f"{self.pack_id or 'new-pack'}/{PACK_FILE}"
-        try:
-            located = load(Path(shown), self.text())
-        except PackError as exc:
-            self._check = Check([FieldProblem.of(p) for p in exc.problems])
-            return self._check
+        # The data as the safe loader would read the saved file (dates as text), without writing the
+        # file out and reading it back: the same rules, the same sentences, a fraction of the time.
+        located = Located(roundtrip.plain(self.data), {})
         _pack, problems = validate_located(located, shown, load_vocabulary())
         problems += lint_data(located.data, shown, located.line_of)
         found = [FieldProblem.of(p) for p in problems] + self._own_words(located.data)

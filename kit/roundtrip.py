@@ -54,6 +54,12 @@ def plain(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, str):
         return str(value)
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, int):
+        return int(value)  # ruamel's ScalarInt, as a plain number
+    if isinstance(value, float):
+        return float(value)
     return value
 
 
