@@ -54,6 +54,9 @@ def serve(target: str | None, port: int = PORT) -> int:
     except ImportError:
         raise KitError("Voila is not installed. Run bash kit.sh env (it installs what is missing), "
                        "or pip install voila.") from None
+    from .authoring import Draft
+
+    Draft.open(target)  # a pack that cannot be opened is one sentence here, before any server starts
     problem = port_problem(port, LOOPBACK)
     if problem:
         raise KitError(problem.replace("kit app --port", "kit author --port"))

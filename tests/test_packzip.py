@@ -124,3 +124,9 @@ def test_the_authoring_page_is_served_from_a_folder_of_its_own(tmp_path):
     assert sorted(p.name for p in folder.iterdir()) == [PAGE]
     source = (folder / PAGE).read_text()
     assert "author_page(" in source and str(EXAMPLE) in source
+
+
+def test_kit_author_with_no_such_pack_is_one_sentence(capsys):
+    """kit author names a pack it cannot find in a sentence, before any server starts."""
+    assert main(["author", "no-such-pack-here", "--port", "1"]) == 1
+    assert "no pack with this id or path" in capsys.readouterr().err

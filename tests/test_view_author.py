@@ -118,11 +118,10 @@ def test_a_debate_from_pasted_comments_is_anonymised_and_coded(page):
     page.make_debate.click()
     assert page.draft.get(("debates", 0, "comments", 1, "author")) == "Commenter B"
     assert page.draft.get(("debates", 0, "comments", 1, "reply_to")) == "c1"
-    assert "needs a stance" in page.rows.rows["debates[0].comments[0].text"].problems.value or \
-        "needs a stance" in page.summary.value
+    assert "needs a stance" in page._lists["debates[0].comments[0]"].value  # beside the comment it is about
     type_in(page, "debates[0].comments[0].accountability", 3)
     type_in(page, "debates[0].comments[0].context", 0)
-    assert "comment 'c1' needs" not in page.summary.value
+    assert page._lists["debates[0].comments[0]"].value == "" and "comment 'c1' needs" not in page.summary.value
 
 
 def test_an_existing_pack_opens_and_an_edit_reaches_only_its_field(tmp_path, kit_home):

@@ -252,6 +252,7 @@ class AuthorPage(View):
                 earlier = [("not a reply", None)] + [(f"{e.get('author')} (comment {k + 1})", e.get("id"))
                                                      for k, e in enumerate(comments[:j])]
                 items.append(card(html(f"<h5>Comment {j + 1}: {_html.escape(str(c.get('author') or ''))}</h5>"),
+                                  self.list_problems(cp),
                                   r.line(cp + ("role",), "What the commenter said of themselves (optional)"),
                                   r.choose(cp + ("reply_to",), "Replies to", earlier),
                                   r.text(cp + ("text",), "The argument, in the kit's words", rows=3),

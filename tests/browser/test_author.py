@@ -165,6 +165,16 @@ def test_a_lecturer_builds_previews_and_publishes_a_case(server, browser, tmp_pa
         page.get_by_role("button", name="Publish to learners").click()
         page.get_by_text("Published: learners now find this case").wait_for()
         look(page, "author-07-published", found)
+
+        section(page, "Debates")
+        page.get_by_label("Reader comments, pasted (one comment per paragraph, a blank line between)").fill(
+            "JaneDoe99 says:\nThe social workers should answer for this.\n\n"
+            "Mark T:\n@JaneDoe99 they had forty cases each and no manager.")
+        page.get_by_role("button", name="Make a debate from these comments").click()
+        page.get_by_role("heading", name="Comment 2: Commenter B").wait_for()
+        assert page.get_by_text("JaneDoe99").count() == 0
+        look(page, "author-08-debate-from-comments", found)
+        violations["debate from comments"] = axe(page)
     finally:
         context.close()
     assert not found, report(found)
