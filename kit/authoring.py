@@ -374,7 +374,7 @@ class Draft:
         home.mkdir(parents=True, exist_ok=True)
         write_atomic(home / PACK_FILE, self.text())
         readme = home / README
-        if not readme.exists() or AUTHORED in readme.read_text(encoding="utf-8", errors="replace")[:400]:
+        if not readme.exists() or AUTHORED in _head(readme):
             write_atomic(readme, readme_text(Pack.model_validate(
                 load(home / PACK_FILE).data, context={"vocabulary": load_vocabulary(),
                                                        "schema_version": str(self.get(("schema_version",)))})))
@@ -388,6 +388,12 @@ class Draft:
         """A new pack's folder name follows its title until it is published."""
         if self.home is None and self.get(("title",)):
             self.data["id"] = suggest_slug(str(self.get(("title",))).split(":")[0])[:60].strip("-")
+
+
+def _head(f: Path, n: int = 600) -> str:
+    """The first bytes of a file as text (enough to find the kit's mark in a README)."""
+    with open(f, "rb") as handle:
+        return handle.read(n).decode("utf-8", errors="replace")
 
 
 def _read_source(folder: Path) -> str:

@@ -66,12 +66,24 @@ def packs_root(tmp_path, kit_home) -> Path:
 def test_a_pack_built_field_by_field_is_valid_and_passes_kit_lint(packs_root):
     """Filled through the page's calls alone, a new pack has no problem, publishes, and passes kit lint."""
     d = fill(Draft.new(packs_root))
+    plan = d.add(("plans",))
+    d.set(("plans", plan, "title"), "A one-hour seminar")
+    d.set(("plans", plan, "points"), [p["id"] for p in d.get(("decision_points",))][:2])
+    d.set(("plans", plan, "why"), "The first two calls show the pattern.")
     assert d.check().problems == [] or all(p.severity == "warning" for p in d.check().problems), d.check().problems
     home = d.publish()
     assert home == packs_root / "baby-q"
     assert main(["lint", str(home)]) == 0
     readme = (home / "README.md").read_text()
     assert "## Content note" in readme and "## Source" in readme and "Community Care" in readme
+    assert "## Running it in 60 minutes (plan `plan-1`)" in readme
+    assert "1. Moment 1 at the front door (Spring 2015)\n2. Moment 2 at the front door (Spring 2016)\n" in readme
+    d.set(("title",), "Baby Q: a referral from housing, revised")
+    d.publish()  # the kit's own README follows the pack; an educator's edited one is left alone
+    assert "revised" in (home / "README.md").read_text()
+    (home / "README.md").write_text("# My own notes\n")
+    d.publish()
+    assert (home / "README.md").read_text() == "# My own notes\n"
 
 
 RULES = [  # (path, value, the field the problem is filed under, words of kit validate's sentence)
