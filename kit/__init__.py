@@ -42,6 +42,7 @@ _EXPORTS = {
     "record_view": "views.reflection",
     "submit_view": "views.handin",
     "self_check": "views.checks",
+    "author_page": "views.author",
     "show_text": "views.exercises",
     "answer_box": "views.exercises",
     "after_answer": "views.exercises",

@@ -361,6 +361,27 @@ def _cmd_start(args) -> int:
     _cmd_init(argparse.Namespace(dir=args.dir))
     return serve(args.dir, extra)
 
+def _cmd_author(args) -> int:
+    from .authorapp import serve
+
+    return serve(args.pack or _default_packs_arg(), port=args.port)
+
+
+def _cmd_pack_export(args) -> int:
+    from .packzip import export_pack
+
+    out = export_pack(args.id, args.output or f"{Path(args.id).name}.zip")
+    print(f"Wrote {out}: give this one file to a colleague; they add it with: kit pack import {out.name}")
+    return 0
+
+
+def _cmd_pack_import(args) -> int:
+    from .packzip import import_pack
+
+    dest = import_pack(args.file, args.packs or _default_packs_arg(), rename=args.as_id)
+    print(f"Added the case {dest.name} to {dest.parent}. It passed kit lint; try it: kit author {dest}")
+    return 0
+
 
 def _cmd_settings(args) -> int:
     rows = settings.describe()
@@ -549,6 +570,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--facilitator", action="store_true",
                    help="open this whole folder instead (a checkout: the facilitator's pages and model answers too)")
     p.set_defaults(func=_cmd_start)
+
+    p = sub.add_parser("author", help="open the authoring page: write or edit a case in forms, no YAML "
+                       "(this computer only)")
+    p.add_argument("pack", nargs="?", metavar="PACK_OR_DIR",
+                   help="a pack (id or folder) to edit, or a folder of packs to add a new one to "
+                        "(default: casepacks/ here, else KIT_PACKS or the kit's own)")
+    p.add_argument("--port", type=int, default=8867, help="port (default 8867)")
+    p.set_defaults(func=_cmd_author)
+
+    p = sub.add_parser("pack", help="share a pack with a colleague as one file: kit pack export / kit pack import")
+    psub = p.add_subparsers(dest="pack_command", metavar="ACTION", required=True)
+    w = psub.add_parser("export", help="write a pack as one .zip file")
+    w.add_argument("id", help="the pack (id or folder)")
+    w.add_argument("-o", "--output", metavar="FILE.zip", help="the file to write (default: ID.zip here)")
+    w.set_defaults(func=_cmd_pack_export)
+    w = psub.add_parser("import", help="add a pack from a .zip file (checked with kit lint first)")
+    w.add_argument("file", metavar="FILE.zip")
+    w.add_argument("--packs", metavar="FOLDER", help="the folder of packs to add it to (default: casepacks/ here, "
+                   "else KIT_PACKS or the kit's own)")
+    w.add_argument("--as", dest="as_id", metavar="NEW_ID", help="add it under another id (when its own is taken)")
+    w.set_defaults(func=_cmd_pack_import)
 
     p = sub.add_parser("settings", help="show every setting (KIT_HOME, KIT_EXCHANGE, ...) and where the kit finds its files")
     p.set_defaults(func=_cmd_settings)

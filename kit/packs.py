@@ -84,7 +84,7 @@ def validate_file(
             )
         vocab = vocabulary or load_vocabulary()
         located = load(f)
-        report.pack, report.problems = _validate(located, shown, vocab)
+        report.pack, report.problems = validate_located(located, shown, vocab)
     except PackError as exc:
         report.problems = [
             Problem(shown if p.path == str(f) else p.path, p.line, p.field, p.problem, p.hint)
@@ -155,7 +155,9 @@ def _shown(f: Path) -> str:
         return str(f)
 
 
-def _validate(located: Located, shown: str, vocab: Vocabulary) -> tuple[Pack | None, list[Problem]]:
+def validate_located(located: Located, shown: str, vocab: Vocabulary) -> tuple[Pack | None, list[Problem]]:
+    """Validate parsed pack data (with its lines) into a Pack and every problem; the one home of
+    the format's rules, for files (validate_file) and for the authoring page's drafts alike."""
     data = located.data
     if not isinstance(data, dict):
         kind = type(data).__name__.replace("NoneType", "nothing").replace("dict", "mapping")
@@ -184,7 +186,7 @@ def _problem(err: dict, located: Located, shown: str) -> Problem:
         problem = "is required but missing."
         line = located.line_of(loc[:-1])
     elif kind == "extra_forbidden":
-        known = _fields_at(loc[:-1])
+        known = fields_at(loc[:-1])
         near = difflib.get_close_matches(str(loc[-1]), known, n=1)
         problem = f"'{loc[-1]}' is not a field here."
         hint = (f"Did you mean '{near[0]}'? " if near else "") + "Put your own fields under top-level 'extra:'."
@@ -192,6 +194,10 @@ def _problem(err: dict, located: Located, shown: str) -> Problem:
                   "date_type", "date_from_datetime_parsing", "date_parsing", "int_parsing",
                   "bool_parsing", "model_attributes_type"):
         problem = f"{_expectation(kind)}, but found {_describe(value)}."
+    elif kind == "too_short" and isinstance(err.get("ctx"), dict):
+        need, has = err["ctx"].get("min_length"), err["ctx"].get("actual_length")
+        problem = f"needs at least {need}, but has {has}."
+        hint = {"decision_points": "Add a decision point.", "options": "Add an option."}.get(str(loc[-1]), "")
     else:
         problem = err["msg"].removeprefix("Value error, ")
         if not problem.endswith((".", "?", "!")):
@@ -234,7 +240,7 @@ def _describe(value) -> str:
     return f"'{text[:40]}{'...' if len(text) > 40 else ''}'"
 
 
-def _fields_at(loc: tuple) -> list[str]:
+def fields_at(loc: tuple) -> list[str]:
     """Field names of the model that sits at loc, for 'did you mean' on a typo."""
     model: type[BaseModel] = Pack
     for part in loc:
@@ -243,18 +249,19 @@ def _fields_at(loc: tuple) -> list[str]:
         info = model.model_fields.get(str(part))
         if info is None:
             return []
-        inner = _model_in(info.annotation)
+        inner = model_in(info.annotation)
         if inner is None:
             return []
         model = inner
     return list(model.model_fields)
 
 
-def _model_in(annotation) -> type[BaseModel] | None:
+def model_in(annotation) -> type[BaseModel] | None:
+    """The pydantic model inside a field's type (list[Option] -> Option), or None."""
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
     for arg in getattr(annotation, "__args__", ()) or ():
-        found = _model_in(arg)
+        found = model_in(arg)
         if found:
             return found
     return None

@@ -47,7 +47,7 @@ def test_lock_file_is_committed_and_installed_by_kit_sh():
     lock = tomllib.loads((ROOT / "uv.lock").read_text())
     names = {p["name"] for p in lock["package"]}
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    wanted = {_name(d).replace("_", "-") for d in project["dependencies"] + project["optional-dependencies"]["test"]}
+    wanted = {re.sub(r"[-_.]+", "-", _name(d)) for d in project["dependencies"] + project["optional-dependencies"]["test"]}  # PEP 503 names
     assert wanted <= names, f"not in uv.lock (run bash kit.sh lock): {sorted(wanted - names)}"
     script = (ROOT / "kit.sh").read_text()
     assert "uv sync -q --locked" in script and "--extra test" in script
