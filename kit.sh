@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One entry point for a fresh machine: sets up what is missing, then starts or tests the kit.
 #   bash kit.sh start           JupyterLab with notebooks/00_start_here.ipynb open, on 127.0.0.1
-#   bash kit.sh test            ruff, then the whole suite (unit tests, every notebook under nbval,
+#   bash kit.sh test            ruff, mypy, then the whole suite (unit tests, every notebook under nbval,
 #                               the wheel test, browser tests, a real JupyterHub), with the versions
 #                               locked in uv.lock; screenshots of each step go to
 #                               test-artifacts/screenshots/<width>/
@@ -124,9 +124,11 @@ run_tests() {
   local status=0 targets=(tests)
   say "ruff check"
   "$venv/bin/ruff" check . || status=1
+  say "mypy (the type checker; its settings are [tool.mypy] in pyproject.toml)"
+  "$venv/bin/mypy" || status=1
   compgen -G "notebooks/*.ipynb" >/dev/null && targets+=(notebooks)
   "$py" -m pytest "${targets[@]}" --nbval-lax --nbval-current-env "$@" || status=$?
-  [ "$status" = 0 ] || say "tests failed (ruff or pytest above)"
+  [ "$status" = 0 ] || say "tests failed (ruff, mypy or pytest above)"
   return "$status"
 }
 
