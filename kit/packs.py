@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 
@@ -13,6 +14,9 @@ from .errors import PackError, PackNotFound, Problem
 from .models import PACK_ID_RE, Pack, normal_version
 from .vocabulary import Vocabulary, load_vocabulary
 from .yamlfile import Located, dotted, load
+
+if TYPE_CHECKING:
+    from pydantic_core import ErrorDetails
 
 PACK_FILE = "pack.yaml"
 
@@ -171,7 +175,7 @@ def _validate(located: Located, shown: str, vocab: Vocabulary) -> tuple[Pack | N
         return None, [_problem(e, located, shown) for e in exc.errors()]
 
 
-def _problem(err: dict, located: Located, shown: str) -> Problem:
+def _problem(err: ErrorDetails, located: Located, shown: str) -> Problem:
     loc = tuple(err["loc"])
     kind = err["type"]
     # pydantic adds the failing type's name for unions/tagged values; drop non-field parts
@@ -219,7 +223,7 @@ def _expectation(kind: str) -> str:
     return _EXPECT.get(kind, "has the wrong type")
 
 
-def _describe(value) -> str:
+def _describe(value: Any) -> str:
     if value is None:
         return "nothing"
     if isinstance(value, bool):
@@ -234,7 +238,7 @@ def _describe(value) -> str:
     return f"'{text[:40]}{'...' if len(text) > 40 else ''}'"
 
 
-def _fields_at(loc: tuple) -> list[str]:
+def _fields_at(loc: tuple[int | str, ...]) -> list[str]:
     """Field names of the model that sits at loc, for 'did you mean' on a typo."""
     model: type[BaseModel] = Pack
     for part in loc:
@@ -250,7 +254,7 @@ def _fields_at(loc: tuple) -> list[str]:
     return list(model.model_fields)
 
 
-def _model_in(annotation) -> type[BaseModel] | None:
+def _model_in(annotation: Any) -> type[BaseModel] | None:
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
     for arg in getattr(annotation, "__args__", ()) or ():
