@@ -8,6 +8,7 @@ from __future__ import annotations
 import html as _html
 import threading
 from pathlib import Path
+from typing import Any, cast
 
 from ..errors import KitError
 from ..html import Markup, bullet_list, callout, esc, message, table_html
@@ -93,7 +94,7 @@ class PointView(View):
         locked = d is not None
         for w in (self.choice, self.confidence, self.rationale, self.change_mind, self.commit):
             w.disabled = locked
-        if locked:
+        if d is not None:
             self.choice.value = d.option_id
             if d.confidence is not None:
                 self.confidence.value = d.confidence
@@ -275,7 +276,7 @@ class CaseView(View):
     def room_tick(self) -> bool:
         """Redraw when the facilitator has changed the room (a point opened, a reveal released);
         returns False once the room is closed, which ends the live updates."""
-        stamp = self.session.room.state()
+        stamp = cast(RoomSession, self.session).room.state()  # room_tick runs only on a room's page
         key = (tuple(stamp.opened), tuple(stamp.released), stamp.closed)
         if key != getattr(self, "_room_key", None):
             self._room_key = key
@@ -374,7 +375,7 @@ def learner_picker() -> View:
 
 def support_box() -> View:
     """Where to find support (the institution's list if they set one, else the kit's UK default)."""
-    view = View()
+    view: Any = View()  # a plain view that also carries its text
     view.text = html(callout(support_body_html(), "support"))
     view.widget = box(view.text)
     return view
