@@ -4,7 +4,7 @@
 #                               exercises (workspace/, made by kit init) with the start notebook open, on
 #                               127.0.0.1; --port N chooses the port; --facilitator opens the whole
 #                               checkout (the facilitator's pages and model answers) instead
-#   bash kit.sh test            ruff, then the whole suite (unit tests, every notebook under nbval,
+#   bash kit.sh test            ruff, mypy, then the whole suite (unit tests, every notebook under nbval,
 #                               the wheel test, browser tests, a real JupyterHub), with the versions
 #                               locked in uv.lock; screenshots of each step go to
 #                               test-artifacts/screenshots/<width>/
@@ -127,9 +127,11 @@ run_tests() {
   local status=0 targets=(tests)
   say "ruff check"
   "$venv/bin/ruff" check . || status=1
+  say "mypy (the type checker; its settings are [tool.mypy] in pyproject.toml)"
+  "$venv/bin/mypy" || status=1
   compgen -G "notebooks/*.ipynb" >/dev/null && targets+=(notebooks)
   "$py" -m pytest "${targets[@]}" --nbval-lax --nbval-current-env "$@" || status=$?
-  [ "$status" = 0 ] || say "tests failed (ruff or pytest above)"
+  [ "$status" = 0 ] || say "tests failed (ruff, mypy or pytest above)"
   return "$status"
 }
 

@@ -70,7 +70,7 @@ def learner_stances(learner: str, journal: Journal | None = None) -> pd.DataFram
             debate = pack.debate(debate_id)
             comment = debate.comment(comment_id) if debate else None
             code = placing(saved)
-            if comment is not None and code is not None:
+            if debate is not None and comment is not None and code is not None:
                 kit_a, kit_c = comment.scales
                 rows.append({"case": case, "case_title": pack.title, "debate": debate_id, "debate_title": debate.title,
                              "your_accountability": code.accountability, "kit_accountability": kit_a,

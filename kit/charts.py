@@ -13,12 +13,16 @@ import html as _html
 import io
 import textwrap
 from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, cast
 
 import pandas as pd
 
 from .html import figure_html, img_html, words_html
 from .tables import case_titles, factors_by_level
 from .vocabulary import CONFIDENCE_SCALE, load_vocabulary, scale_ends
+
+if TYPE_CHECKING:
+    from matplotlib.container import BarContainer
 
 # How a choice compares: the kit reads reports of reviews, so "as reported" stays in the words.
 CATEGORY_ORDER = ["Same as what was done, and consistent with the review's findings as reported",
@@ -151,7 +155,7 @@ def _factors_chart(factors: pd.DataFrame):
     cases = counts["case"].nunique()
     fig, ax = plt.subplots(figsize=(8, 2.2 + 1.0 * cases), layout="constrained")
     sns.barplot(data=counts, y="case", x="factors", hue="level", palette="colorblind", errorbar=None, ax=ax)
-    for container in ax.containers:
+    for container in cast("list[BarContainer]", ax.containers):  # a bar plot's containers are bars
         ax.bar_label(container, fontsize=8, padding=2)
     ax.set_xlabel("Number of contributing factors")
     ax.set_ylabel("")

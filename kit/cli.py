@@ -10,6 +10,7 @@ import json
 import shutil
 import sys
 from pathlib import Path
+from typing import Any
 
 from . import __version__, settings
 from .errors import KitError
@@ -61,7 +62,7 @@ def _cmd_list(args) -> int:
     from .packs import validate_tree
 
     reports = validate_tree(args.paths or [_default_packs_arg()])
-    rows = []
+    rows: list[dict[str, Any]] = []
     for r in reports:
         if r.pack:
             p = r.pack

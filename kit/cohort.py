@@ -27,12 +27,14 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import partial
 from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -88,9 +90,9 @@ def named(value: object, width: int = 40) -> str:
 class PackIndex:
     """What collect checks hand-ins against: the facilitator's packs, small enough to send to workers."""
 
-    points: dict  # pack id -> point id -> (order, when, actual option id, supported option ids, option ids)
-    comments: dict  # pack id -> (debate id, comment id) -> (author, the kit's stance)
-    levels: frozenset
+    points: dict[str, dict[str, tuple[Any, ...]]]  # pack id -> point id -> (order, when, actual option id, supported option ids, option ids)
+    comments: dict[str, dict[tuple[str, str], tuple[Any, ...]]]  # pack id -> (debate id, comment id) -> (author, the kit's stance)
+    levels: frozenset[str]
 
     @classmethod
     def of(cls, packs: list[Pack]) -> PackIndex:
@@ -112,9 +114,9 @@ class Handin:
     learner_id: str
     exported_at: str
     checksum: str
-    decisions: tuple  # (case, order, point, when, option, actual_option, matched_actual, matched_review, confidence, rationale)
-    codes: tuple  # (case, debate, comment, author, accountability, context, kit_accountability, kit_context)
-    attributions: tuple  # (case, level, rating)
+    decisions: tuple[tuple[Any, ...], ...]  # (case, order, point, when, option, actual_option, matched_actual, matched_review, confidence, rationale)
+    codes: tuple[tuple[Any, ...], ...]  # (case, debate, comment, author, accountability, context, kit_accountability, kit_context)
+    attributions: tuple[tuple[Any, ...], ...]  # (case, level, rating)
     signature: str | None = None  # SIGNED, UNSIGNED or WRONGLY_SIGNED when collected with a key
     owner: int = -1  # the computer account that owns the file
     arrived: int = 0  # the file's status-change time (ns): a later edit cannot move it earlier
@@ -123,7 +125,7 @@ class Handin:
     exported: float = 0.0  # exported_at as a POSIX time, checked for sense
 
     @classmethod
-    def from_record(cls, rec: Record, file: str, index: PackIndex, **extra) -> Handin:
+    def from_record(cls, rec: Record, file: str, index: PackIndex, **extra: Any) -> Handin:
         """The parts of a record the dashboard uses, checked against the facilitator's packs (free
         text only if the learner shared it); SubmissionError names the first part they lack."""
         def unknown(what: str) -> SubmissionError:
@@ -308,7 +310,7 @@ def _read(path: str, max_bytes: int, index: PackIndex, key: WorkshopKey | None) 
         return Skipped(name, "not a hand-in this kit can read")
 
 
-def _read_all(paths: list[str], read) -> list[Handin | Skipped]:
+def _read_all(paths: list[str], read: Callable[[str], Handin | Skipped]) -> list[Handin | Skipped]:
     if len(paths) < PARALLEL_FROM or (os.cpu_count() or 1) < 2 or "fork" not in get_all_start_methods():
         return [read(p) for p in paths]
     workers = min(os.cpu_count() or 2, 8)

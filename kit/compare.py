@@ -9,6 +9,7 @@ supports" as if the kit had read the review itself.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import pandas as pd
 
@@ -17,7 +18,7 @@ from .models import Pack
 COMPARED = "consistent with the review's findings as reported"
 
 
-def compare_table(pack: Pack, decisions: Mapping) -> pd.DataFrame:
+def compare_table(pack: Pack, decisions: Mapping[str, Any]) -> pd.DataFrame:
     """One row per decision point, in case order; uncommitted points have empty choices.
 
     `decisions` maps point id to anything with .option_id and .confidence (a Decision).

@@ -10,7 +10,9 @@ summary handed out lists no file names and no learner ids: skipped files are cou
 from __future__ import annotations
 
 import html
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from . import settings
 from .charts import chart_html, plain_text, safely, short_title
@@ -19,6 +21,11 @@ from .files import write_atomic
 from .html import table_html
 from .packs import load_packs
 from .vocabulary import RATING_SCALE, load_vocabulary, scale_ends
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from matplotlib.container import BarContainer
 
 CATEGORIES = ["What was done", "Consistent with the review's findings as reported", "Something else"]
 
@@ -135,8 +142,8 @@ def choices_html(cohort: Cohort, case: str, title: str | None = None, pack=None)
     with plain_text(), sns.plotting_context("talk", font_scale=0.8):
         fig, ax = plt.subplots(figsize=(12, 1.5 + 0.8 * len(order)), layout="constrained")
         sns.barplot(data=long, y="point", x="share", hue="choice", hue_order=CATEGORIES, palette="colorblind", errorbar=None, ax=ax)
-        for container in ax.containers:
-            ax.bar_label(container, labels=[f"{v:.0%}" if v else "" for v in container.datavalues], padding=3)
+        for container in cast("list[BarContainer]", ax.containers):  # a bar plot's containers are bars
+            ax.bar_label(container, labels=[f"{v:.0%}" if v else "" for v in cast("Iterable[float]", container.datavalues)], padding=3)  # Axes.bar sets an array of the values
         ax.set_xlim(0, 1.15)
         ax.set_xlabel("Share of the group")
         ax.set_ylabel("")
@@ -169,7 +176,7 @@ def confidence_html(cohort: Cohort) -> str:
     with plain_text(), sns.plotting_context("talk", font_scale=0.8):
         fig, ax = plt.subplots(figsize=(12, 1.5 + 0.9 * conf["case"].nunique()), layout="constrained")
         sns.barplot(data=conf, y="name", x="mean_confidence", hue="agreement", palette="colorblind", errorbar=None, ax=ax)
-        for container in ax.containers:
+        for container in cast("list[BarContainer]", ax.containers):  # a bar plot's containers are bars
             ax.bar_label(container, fmt="%.1f", padding=3)
         ax.set_xlim(0, 5.5)
         ax.set_xlabel("Mean confidence (1-5)")
@@ -257,7 +264,7 @@ def summary_html(cohort: Cohort) -> str:
     from jinja2 import Environment, select_autoescape
 
     parts = [("The group", lambda: _section("The group", report_html(cohort, handout=True)))]
-    parts += [(p.title, lambda p=p: choices_html(cohort, p.id, p.title, p)) for p in packs_by_id().values()]
+    parts += [(p.title, partial(choices_html, cohort, p.id, p.title, p)) for p in packs_by_id().values()]
     parts += [("Confidence", lambda: confidence_html(cohort)), ("Debate placings", lambda: stances_html(cohort)),
               ("Where the group places the reasons", lambda: attributions_html(cohort)),
               ("Shared rationales", lambda: rationales_html(cohort))]

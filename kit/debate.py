@@ -14,13 +14,18 @@ they are read on the two scales as format 1.1 reads a version-1 stance, and labe
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .errors import SessionError
 from .events import DebateCode, DebatePosition, DebateRevealed, comment_target
 from .models import STANCE_AS_SCALES, Comment, Debate
 from .session import CaseSession
 from .vocabulary import RATING_SCALE, STANCE_SCALE, load_vocabulary
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # The two scales, in the words learners read.
 SCALES = {
@@ -61,7 +66,7 @@ def one_scale_words(stance: int) -> str:
     return f"{stance:+d} ({STANCE_SCALE[stance]})" if stance else f"0 ({STANCE_SCALE[0]})"
 
 
-def people(slugs) -> str:
+def people(slugs: Iterable[str]) -> str:
     """Whom a comment holds accountable, in the vocabulary's words."""
     vocab = load_vocabulary()
     return ", ".join(vocab.label("holds_accountable", s) for s in slugs) or "nobody named"
@@ -72,7 +77,7 @@ class DebateSession:
 
     def __init__(self, case: CaseSession, debate_id: str | None = None):
         self.case = case
-        debate = case.pack.debate(debate_id) if debate_id else (case.pack.debates or [None])[0]
+        debate = case.pack.debate(debate_id) if debate_id else (case.pack.debates[0] if case.pack.debates else None)
         if debate is None:
             known = ", ".join(d.id for d in case.pack.debates) or "none"
             raise SessionError(f"This case has no debate '{debate_id or ''}'. Its debates: {known}.")
@@ -106,7 +111,7 @@ class DebateSession:
         """True when the kit's coding of any comment was read from a format-1 single-scale stance."""
         return any(c.scales_derived for c in self.debate.comments)
 
-    def code(self, comment_id: str, accountability: int, context: int, holds_accountable=()) -> Code:
+    def code(self, comment_id: str, accountability: int, context: int, holds_accountable: Collection[str] = ()) -> Code:
         """Place one comment on both scales (0 not at all ... 3 a great deal) and say whom it holds accountable."""
         self.case.require_acknowledged()
         if self.revealed:
@@ -127,7 +132,7 @@ class DebateSession:
                        comment_target(self.debate.id, comment_id))
         return Code(accountability, context, held)
 
-    def reveal(self):
+    def reveal(self) -> pd.DataFrame:
         """Show the kit's coding beside the learner's; needs at least one comment placed."""
         if not self.codes:
             raise SessionError("Place at least one comment on both scales before comparing with the kit's coding.")
@@ -135,7 +140,7 @@ class DebateSession:
             self.case.save(DebateRevealed(), self.debate.id)
         return self.comparison()
 
-    def comparison(self):
+    def comparison(self) -> pd.DataFrame:
         """Per comment (a pandas DataFrame): your two ratings and the kit's, the gaps, whom each held
         accountable. Comments you did not place have no ratings and no gaps."""
         import pandas as pd  # imported here: opening a debate should not wait for pandas

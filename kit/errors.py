@@ -33,7 +33,7 @@ class Problem:
         hint = f" {self.hint}" if self.hint else ""
         return ": ".join(parts) + f": {prefix}{self.problem}{hint}"
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, str | int | None]:
         return {
             "path": self.path,
             "line": self.line,

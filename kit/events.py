@@ -53,7 +53,7 @@ class Event:
     pack_id: str
     kind: str
     target: str = ""
-    payload: dict = field(default_factory=dict)
+    payload: dict[str, Any] = field(default_factory=dict)
     created_at: str = ""
     id: int | None = None
 
@@ -75,10 +75,10 @@ class Payload:
     kind: ClassVar[Kind]
 
     @classmethod
-    def read(cls, payload: dict) -> Payload:
+    def read(cls, payload: dict[str, Any]) -> Payload:
         return cls()
 
-    def as_payload(self) -> dict:
+    def as_payload(self) -> dict[str, Any]:
         return asdict(self)
 
 
@@ -88,7 +88,7 @@ class Acknowledged(Payload):
     pack_path: str = ""  # the pack.yaml it was opened from, so records find packs kept elsewhere
 
     @classmethod
-    def read(cls, p: dict) -> Acknowledged:
+    def read(cls, p: dict[str, Any]) -> Acknowledged:
         return cls(_text(p.get("pack_path")))
 
 
@@ -111,7 +111,7 @@ class Decided(Payload):
     change_mind: str = ""  # what would change my mind
 
     @classmethod
-    def read(cls, p: dict) -> Decided:
+    def read(cls, p: dict[str, Any]) -> Decided:
         return cls(_text(p.get("option_id")), _int_or_none(p.get("confidence")), _text(p.get("rationale")),
                    _text(p.get("change_mind")))
 
@@ -127,7 +127,7 @@ class SecondThought(Payload):
     text: str = ""
 
     @classmethod
-    def read(cls, p: dict) -> SecondThought:
+    def read(cls, p: dict[str, Any]) -> SecondThought:
         return cls(_text(p.get("text")))
 
 
@@ -142,13 +142,13 @@ class DebateCode(Payload):
     context: int | None = None
 
     @classmethod
-    def read(cls, p: dict) -> DebateCode:
+    def read(cls, p: dict[str, Any]) -> DebateCode:
         held = p.get("holds_accountable")
         return cls(_int_or_none(p.get("stance")),
                    tuple(str(h) for h in held) if isinstance(held, list) else (),
                    _int_or_none(p.get("accountability")), _int_or_none(p.get("context")))
 
-    def as_payload(self) -> dict:
+    def as_payload(self) -> dict[str, Any]:
         return {k: v for k, v in {**asdict(self), "holds_accountable": list(self.holds_accountable)}.items()
                 if v is not None}
 
@@ -166,7 +166,7 @@ class DebatePosition(Payload):
     moved: str = ""  # did the learner's position move, and how
 
     @classmethod
-    def read(cls, p: dict) -> DebatePosition:
+    def read(cls, p: dict[str, Any]) -> DebatePosition:
         return cls(_text(p.get("position")), _text(p.get("other_side")), _text(p.get("moved")))
 
 
@@ -178,10 +178,10 @@ class Fields(Payload):
     fields: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def read(cls, p: dict) -> Fields:
+    def read(cls, p: dict[str, Any]) -> Fields:
         return cls({str(k): _text(v) for k, v in p.items()})
 
-    def as_payload(self) -> dict:
+    def as_payload(self) -> dict[str, Any]:
         return dict(self.fields)
 
 
@@ -210,10 +210,10 @@ class Attribution(Payload):
     ratings: dict[str, int] = field(default_factory=dict)
 
     @classmethod
-    def read(cls, p: dict) -> Attribution:
+    def read(cls, p: dict[str, Any]) -> Attribution:
         return cls({str(k): v for k, v in p.items() if _int_or_none(v) is not None})
 
-    def as_payload(self) -> dict:
+    def as_payload(self) -> dict[str, Any]:
         return dict(self.ratings)
 
 
@@ -224,7 +224,7 @@ class ExerciseAnswer(Payload):
     prompt: str = ""  # the question's words as the learner saw them (older journals lack them)
 
     @classmethod
-    def read(cls, p: dict) -> ExerciseAnswer:
+    def read(cls, p: dict[str, Any]) -> ExerciseAnswer:
         return cls(_text(p.get("text")), _text(p.get("prompt")))
 
 

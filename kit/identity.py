@@ -29,9 +29,10 @@ import hmac
 import json
 import re
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, cast
 from urllib.parse import parse_qsl
 
 from . import context, settings
@@ -230,13 +231,13 @@ class Registry:
     def _record(self, ident_id: str) -> Path:
         return self.folder / "identities" / f"{ident_id}.json"
 
-    def _records(self):
+    def _records(self) -> Iterator[tuple[str, dict[str, Any]]]:
         folder = self.folder / "identities"
         for f in sorted(folder.glob("*.json")) if folder.is_dir() else []:
             with contextlib.suppress(IdentityError):
                 yield f.stem, self._read(f.stem)
 
-    def _read(self, ident_id: str) -> dict:
+    def _read(self, ident_id: str) -> dict[str, Any]:
         if not ID_RE.match(ident_id):
             raise IdentityError(f"'{ident_id[:20]}' is not a learner id.")
         try:
@@ -250,7 +251,7 @@ class Registry:
     def _load(self, ident_id: str) -> Identity:
         return self._from(ident_id, self._read(ident_id))
 
-    def _from(self, ident_id: str, body: dict) -> Identity:
+    def _from(self, ident_id: str, body: dict[str, Any]) -> Identity:
         return Identity(ident_id, str(body.get("pseudonym", "")), self.folder / "learners" / ident_id,
                         str(body.get("joined_at", "")))
 
@@ -278,7 +279,7 @@ def page_key() -> str | None:
 
 def entered() -> Identity | None:
     """The learner this page belongs to, once known."""
-    return context.current().identity
+    return cast("Identity | None", context.current().identity)  # the page context holds it untyped (it sits below this module)
 
 
 def enter(ident: Identity) -> Identity:

@@ -25,15 +25,22 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from . import context
 from .errors import JournalError, KitError
-from .events import Decided, Event, Kind, now, payload_of
+from .events import Acknowledged, Decided, Event, Kind, now, payload_of
 from .files import in_the_way, why
 from .settings import kit_home
+
+if TYPE_CHECKING:
+    from .models import Pack
+
+_T = TypeVar("_T")
 
 SCHEMA_VERSION = 1
 FILE_NAME = "journal.sqlite3"
@@ -71,7 +78,7 @@ class Journal:
     `Journal(path, separate=True)` a private one, as a second kernel would have.
     """
 
-    def __new__(cls, path: str | Path | None = None, *, separate: bool = False):
+    def __new__(cls, path: str | Path | None = None, *, separate: bool = False) -> Journal:
         if separate:
             return super().__new__(cls)
         key = os.path.abspath(Path(path) if path else kit_home() / FILE_NAME)
@@ -79,7 +86,7 @@ class Journal:
         with page.lock:
             if key not in page.journals:
                 page.journals[key] = super().__new__(cls)
-            return page.journals[key]
+            return cast(Journal, page.journals[key])  # the page context holds journals untyped (it sits below this module)
 
     def __init__(self, path: str | Path | None = None, *, separate: bool = False):
         if getattr(self, "_lock", None) is not None:
@@ -89,7 +96,7 @@ class Journal:
         self._write_warning: str | None = None
         self._read_warning: str | None = None
         self._pending: list[Event] = []  # events kept in memory while the file cannot be written
-        self._seen: dict[int, Event] = {}  # every saved event this object has read or written, by row id
+        self._seen: dict[int | None, Event] = {}  # every saved event this object has read or written, by row id
         self._foreign = False  # a newer kit's journal: never read or written
         self.refused: list[Event] = []  # held events the journal can never take (a point committed elsewhere)
         self._ready = False
@@ -288,7 +295,7 @@ class Journal:
                    for o in [*self._seen.values(), *self._pending])
 
     def _insert(self, e: Event) -> Event:
-        def write():
+        def write() -> int | None:
             con = self._connect()
             try:
                 cur = con.execute(
@@ -353,7 +360,7 @@ class Journal:
             sql += " AND pack_id = ?"
             args.append(pack_id)
 
-        def read(connect):
+        def read(connect: Callable[[], sqlite3.Connection]) -> list[Any]:
             con = connect()
             try:
                 return con.execute(sql + " ORDER BY id", args).fetchall()
@@ -368,7 +375,7 @@ class Journal:
         first: sqlite3.Error | None = None
         for connect in openers:
             try:
-                found = self._retrying(lambda c=connect: read(c))
+                found = self._retrying(partial(read, connect))
                 return [Event(r[1], r[2], r[3], r[4], _loads(r[5]), r[6], r[0]) for r in found]
             except sqlite3.Error as exc:
                 first = first or exc
@@ -381,7 +388,7 @@ class Journal:
         data = payload_of(e)
         pack = self._pack_of(e)
         point = pack.point(e.target) if pack is not None else None
-        if point is not None:
+        if pack is not None and point is not None:
             label = pack.point_label(e.target)
             option = point.option(data.option_id) if isinstance(data, Decided) else None
             if option is not None:
@@ -396,11 +403,11 @@ class Journal:
                 f"already had a committed answer, saved from another notebook, and that first answer stands."
                 f"{what} Copy anything you want to keep from here.")
 
-    def _pack_of(self, e: Event):
+    def _pack_of(self, e: Event) -> Pack | None:
         """The pack an event belongs to, for naming its point in words (None if it cannot be loaded)."""
         from .packs import load_pack
 
-        paths = [payload_of(o).pack_path for o in [*self._seen.values(), *self._pending]
+        paths = [cast(Acknowledged, payload_of(o)).pack_path for o in [*self._seen.values(), *self._pending]  # an acknowledge event reads as Acknowledged
                  if o.kind == Kind.ACKNOWLEDGE and (o.learner, o.pack_id) == (e.learner, e.pack_id)]
         for candidate in [e.pack_id, *filter(None, paths)]:
             try:
@@ -412,7 +419,7 @@ class Journal:
         return None
 
     @staticmethod
-    def _retrying(fn, attempts: int = 8):
+    def _retrying(fn: Callable[[], _T], attempts: int = 8) -> _T:
         """Retry briefly on 'database is locked' so the learner never sees it."""
         for i in range(attempts):
             try:
@@ -434,7 +441,7 @@ def _is_corruption(exc: sqlite3.DatabaseError) -> bool:
     return "not a database" in text or "malformed" in text or "corrupt" in text
 
 
-def _loads(text: str) -> dict:
+def _loads(text: str) -> dict[str, Any]:
     try:
         value = json.loads(text)
     except ValueError:

@@ -26,14 +26,15 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from . import settings
 from .errors import Problem
 from .packs import Report
-from .yamlfile import dotted
+from .yamlfile import PathKey, dotted
 
 DATA = settings.data_dir()
 
@@ -89,7 +90,7 @@ def _not_names() -> frozenset[str]:
     return frozenset(w.lower() for w in words if not w.startswith("#"))
 
 
-def texts(data, path=()) -> Iterator[tuple[tuple, str]]:
+def texts(data: Any, path: PathKey = ()) -> Iterator[tuple[PathKey, str]]:
     """Every prose string in parsed pack data, with its field path."""
     if isinstance(data, dict):
         for k, v in data.items():
@@ -102,7 +103,7 @@ def texts(data, path=()) -> Iterator[tuple[tuple, str]]:
         yield path, data
 
 
-def lint_data(data: dict, shown: str, line_of) -> list[Problem]:
+def lint_data(data: dict[str, Any], shown: str, line_of: Callable[[PathKey], int | None]) -> list[Problem]:
     """Anonymisation and spoiler problems in one pack's parsed data."""
     problems: list[Problem] = []
     anon = data.get("anonymisation") or {}
@@ -110,7 +111,7 @@ def lint_data(data: dict, shown: str, line_of) -> list[Problem]:
     allowed |= {w.lower() for p in _as_list(anon.get("pseudonyms")) for w in WORD.findall(p)}
     hashes = denylist()
 
-    def add(path, problem, hint, severity="error"):
+    def add(path: PathKey, problem: str, hint: str, severity: str = "error") -> None:
         problems.append(Problem(shown, line_of(path), dotted(path), problem, hint, severity))
 
     for path, text in texts(data):
@@ -168,7 +169,7 @@ SPOILER_HINT = ("The title, summary and point titles are read before the first d
                 "what happened for the outcome and the verdict for the findings.")
 
 
-def _headlines(data: dict) -> Iterator[tuple[tuple, str]]:
+def _headlines(data: dict[str, Any]) -> Iterator[tuple[PathKey, str]]:
     """The pack title, summary and every decision point title, with their field paths."""
     for key in ("title", "summary"):
         if isinstance(data.get(key), str):
@@ -178,7 +179,7 @@ def _headlines(data: dict) -> Iterator[tuple[tuple, str]]:
             yield ("decision_points", i, "title"), point["title"]
 
 
-def _giveaways(data: dict) -> Iterator[tuple[tuple, str]]:
+def _giveaways(data: dict[str, Any]) -> Iterator[tuple[PathKey, str]]:
     """What the headlines must not repeat: every actual option's text, and the outcome."""
     for i, point in enumerate(_dicts(data.get("decision_points"))):
         for j, option in enumerate(_dicts(point.get("options"))):
@@ -205,7 +206,7 @@ def _shared_run(a: list[str], b: list[str]) -> list[str]:
     return best
 
 
-def spoilers(data: dict, add) -> None:
+def spoilers(data: dict[str, Any], add: Callable[..., None]) -> None:
     """Report headlines that give away the outcome, what was done, or the review's verdict."""
     giveaways = list(_giveaways(data))
     outcome_text = " ".join(t for t in (data.get("outcome"), data.get("outcome_note")) if isinstance(t, str))
@@ -289,11 +290,11 @@ def lint_report(report: Report) -> list[Problem]:
     return lint_data(located.data, report.path, located.line_of)
 
 
-def _dicts(value) -> list[dict]:
+def _dicts(value: Any) -> list[dict[str, Any]]:
     return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
 
 
-def _as_list(value) -> list[str]:
+def _as_list(value: Any) -> list[str]:
     return [str(v) for v in value] if isinstance(value, list) else []
 
 

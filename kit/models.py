@@ -88,10 +88,10 @@ def normal_version(value: Any) -> str | None:
     return None
 
 
-def _since(version: str):
+def _since(version: str) -> AfterValidator:
     """A field that exists from format `version` on: refused in a pack that declares an older one."""
 
-    def check(value, info: ValidationInfo):
+    def check(value: Any, info: ValidationInfo) -> Any:
         declared = (info.context or {}).get("schema_version")
         if value is not None and declared and version_key(declared) < version_key(version):
             raise PydanticCustomError(
@@ -123,7 +123,7 @@ KitReading = Annotated[
 ]
 
 
-def _vocab_check(kind: str, label: str):
+def _vocab_check(kind: str, label: str) -> AfterValidator:
     """A validator that refuses slugs missing from the vocabulary list `kind`."""
 
     def check(value: str, info: ValidationInfo) -> str:
@@ -149,7 +149,7 @@ Reasoning = Annotated[Slug, _vocab_check("reasoning", "reasoning pattern")]
 Scale = Annotated[StrictInt, Field(ge=0, le=3)]
 
 
-def _unique_ids(items: list, what: str) -> list:
+def _unique_ids(items: list[Any], what: str) -> list[Any]:
     seen: set[str] = set()
     for i, item in enumerate(items):
         if item.id in seen:
@@ -488,7 +488,7 @@ class Pack(Model):
         return list(seen)
 
 
-def json_schema() -> dict:
+def json_schema() -> dict[str, Any]:
     """The JSON Schema editors use to check packs as they are typed."""
     schema = Pack.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"

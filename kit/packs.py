@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 
@@ -13,6 +14,9 @@ from .errors import PackError, PackNotFound, Problem
 from .models import PACK_ID_RE, Pack, normal_version
 from .vocabulary import Vocabulary, load_vocabulary
 from .yamlfile import Located, dotted, load
+
+if TYPE_CHECKING:
+    from pydantic_core import ErrorDetails
 
 PACK_FILE = "pack.yaml"
 
@@ -173,7 +177,7 @@ def validate_located(located: Located, shown: str, vocab: Vocabulary) -> tuple[P
         return None, [_problem(e, located, shown) for e in exc.errors()]
 
 
-def _problem(err: dict, located: Located, shown: str) -> Problem:
+def _problem(err: ErrorDetails, located: Located, shown: str) -> Problem:
     loc = tuple(err["loc"])
     kind = err["type"]
     # pydantic adds the failing type's name for unions/tagged values; drop non-field parts
@@ -225,7 +229,7 @@ def _expectation(kind: str) -> str:
     return _EXPECT.get(kind, "has the wrong type")
 
 
-def _describe(value) -> str:
+def _describe(value: Any) -> str:
     if value is None:
         return "nothing"
     if isinstance(value, bool):
@@ -240,7 +244,7 @@ def _describe(value) -> str:
     return f"'{text[:40]}{'...' if len(text) > 40 else ''}'"
 
 
-def fields_at(loc: tuple) -> list[str]:
+def fields_at(loc: tuple[int | str, ...]) -> list[str]:
     """Field names of the model that sits at loc, for 'did you mean' on a typo."""
     model: type[BaseModel] = Pack
     for part in loc:
@@ -256,7 +260,7 @@ def fields_at(loc: tuple) -> list[str]:
     return list(model.model_fields)
 
 
-def model_in(annotation) -> type[BaseModel] | None:
+def model_in(annotation: Any) -> type[BaseModel] | None:
     """The pydantic model inside a field's type (list[Option] -> Option), or None."""
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from .events import replay_learner
 from .journal import Journal
@@ -197,12 +198,12 @@ class Reasoning:
         return "\n".join(self.sentences())
 
 
-def _choices(pack: Pack, decisions: Mapping) -> list[Choice]:
+def _choices(pack: Pack, decisions: Mapping[str, Any]) -> list[Choice]:
     out = []
     for i, p in enumerate(pack.decision_points):
         d = decisions.get(p.id)
         chosen = p.option(d.option_id) if d else None
-        if chosen is None:  # not committed, or an option the pack no longer has
+        if d is None or chosen is None:  # not committed, or an option the pack no longer has
             continue
         out.append(Choice(pack.title, p.label(i), chosen.text, d.confidence, tuple(chosen.relies_on or ()),
                           chosen.actual, chosen.review_supported, titled=p.title is not None))
@@ -222,7 +223,7 @@ def _summarise(choices: list[Choice], vocab: Vocabulary, across_cases: bool) -> 
     return Reasoning(tuple(choices), tuple(patterns), across_cases)
 
 
-def case_reasoning(pack: Pack, decisions: Mapping, vocabulary: Vocabulary | None = None) -> Reasoning:
+def case_reasoning(pack: Pack, decisions: Mapping[str, Any], vocabulary: Vocabulary | None = None) -> Reasoning:
     """The patterns in one case's committed choices. `decisions` maps point id to a Decision."""
     return _summarise(_choices(pack, decisions), vocabulary or load_vocabulary(), across_cases=False)
 

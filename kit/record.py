@@ -25,9 +25,10 @@ import ast
 import hashlib
 import json
 import re
+from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Final, Literal, NoReturn, cast
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -38,12 +39,15 @@ from .events import CaseState, Event, LearnerState, replay_learner
 from .files import Refused, loads_bounded, read_regular
 from .journal import Journal
 from .learner import check_learner, learner_id
-from .models import STANCE_AS_SCALES
+from .models import STANCE_AS_SCALES, Pack
 from .packs import find_pack, load_pack
 from .reflection import cpd_fields, evidenced_domains
 from .settings import exercises_dir
 
-FORMAT = "reflective-practice-kit/record"
+if TYPE_CHECKING:
+    from .workshop import LearnerKey, WorkshopKey
+
+FORMAT: Final = "reflective-practice-kit/record"
 VERSION = 3
 READS = (1, 2, 3)  # record versions this kit reads (version 1 is upgraded as it is read)
 MAX_BYTES = 5 * 1024 * 1024
@@ -185,7 +189,7 @@ def build_record(learner: str, case: str | None = None, *, include_text: bool = 
     return with_checksum(rec)
 
 
-def _case_record(pack, state: CaseState, text: bool, compact: bool = False) -> CaseRecord:
+def _case_record(pack: Pack, state: CaseState, text: bool, compact: bool = False) -> CaseRecord:
     drecs = []
     touched: dict[str, None] = {}
     for p in pack.decision_points:
@@ -267,7 +271,7 @@ def exercise_records(state: LearnerState) -> list[ExerciseRecord]:
     return out
 
 
-def _answer_order(target: str) -> tuple:
+def _answer_order(target: str) -> tuple[str, int, str]:
     exercise, _, question = target.partition("/")
     digits = re.findall(r"\d+", question)
     return (exercise, int(digits[0]) if digits else 0, question)
@@ -314,8 +318,8 @@ def _prompts_in(source: str, exercise: str) -> dict[str, str]:
     for node in ast.walk(tree):
         if (isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", "")) == "answer_box"
                 and len(node.args) >= 3 and all(isinstance(a, ast.Constant) and isinstance(a.value, str)
-                                                for a in node.args[:3]) and node.args[0].value == exercise):
-            out[node.args[1].value] = node.args[2].value
+                                                for a in node.args[:3]) and cast(ast.Constant, node.args[0]).value == exercise):
+            out[cast(str, cast(ast.Constant, node.args[1]).value)] = cast(str, cast(ast.Constant, node.args[2]).value)  # str Constants, checked above
     return out
 
 
@@ -364,7 +368,7 @@ _SIG_KEY = b'"signature": "'
 SIGNED, UNSIGNED, WRONGLY_SIGNED = "signed", "unsigned", "wrongly signed"
 
 
-def sign(rec: Record, key) -> Record:
+def sign(rec: Record, key: WorkshopKey | LearnerKey) -> Record:
     """The record signed with a learner key (workshop.LearnerKey: its name goes in `signer`) or a
     workshop key (workshop.WorkshopKey), checksum renewed."""
     blank = rec.model_copy(update={"workshop": key.code, "signer": getattr(key, "name", None), "signature": "",
@@ -382,7 +386,7 @@ def _value_span(raw: bytes, marker: bytes) -> tuple[int, int] | None:
     return (start, end) if end >= 0 else None
 
 
-def signature_status(raw: bytes, rec: Record, key) -> str:
+def signature_status(raw: bytes, rec: Record, key: WorkshopKey) -> str:
     """SIGNED when the bytes carry a signature this key makes, UNSIGNED when they carry none,
     else WRONGLY_SIGNED (another workshop's key, or changed after signing)."""
     if not rec.signature:
@@ -428,7 +432,7 @@ def read_bytes(path: str | Path, max_bytes: int = MAX_BYTES) -> bytes:
 
 def parse_record(raw: bytes, name: str = "submission") -> Record:
     """Verify and load a record's bytes; every refusal says why (SubmissionError.reason)."""
-    def fail(reason: str, advice: str = ""):
+    def fail(reason: str, advice: str = "") -> NoReturn:
         raise SubmissionError(f"{name}: {reason}.{' ' + advice if advice else ''}", reason=reason)
 
     head = _SNIFF.search(raw[:400])
@@ -455,7 +459,7 @@ def parse_record(raw: bytes, name: str = "submission") -> Record:
     return rec
 
 
-def _loads(raw: bytes, fail):
+def _loads(raw: bytes, fail: Callable[..., NoReturn]) -> Any:
     try:
         return loads_bounded(raw)
     except Refused:  # not UTF-8, not JSON, or beyond a limit: say which
@@ -463,7 +467,7 @@ def _loads(raw: bytes, fail):
         fail("not a kit record")
 
 
-def upgrade_v1(data: dict) -> dict:
+def upgrade_v1(data: dict[str, Any]) -> dict[str, Any]:
     """A version-1 record's data in version 2's shape (it keeps the checksum it was handed in with).
 
     One-scale placings (-2 individuals ... +2 context), the learner's and the pack's, are read on
@@ -483,7 +487,7 @@ def upgrade_v1(data: dict) -> dict:
     return {**data, "version": VERSION, "pcf_domains_covered": []}
 
 
-def _code_v1(code: dict) -> dict:
+def _code_v1(code: dict[str, Any]) -> dict[str, Any]:
     code = dict(code)
     mine, kit = code.pop("stance", None), code.pop("pack_stance", None)
     if mine not in STANCE_AS_SCALES or kit not in STANCE_AS_SCALES:  # left for validation to name
@@ -494,7 +498,7 @@ def _code_v1(code: dict) -> dict:
             "kit_context": kc, "kit_one_scale": kit, "kit_holds_accountable": code.get("pack_holds_accountable", [])}
 
 
-def _explain(raw: bytes, fail) -> None:
+def _explain(raw: bytes, fail: Callable[..., NoReturn]) -> None:
     """Why bytes that failed the fast checks are not a record (truncated, not JSON, foreign)."""
     try:
         data = loads_bounded(raw)

@@ -6,6 +6,7 @@ journal event, so earlier versions are never lost (the latest is shown).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from .errors import SessionError
@@ -37,7 +38,7 @@ CPD_KEYS = {k for k, _, _ in CPD} | {"standard"}  # what a CPD entry holds (olde
 PCF_EVIDENCE_HINT = "What you did or wrote in this case that shows this capability (a few sentences)"
 
 
-def _cleaned(case: CaseSession, fields: dict[str, str], spec, what: str) -> dict[str, str]:
+def _cleaned(case: CaseSession, fields: dict[str, str], spec: Iterable[tuple[str, str, str]], what: str) -> dict[str, str]:
     """Fields stripped of surrounding space, after refusing any the form does not have."""
     case.require_acknowledged()
     unknown = set(fields) - {k for k, _, _ in spec}

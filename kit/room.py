@@ -22,6 +22,7 @@ import secrets
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from . import settings
 from .errors import KitError, SessionError
@@ -31,7 +32,10 @@ from .journal import Journal
 from .learner import learner_id
 from .models import DecisionPoint, Pack
 from .packs import find_pack, load_pack, resolve
-from .session import CaseSession, Decision
+from .session import CaseSession, Decision, Reveal
+
+if TYPE_CHECKING:
+    from .cohort import Cohort
 
 FORMAT = "reflective-practice-kit/room"
 VERSION = 1
@@ -143,7 +147,7 @@ class Room:
                 continue
         return out
 
-    def status(self) -> dict:
+    def status(self) -> dict[str, Any]:
         """Per point in the room's order: opened, released, how many decided, the count per option
         and per confidence, and the reasons learners chose to share (no names)."""
         st = self.state()
@@ -343,14 +347,14 @@ class RoomSession(CaseSession):
         return self.current_point is None and not self.is_complete
 
     def decide(self, point_id: str, option_id: str | None, confidence: int | None = None,
-               rationale: str = "", **more) -> Decision:
+               rationale: str = "", change_mind: str = "") -> Decision:
         st = self.room.state()
         if point_id not in st.points:
             raise SessionError("This point is not part of today's workshop room.")
         if point_id not in st.opened and point_id not in self.state.decisions:
             raise SessionError("Your facilitator has not opened this point yet; it opens here when the room "
                                "gets to it.")
-        d = super().decide(point_id, option_id, confidence=confidence, rationale=rationale, **more)
+        d = super().decide(point_id, option_id, confidence=confidence, rationale=rationale, change_mind=change_mind)
         ok = self.room.add_vote(self.learner, d, self.share_reasons)
         self.vote_warning = None if ok else ("Your decision is saved in your own record, but it could not reach "
                                              "the room's folder, so the room's count will not include it.")
@@ -362,7 +366,7 @@ class RoomSession(CaseSession):
                     "Your decision is locked and saved.")
         return None
 
-    def reveal(self, point_id: str):
+    def reveal(self, point_id: str) -> Reveal:
         reason = self.waiting_reason(point_id)
         if reason:
             raise SessionError(reason)
@@ -395,17 +399,17 @@ def open_case(pack: str | Path | Pack, learner: str, journal: Journal | None = N
     return join(pack, learner, room, journal, share_reasons)
 
 
-def room_cohort(room: Room):
+def room_cohort(room: Room) -> Cohort:
     """The room's votes as a workshop cohort, so the dashboard's one-file summary can be made from them."""
     from .cohort import Cohort, Handin
 
     st, pack = room.state(), room.pack()
     order = {pid: i for i, pid in enumerate(st.points)}
-    by_voter: dict[str, list] = {}
+    by_voter: dict[str, list[tuple[Any, ...]]] = {}
     for v in room.votes():
         point = pack.point(v.point)
         option = point.option(v.option) if point else None
-        if option is None or v.confidence is None:
+        if point is None or option is None or v.confidence is None:
             continue
         by_voter.setdefault(v.voter, []).append(
             (pack.id, order.get(v.point, 0), v.point, point.when, option.id, point.actual_option.id, option.actual,

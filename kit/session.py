@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import SessionError
 from .events import (
@@ -29,9 +30,14 @@ from .events import (
 )
 from .journal import DuplicateDecision, Journal
 from .learner import check_learner
-from .models import ContributingFactor, DecisionPoint, Option, Pack
+from .models import ContributingFactor, DecisionPoint, Option, Pack, TimelineEntry
 from .packs import load_pack, resolve
 from .support import support_text
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .reasoning import Reasoning
 
 __all__ = ["CaseSession", "Decision", "GoneAnswer", "Reveal", "open_case", "MIN_REASON_WORDS"]
 
@@ -173,7 +179,7 @@ class CaseSession:
         return self.current_point is None
 
     @property
-    def timeline(self):
+    def timeline(self) -> list[TimelineEntry]:
         self.require_acknowledged()
         return self.pack.timeline
 
@@ -281,7 +287,7 @@ class CaseSession:
 
     # -- views over the state ----------------------------------------------------------
 
-    def compare(self):
+    def compare(self) -> pd.DataFrame:
         """A table (pandas DataFrame) of your choices against what was done and what the review supports."""
         from .compare import compare_table
 
@@ -293,7 +299,7 @@ class CaseSession:
 
         return comparison_summary(self.compare())
 
-    def reasoning(self):
+    def reasoning(self) -> Reasoning:
         """The reasoning patterns in this case's committed choices, with a question about each (no marks)."""
         from .reasoning import case_reasoning
 

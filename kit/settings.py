@@ -228,8 +228,8 @@ def describe() -> list[tuple[str, str, str]]:
              DENYLIST.env: os.pathsep.join(str(p) for p in denylist_files()[1:])}
     rows = []
     for s in SETTINGS:
-        if s.raw() is not None:
-            now = shown.get(s.env, s.raw())
+        if (raw := s.raw()) is not None:
+            now = shown.get(s.env, raw)
         elif s is DEBUG:
             now = "off"
         else:

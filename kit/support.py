@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .errors import PackError
 
@@ -68,7 +69,7 @@ class SupportFileError(ValueError):
     """Why a support file could not be used (shown to the educator in one sentence)."""
 
 
-def _contacts(data) -> tuple[str, tuple[Contact, ...]]:
+def _contacts(data: Any) -> tuple[str, tuple[Contact, ...]]:
     if not isinstance(data, dict):
         raise SupportFileError("it must be a mapping with a 'contacts' list")
     unknown = sorted(set(map(str, data)) - {"intro", "contacts"})
@@ -88,13 +89,13 @@ def _contacts(data) -> tuple[str, tuple[Contact, ...]]:
         if extra:
             raise SupportFileError(f"contact {i} has a field the kit does not know ('{extra[0]}'); "
                                    "use name, for, how and link")
-        missing = [f for f in FIELDS if not isinstance(item.get(f), str) or not item.get(f).strip()]
+        missing = [f for f in FIELDS if not isinstance(value := item.get(f), str) or not value.strip()]
         if missing:
             raise SupportFileError(f"contact {i} has no '{missing[0]}'; each contact needs name, for and how")
         link = item.get("link") or ""
         if not isinstance(link, str) or (link and not link.startswith(("https://", "http://"))):
             raise SupportFileError(f"contact {i}'s link must be a web address starting https://")
-        out.append(Contact(*(" ".join(str(item[f]).split()).rstrip(".") for f in FIELDS), link.strip()))
+        out.append(Contact(*(" ".join(str(item[f]).split()).rstrip(".") for f in FIELDS), *[link.strip()]))  # starred: mypy takes one *args to fill link too
     return " ".join(intro.split()), tuple(out)
 
 

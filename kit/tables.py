@@ -6,14 +6,20 @@ done and what the reviews found, so views show them only after the learner's own
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
 from . import settings
 from .packs import load_pack, load_packs
 from .vocabulary import load_vocabulary
 
+if TYPE_CHECKING:
+    from .models import Pack
 
-def _packs(pack_ids=None):
+
+def _packs(pack_ids: str | Iterable[str] | None = None) -> list[Pack]:
     if pack_ids is None:
         return load_packs(settings.packs_dir())
     if isinstance(pack_ids, str):
@@ -21,7 +27,7 @@ def _packs(pack_ids=None):
     return [load_pack(p) for p in pack_ids]
 
 
-def points_table(pack_ids=None) -> pd.DataFrame:
+def points_table(pack_ids: str | Iterable[str] | None = None) -> pd.DataFrame:
     """One row per decision point: case, when, agency, the situation as it looked then, the question.
 
     Nothing here reveals an outcome: no actual option, no finding.
@@ -35,7 +41,7 @@ def points_table(pack_ids=None) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def outcomes_table(pack_ids=None) -> pd.DataFrame:
+def outcomes_table(pack_ids: str | Iterable[str] | None = None) -> pd.DataFrame:
     """One row per decision point with what was done and what the review found (for after a task)."""
     rows = []
     for p in _packs(pack_ids):
@@ -47,7 +53,7 @@ def outcomes_table(pack_ids=None) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def factors_table(pack_ids=None) -> pd.DataFrame:
+def factors_table(pack_ids: str | Iterable[str] | None = None) -> pd.DataFrame:
     """Every contributing factor, one row each, with its case, point and level."""
     rows = []
     for p in _packs(pack_ids):
@@ -88,7 +94,7 @@ def readable(df: pd.DataFrame, columns: list[str] | None = None) -> pd.DataFrame
     out = df[columns or list(df.columns)].copy()
     titles = case_titles() if "case" in df else {}
 
-    def point_name(row) -> str:
+    def point_name(row: pd.Series) -> str:
         ids = [row["case"]] if "case" in row and row["case"] in titles else list(titles or case_titles())
         for pid in ids:
             pack = load_pack(pid)

@@ -20,6 +20,11 @@ calls it), tests/test_notebooks.py fails when a stored notebook breaks it, and `
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from nbformat import NotebookNode
+
 LAB_ONLY = "lab-only"  # cells for JupyterLab only; kit app never serves them
 SHOW_SOURCE = "show-source"  # a code cell learners should read stays open
 START_TAG = "start-line"
@@ -32,20 +37,20 @@ CELL_LEFTOVERS = ("execution", "scrolled", "collapsed", "ExecuteTime", "trusted"
 NOTEBOOK_LEFTOVERS = ("widgets", "toc", "varInspector")
 
 
-def start_cell():
+def start_cell() -> NotebookNode:
     from nbformat.v4 import new_markdown_cell
 
-    cell = new_markdown_cell(START_LINE)
+    cell: NotebookNode = new_markdown_cell(START_LINE)
     cell.id = START_ID
     cell.metadata["tags"] = [LAB_ONLY, START_TAG]
     return cell
 
 
-def is_start(cell) -> bool:
+def is_start(cell: dict[str, Any]) -> bool:
     return cell.get("id") == START_ID or START_TAG in cell.get("metadata", {}).get("tags", [])
 
 
-def problems(nb) -> list[str]:
+def problems(nb: NotebookNode) -> list[str]:
     """What in this notebook breaks the rule (empty when it is tidy)."""
     found = []
     cells = nb.cells
@@ -79,7 +84,7 @@ def problems(nb) -> list[str]:
     return found
 
 
-def tidy(nb):
+def tidy(nb: NotebookNode) -> NotebookNode:
     """Apply the rule in place and return the notebook."""
     nb.cells = [start_cell()] + [c for c in nb.cells if not is_start(c)]
     for cell in nb.cells:
@@ -103,7 +108,7 @@ def tidy(nb):
     return nb
 
 
-def pre_save_hook(model, **_kwargs):
+def pre_save_hook(model: dict[str, Any], **_kwargs: Any) -> None:
     """Jupyter Server pre-save hook: a kit notebook (one with the start line) is saved tidy.
 
     The learner's work lives in the journal, not in the notebook, so nothing is lost; the

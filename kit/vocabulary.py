@@ -8,6 +8,7 @@ every other module takes its lists, their labels and their order from here.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -93,7 +94,7 @@ class Vocabulary:
     def holds_accountable(self) -> list[str]:
         return self.slugs("holds_accountable")
 
-    def ordered(self, name: str, slugs) -> list[str]:
+    def ordered(self, name: str, slugs: Iterable[str]) -> list[str]:
         """slugs in the vocabulary's order, any it does not know after them (sorted)."""
         given = list(dict.fromkeys(slugs))
         known = [s for s in self.slugs(name) if s in given]

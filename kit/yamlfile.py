@@ -18,13 +18,13 @@ MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 64
 MAX_NODES = 200_000
 
-PathKey = tuple  # field path, e.g. ("decision_points", 2, "options")
+PathKey = tuple[str | int, ...]  # field path, e.g. ("decision_points", 2, "options")
 
 
-_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when present: same nodes, faster
+_Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when present: same nodes, faster
 
 
-class _Loader(_Base):
+class _Loader(_Base):  # type: ignore[misc]  # PyYAML ships no types: mypy sees its loaders as Any
     """Safe loader that leaves dates as strings (as papermill's NoDatesSafeLoader does)."""
 
 
@@ -136,7 +136,7 @@ def _tab_indented(text: str, line: int) -> bool:
     return "\t" in row[: len(row) - len(row.lstrip(" \t"))]
 
 
-def _control_character(path, text: str, exc) -> PackError:
+def _control_character(path: Path, text: str, exc: yaml.reader.ReaderError) -> PackError:
     line = text[: exc.position].count("\n") + 1 if isinstance(exc.position, int) else None
     return PackError.single(
         path,
@@ -146,7 +146,7 @@ def _control_character(path, text: str, exc) -> PackError:
     )
 
 
-def _check_and_map(node, path, lines, file, depth, budget) -> None:
+def _check_and_map(node: yaml.Node, path: PathKey, lines: dict[PathKey, int], file: Path, depth: int, budget: list[int]) -> None:
     """Record lines, refuse duplicate keys, and bound depth and alias expansion."""
     budget[0] -= 1
     if budget[0] < 0:
@@ -186,7 +186,7 @@ def _check_and_map(node, path, lines, file, depth, budget) -> None:
             _check_and_map(item, path + (i,), lines, file, depth + 1, budget)
 
 
-def dotted(path) -> str:
+def dotted(path: PathKey) -> str:
     """("decision_points", 2, "id") -> "decision_points[2].id"."""
     out = ""
     for part in path:

@@ -104,3 +104,25 @@ def test_settings_and_locations_have_one_home():
             if "__file__" in line or re.search(r"environ(\.get)?\(?\[?['\"]KIT_", line):
                 offenders.append(f"{p.relative_to(ROOT)}:{i}: {line.strip()}")
     assert offenders == []
+
+
+STRICT_FLAGS = {"disallow_any_generics", "disallow_subclassing_any", "disallow_untyped_calls",
+                "disallow_untyped_defs", "disallow_incomplete_defs", "check_untyped_defs",
+                "disallow_untyped_decorators", "warn_return_any", "strict_equality", "extra_checks"}
+
+
+def test_the_learner_model_format_and_base_are_type_checked_strictly():
+    """mypy runs in the test command with --strict's flags on every module from the learner model
+    ('room | demo') down to the base, and only there: a module added to those layers is checked
+    strictly or this fails; the rendering, views and entry points keep mypy's default checking."""
+    tomllib = pytest.importorskip("tomllib", reason="tomllib is in the standard library from Python 3.11")
+    mypy = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["mypy"]
+    layers = _contract("layers")["layers"]
+    below = layers[next(i for i, layer in enumerate(layers) if "room" in re.split(r"\s*[:|]\s*", layer)):]
+    wanted = {f"kit.{m.strip()}" for layer in below for m in re.split(r"[:|]", layer)}
+    strict = [o for o in mypy["overrides"] if o.get("disallow_untyped_defs")]
+    assert len(strict) == 1 and "strict" not in strict[0]  # a per-module strict = true reaches every module
+    assert set(strict[0]["module"]) == wanted, set(strict[0]["module"]) ^ wanted
+    assert all(strict[0].get(flag) is True for flag in STRICT_FLAGS) and strict[0].get("implicit_reexport") is False
+    assert mypy["files"] == ["kit"] and not any(o.get("ignore_errors") for o in mypy["overrides"])
+    assert '"$venv/bin/mypy" || status=1' in (ROOT / "kit.sh").read_text()

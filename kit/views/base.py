@@ -248,6 +248,8 @@ class AfterTheGate(View):
     they come back.
     """
 
+    inner: View | None  # the part, once built
+
     def __init__(self, session: CaseSession, build: Callable[[], View], what: str):
         self.session, self._build, self.inner, self.gate = session, build, None, None
         self.widget = box()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import html as _html
 import threading
 from pathlib import Path
+from typing import Any, cast
 
 from ..errors import KitError
 from ..html import Markup, bullet_list, callout, esc, message, table_html
@@ -97,7 +98,7 @@ class PointView(View):
         if locked and self.session.answer_gone(self.point.id):  # never shown as another option
             self.reveal.value, self.reveal_box.children = gone_answers_html(self.session, self.point.id), [self.reveal]
             self.commit.description = "Decision committed (locked)"
-        elif locked:
+        elif d is not None:
             self.choice.value = d.option_id
             if d.confidence is not None:
                 self.confidence.value = d.confidence
@@ -300,7 +301,7 @@ class CaseView(View):
     def room_tick(self) -> bool:
         """Redraw when the facilitator has changed the room (a point opened, a reveal released);
         returns False once the room is closed, which ends the live updates."""
-        stamp = self.session.room.state()
+        stamp = cast(RoomSession, self.session).room.state()  # room_tick runs only on a room's page
         key = (tuple(stamp.opened), tuple(stamp.released), stamp.closed)
         if key != getattr(self, "_room_key", None):
             self._room_key = key
@@ -399,7 +400,7 @@ def learner_picker() -> View:
 
 def support_box() -> View:
     """Where to find support (the institution's list if they set one, else the kit's UK default)."""
-    view = View()
+    view: Any = View()  # a plain view that also carries its text
     view.text = html(callout(support_body_html(), "support"))
     view.widget = box(view.text)
     return view

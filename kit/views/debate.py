@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import html
 from pathlib import Path
+from typing import cast
 
 import ipywidgets as W
 
 from ..debate import DebateSession, one_scale_words, people, rating
 from ..errors import KitError
 from ..html import bullet_list, esc, message, table_html
+from ..models import Comment
 from ..vocabulary import RATING_SCALE, load_vocabulary
 from .base import (
     AfterTheGate,
@@ -52,7 +54,7 @@ class DebateView(View):
         codes = debate.codes
         for c in d.comments:
             depth[c.id] = depth.get(c.reply_to, -1) + 1 if c.reply_to else 0
-            reply = f", replying to {html.escape(d.comment(c.reply_to).author)}" if c.reply_to else ""
+            reply = f", replying to {html.escape(cast(Comment, d.comment(c.reply_to)).author)}" if c.reply_to else ""  # the pack format checks reply_to names a comment
             role = f" ({html.escape(c.role)})" if c.role else ""
             head = W.HTML(f"<h4>{html.escape(c.author)}{role}{reply}</h4>{esc(c.text)}", layout=full())
             code = codes.get(c.id)
@@ -114,10 +116,10 @@ class DebateView(View):
             for cid in self.accountability:
                 a, c = (None if w.value == UNPLACED else w.value for w in (self.accountability[cid], self.context[cid]))
                 held = [slug for slug, tick in self.ticks[cid].items() if tick.value]
-                author = self.debate.debate.comment(cid).author
+                author = cast(Comment, self.debate.debate.comment(cid)).author  # cid is one of this debate's comments
                 if (a is None) != (c is None):
                     raise KitError(f"Place {author}'s comment on both scales, or leave both unplaced.")
-                if a is None:
+                if a is None or c is None:  # both or neither (checked above)
                     if held:
                         raise KitError(f"You ticked whom {author} holds accountable: place the comment on "
                                        "the two scales too, or untick.")

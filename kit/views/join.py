@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import html as _html
 from collections.abc import Callable
+from typing import Any, cast
 
 import ipywidgets as W
 
@@ -173,7 +174,7 @@ def page_learner_view(build: Callable[[str], View]) -> View:
     if ident is None:
         return PageLearner(build)
     view = _built(build, ident)
-    holder = View()
+    holder: Any = View()  # a plain view that also carries the learner's view and key mark
     holder.view, holder.mark = view, key_mark(ident)
     holder.widget = box(holder.mark, view.widget)
     return holder
@@ -190,7 +191,7 @@ def arrived() -> None:
 
 def page_picker() -> View:
     """The start page's learner part in a shared app: who you are here, or the join form."""
-    return page_learner_view(lambda _who: LearnerCard(identity.entered(), _joined_here()))
+    return page_learner_view(lambda _who: LearnerCard(cast(identity.Identity, identity.entered()), _joined_here()))  # built once the page has its learner
 
 
 def _joined_here() -> identity.Joined | None:
