@@ -203,6 +203,13 @@ def _cmd_room(args) -> int:
         st = room.state()
         print(f"Room {st.code} is open for '{st.title}' ({len(st.points)} points) at {room.folder}.")
         print(f"Learners join with the code {st.code}. Open the first point with: kit room open-point --dir {room.folder}")
+        from . import settings
+
+        if not settings.ROOMS.raw() and settings.exchange_dir() is None:
+            print("This room is in this computer's own folder. Learners can join it only through the shared app "
+                  "on this computer (run kit app --shared and give learners its address) or on a JupyterHub whose "
+                  "workshop folder holds the rooms (KIT_EXCHANGE); a learner running the kit on their own laptop "
+                  "cannot reach it.")
         return 0
     if not args.dir:
         raise KitError(f"Name the room's folder: kit room {args.action} --dir DIR.")

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import secrets
 from collections import Counter
 from dataclasses import asdict, dataclass, field
@@ -31,6 +32,15 @@ from .journal import Journal
 from .learner import learner_id
 from .models import DecisionPoint, Pack
 from .packs import find_pack, load_pack, resolve
+from .roomfolder import (
+    FILE_MODE,
+    VOTES_MODE,
+    RoomFolderError,
+    check_room_folder,
+    locked,
+    own_folder,
+    read_room_bytes,
+)
 from .session import CaseSession, Decision
 
 FORMAT = "reflective-practice-kit/room"
@@ -100,7 +110,10 @@ class Room:
 
     def state(self) -> RoomState:
         try:
-            data = json.loads(self.file.read_text(encoding="utf-8"))
+            check_room_folder(self.folder)
+            data = json.loads(read_room_bytes(self.file).decode("utf-8"))
+        except RoomFolderError as exc:
+            raise RoomError(str(exc)) from None
         except FileNotFoundError:
             raise RoomError(f"There is no workshop room at {self.folder}. Check the room code with your "
                             "facilitator.") from None
@@ -194,76 +207,103 @@ class Room:
                             f"{', '.join(d.id for d in p.decision_points)}.")
         if len(set(chosen)) != len(chosen):
             raise RoomError("A point is named twice; name each point once, in the order the room takes them.")
+        rooms = settings.rooms_dir()
         code = new_code()
-        target = Path(folder) if folder else settings.rooms_dir() / code
+        while (rooms / code).exists():
+            code = new_code()
+        target = Path(folder) if folder else rooms / code
+        if target.absolute().parent != rooms.absolute():
+            raise RoomError(f"A room is joined by its code from the rooms folder ({rooms}), so a room at {target} "
+                            "could not be joined. Leave out --dir (the room goes in the rooms folder), or set "
+                            f"KIT_ROOMS to {target.absolute().parent}.")
         room = cls(target)
-        if room.file.exists():
-            raise RoomError(f"{target} already holds a room; choose another folder or close that one.")
-        stamp = now()
-        room._write(RoomState(code, p.id, str(source.resolve()), p.title, chosen, created_at=stamp, updated_at=stamp))
         try:
-            (target / VOTES).mkdir(exist_ok=True)
-            (target / VOTES).chmod(0o1733)  # learners may add votes, not list or change others'
-        except OSError:
-            pass
+            own_folder(rooms, "rooms folder")
+            own_folder(target, "room folder")
+            own_folder(target / VOTES, "votes folder", VOTES_MODE)  # learners add votes; cannot list or change
+        except RoomFolderError as exc:
+            raise RoomError(str(exc)) from None
+        except OSError as exc:
+            raise RoomError(f"Could not make the room at {target} ({exc.strerror}). "
+                            "Choose a folder you can write to.") from None
+        stamp = now()
+        try:
+            with locked(target):
+                if room.file.exists() or room.file.is_symlink():
+                    raise RoomError(f"{target} already holds a room; choose another folder or close that one.")
+                room._write(RoomState(code, p.id, str(source.resolve()), p.title, chosen, created_at=stamp,
+                                      updated_at=stamp))
+        except RoomFolderError as exc:
+            raise RoomError(str(exc)) from None
         return room
 
     def open_point(self, point: str | None = None) -> str:
         """Open the given point, or the next one in the room's order; returns the point opened."""
-        st = self._live()
-        if point is None:
-            rest = [p for p in st.points if p not in st.opened]
-            if not rest:
-                raise RoomError("Every point of this room is already open.")
-            point = rest[0]
-        if point not in st.points:
-            raise RoomError(f"'{point}' is not one of this room's points: {', '.join(st.points)}.")
-        if point not in st.opened:
-            st.opened.append(point)
-            self._write(st)
-        return point
+        def change(st: RoomState) -> str:
+            chosen = point
+            if chosen is None:
+                rest = [p for p in st.points if p not in st.opened]
+                if not rest:
+                    raise RoomError("Every point of this room is already open.")
+                chosen = rest[0]
+            if chosen not in st.points:
+                raise RoomError(f"'{chosen}' is not one of this room's points: {', '.join(st.points)}.")
+            if chosen not in st.opened:
+                st.opened.append(chosen)
+            return chosen
+        return self._change(change)
 
     def release(self, point: str | None = None) -> str:
         """Release the reveal of the given point, or of the earliest open one not yet released."""
-        st = self._live()
-        if point is None:
-            waiting = [p for p in st.opened if p not in st.released]
-            if not waiting:
-                raise RoomError("There is no open point waiting for its reveal.")
-            point = waiting[0]
-        if point not in st.opened:
-            raise RoomError(f"Open '{point}' before releasing its reveal.")
-        if point not in st.released:
-            st.released.append(point)
-            self._write(st)
-        return point
+        def change(st: RoomState) -> str:
+            chosen = point
+            if chosen is None:
+                waiting = [p for p in st.opened if p not in st.released]
+                if not waiting:
+                    raise RoomError("There is no open point waiting for its reveal.")
+                chosen = waiting[0]
+            if chosen not in st.opened:
+                raise RoomError(f"Open '{chosen}' before releasing its reveal.")
+            if chosen not in st.released:
+                st.released.append(chosen)
+            return chosen
+        return self._change(change)
 
     def show_finding(self, point: str) -> None:
         """Put the review's finding for a released point on the projector."""
-        st = self._live()
-        if point not in st.released:
-            raise RoomError("Release the point's reveal before showing the review's finding.")
-        if point not in st.finding_shown:
-            st.finding_shown.append(point)
-            self._write(st)
+        def change(st: RoomState) -> None:
+            if point not in st.released:
+                raise RoomError("Release the point's reveal before showing the review's finding.")
+            if point not in st.finding_shown:
+                st.finding_shown.append(point)
+        self._change(change)
 
     def close(self) -> None:
-        st = self.state()
-        if not st.closed:
+        def change(st: RoomState) -> None:
             st.closed = True
-            self._write(st)
+        self._change(change, live=False)
 
-    def _live(self) -> RoomState:
-        st = self.state()
-        if st.closed:
-            raise RoomError("This room is closed. Open a new room to run the case again.")
-        return st
+    def _change(self, change, live: bool = True):
+        """Read room.json, change it and write it back under the room's lock (the facilitator's only)."""
+        try:
+            check_room_folder(self.folder, owner=os.getuid() if hasattr(os, "getuid") else None)
+            with locked(self.folder):
+                st = self.state()
+                if live and st.closed:
+                    raise RoomError("This room is closed. Open a new room to run the case again.")
+                before = json.dumps(asdict(st), sort_keys=True)
+                result = change(st)
+                if json.dumps(asdict(st), sort_keys=True) != before:
+                    self._write(st)
+        except RoomFolderError as exc:
+            raise RoomError(str(exc)) from None
+        return result
 
     def _write(self, st: RoomState) -> None:
         st.updated_at = now()
         try:
             write_atomic(self.file, json.dumps(asdict(st), indent=2, ensure_ascii=False) + "\n")
-            self.file.chmod(0o644)
+            self.file.chmod(FILE_MODE)
         except OSError as exc:
             raise RoomError(f"Could not write the room at {self.folder} ({exc.strerror}). "
                             "Choose a folder you can write to.") from None
@@ -297,10 +337,27 @@ def find_room(room: str | Path) -> Room:
     if (p / ROOM_FILE).is_file():
         return Room(p)
     code = normal_code(str(room))
-    candidate = settings.rooms_dir() / code
+    rooms = settings.rooms_dir()
+    candidate = rooms / code
     if (candidate / ROOM_FILE).is_file():
         return Room(candidate)
+    for found in _rooms_in(rooms):  # a room opened in the rooms folder under a name of its own
+        try:
+            if found.state().code == code:
+                return found
+        except RoomError:
+            continue
     raise RoomError(f"There is no open workshop room '{room}'. Check the code with your facilitator.")
+
+
+def _rooms_in(rooms: Path, limit: int = 500) -> list[Room]:
+    """The room folders in the rooms folder (no links), newest first, at most `limit`."""
+    try:
+        entries = [e for e in os.scandir(rooms) if e.is_dir(follow_symlinks=False)]
+    except OSError:
+        return []
+    entries.sort(key=lambda e: e.stat(follow_symlinks=False).st_mtime, reverse=True)
+    return [Room(Path(e.path)) for e in entries[:limit] if (Path(e.path) / ROOM_FILE).is_file()]
 
 
 class RoomSession(CaseSession):

@@ -26,8 +26,15 @@ def decide(case, point, option, text="Because of what was known then.", confiden
 
 
 @pytest.fixture
-def room(kit_home, tmp_path):
-    return Room.open(tmp_path / "room", PACK, ["health-concerns", "bruising-contact"])
+def rooms(kit_home, tmp_path, monkeypatch):
+    """The facilitator's rooms folder for one test."""
+    monkeypatch.setenv("KIT_ROOMS", str(tmp_path / "rooms"))
+    return tmp_path / "rooms"
+
+
+@pytest.fixture
+def room(rooms):
+    return Room.open(None, PACK, ["health-concerns", "bruising-contact"])
 
 
 def test_only_opened_points_in_the_room_order(room):
@@ -163,20 +170,20 @@ def test_room_by_code_and_bad_codes(kit_home, tmp_path, monkeypatch):
         open_case("baby-c-closed-without-visit", learner="Ash", room=code)
 
 
-def test_a_room_from_a_plan(kit_home, tmp_path):
+def test_a_room_from_a_plan(rooms):
     """A pack's workshop plan gives the room its points and their order."""
     from kit.packs import load_pack
 
     plan = load_pack(PACK).plans[0]
-    room = Room.open(tmp_path / "r", PACK, plan=plan.id)
+    room = Room.open(rooms / "r", PACK, plan=plan.id)
     assert room.state().points == plan.points
     with pytest.raises(RoomError, match="has no plan 'nope'"):
-        Room.open(tmp_path / "r2", PACK, plan="nope")
+        Room.open(rooms / "r2", PACK, plan="nope")
 
 
-def test_cli_contract(kit_home, tmp_path, capsys):
+def test_cli_contract(rooms, tmp_path, capsys):
     """kit room open/status/open-point/release/close, status as JSON per point; close writes the summary."""
-    d = tmp_path / "cli-room"
+    d = rooms / "cli-room"
     assert main(["room", "open", "--dir", str(d), "--pack", PACK, "--points", "bruising-contact,health-concerns"]) == 0
     code = Room(d).state().code
     assert code in capsys.readouterr().out
@@ -237,3 +244,181 @@ c.decide("health-concerns", "explore", confidence=2, rationale="Another kernel g
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert room.status()["points"][0]["decided"] == 1
+
+
+# -- rooms belong to their facilitator (issue 22.2) -------------------------------------------------
+
+def _sixteen_point_pack(folder):
+    """The Robyn pack with sixteen points (its three repeated under new ids), to pace many actions."""
+    import shutil
+
+    import yaml
+
+    dest = folder / "sixteen-points"
+    shutil.copytree(ROOT / "casepacks" / PACK, dest)
+    data = yaml.safe_load((dest / "pack.yaml").read_text())
+    base = data["decision_points"]
+    data["decision_points"] = [{**base[i % len(base)], "id": f"point-{i + 1}"} for i in range(16)]
+    data["id"] = "sixteen-points"
+    data.pop("plans", None)
+    (dest / "pack.yaml").write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+    return dest
+
+
+def _open_points(folder, points, start):
+    import time
+
+    from kit.room import Room
+
+    while time.time() < start:  # both processes begin together, so their actions interleave
+        time.sleep(0.001)
+    room = Room(folder)
+    for p in points:
+        room.open_point(p)
+
+
+def test_two_facilitator_processes_never_lose_an_action(rooms, tmp_path):
+    """Two processes open eight points each at the same moment: all sixteen are open after (room.json
+    is changed under the room's lock, never read, changed and written over another's change)."""
+    import multiprocessing
+    import time
+
+    room = Room.open(None, _sixteen_point_pack(tmp_path))
+    ids = [f"point-{i + 1}" for i in range(16)]
+    start = time.time() + 1.0
+    ctx = multiprocessing.get_context("spawn")
+    procs = [ctx.Process(target=_open_points, args=(room.folder, ids[k::2], start)) for k in (0, 1)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(60)
+        assert p.exitcode == 0
+    assert sorted(room.state().opened) == sorted(ids)
+
+
+def test_room_folders_let_learners_add_votes_and_nothing_else(room, rooms):
+    """The rooms folder and the room's are the facilitator's and only theirs to write; votes/ is sticky
+    and write-only for others; room.json is read-only for others; the lock is the facilitator's."""
+    import os
+    import stat
+
+    mode = {p: stat.S_IMODE(os.lstat(p).st_mode) for p in (rooms, room.folder, room.folder / "votes", room.file)}
+    assert mode == {rooms: 0o755, room.folder: 0o755, room.folder / "votes": 0o1733, room.file: 0o644}
+    assert stat.S_IMODE(os.lstat(room.folder / ".room.lock").st_mode) == 0o600
+
+
+def test_a_room_others_can_rewrite_or_linked_is_refused_in_a_sentence(room, rooms, tmp_path):
+    """A room folder other accounts could write, or a room.json that is a link, is refused (joining and
+    running it), in a sentence that says what to do; nothing is read through the link."""
+    import os
+
+    os.chmod(room.folder, 0o777)
+    with pytest.raises(RoomError, match=r"room folder .* can be changed by other accounts.*Ask your facilitator"):
+        open_case(PACK, learner="Ash", room=room.folder)
+    with pytest.raises(RoomError, match="can be changed by other accounts"):
+        room.open_point()
+    os.chmod(room.folder, 0o755)
+    elsewhere = tmp_path / "forged.json"
+    elsewhere.write_text(room.file.read_text().replace('"released": []', '"released": ["health-concerns"]'))
+    forged = elsewhere.read_text()
+    room.file.unlink()
+    room.file.symlink_to(elsewhere)
+    with pytest.raises(RoomError, match="is a link"):
+        room.state()
+    with pytest.raises(RoomError, match="is a link"):
+        room.release("health-concerns")
+    assert elsewhere.read_text() == forged and room.file.is_symlink()  # nothing written through the link
+
+
+def test_dir_outside_the_rooms_folder_is_refused_and_a_named_room_joins_by_its_code(rooms, tmp_path, capsys):
+    """A room is joined by its code from the rooms folder: --dir elsewhere is refused with a sentence
+    (nothing made); a room given its own name inside the rooms folder is still found by its code."""
+    assert main(["room", "open", "--dir", str(tmp_path / "elsewhere"), "--pack", PACK]) == 1
+    err = capsys.readouterr().err
+    assert "could not be joined" in err and "Leave out --dir" in err and not (tmp_path / "elsewhere").exists()
+    room = Room.open(rooms / "tuesday", PACK)
+    assert find_room(room.state().code.lower()).folder == room.folder
+
+
+def test_room_open_on_one_learners_computer_says_how_learners_join(kit_home, tmp_path, monkeypatch, capsys):
+    """Without a shared exchange or rooms folder, kit room open says plainly that learners join through
+    the shared app or a hub, not from their own laptops."""
+    monkeypatch.delenv("KIT_ROOMS", raising=False)
+    monkeypatch.delenv("KIT_EXCHANGE", raising=False)
+    assert main(["room", "open", "--pack", PACK]) == 0
+    out = capsys.readouterr().out
+    assert "kit app --shared" in out and "JupyterHub" in out and "own laptop" in out
+    monkeypatch.setenv("KIT_EXCHANGE", str(tmp_path / "exchange"))
+    assert main(["room", "open", "--pack", PACK]) == 0
+    assert "kit app --shared" not in capsys.readouterr().out
+
+
+@pytest.fixture
+def accounts():
+    """Two learner accounts made for the test (as root) and removed after it."""
+    import os
+    import pwd
+    import shutil
+
+    if not hasattr(os, "geteuid") or os.geteuid() != 0 or not shutil.which("useradd") or not shutil.which("setpriv"):
+        pytest.skip("needs root with useradd and setpriv, to act as other accounts")
+    made = []
+    for name in ("roomtest-l1", "roomtest-l2"):
+        uid = next(u for u in range(1721, 1800) if u not in {p.pw_uid for p in pwd.getpwall()})
+        subprocess.run(["useradd", "-M", "-u", str(uid), name], check=True)
+        made.append((name, uid))
+    yield made
+    for name, _ in made:
+        subprocess.run(["userdel", name], check=False)
+
+
+def _as(uid: int, code: str) -> subprocess.CompletedProcess:
+    """Run Python (the standard library only) as another account."""
+    return subprocess.run(["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "/usr/bin/python3", "-c",
+                           code], capture_output=True, text=True, cwd="/")
+
+
+def test_learner_accounts_can_add_a_vote_and_nothing_else(accounts, kit_home, monkeypatch):
+    """On a world-writable exchange: a learner who makes the rooms folder first gets it refused to the
+    facilitator; in the facilitator's room a learner can add a vote, and cannot change room.json, add a
+    file beside it, list the votes, or remove or replace another learner's vote."""
+    import os
+    import tempfile
+
+    base = tempfile.mkdtemp(prefix="room-accounts-")
+    os.chmod(base, 0o755)
+    exchange = os.path.join(base, "exchange")
+    os.mkdir(exchange)
+    os.chmod(exchange, 0o1777)
+    monkeypatch.setenv("KIT_EXCHANGE", exchange)
+    monkeypatch.delenv("KIT_ROOMS", raising=False)
+    (l1, uid1), (l2, uid2) = accounts
+    try:
+        squat = _as(uid1, f"import os; os.mkdir({exchange + '/rooms'!r}, 0o777)")
+        assert squat.returncode == 0, squat.stderr
+        with pytest.raises(RoomError, match="rooms folder .* belongs to another account.*KIT_ROOMS"):
+            Room.open(None, PACK)
+        os.rmdir(os.path.join(exchange, "rooms"))
+        room = Room.open(None, PACK)
+        votes = str(room.folder / "votes")
+        ok = _as(uid1, f"open({votes + '/mine--health-concerns.json'!r}, 'x').write('{{}}')")
+        assert ok.returncode == 0, ok.stderr
+        attacks = {
+            "rewrite room.json": f"open({str(room.file)!r}, 'w').write('{{}}')",
+            "add beside room.json": f"open({str(room.folder / 'room.json.new')!r}, 'x').write('x')",
+            "replace the lock": f"import os; os.unlink({str(room.folder / '.room.lock')!r})",
+            "list the votes": f"import os; print(os.listdir({votes!r}))",
+            "remove another's vote": f"import os; os.unlink({votes + '/mine--health-concerns.json'!r})",
+            "rename another's vote": f"import os; os.rename({votes + '/mine--health-concerns.json'!r}, "
+                                     f"{votes + '/x.json'!r})",
+            "overwrite another's vote": f"open({votes + '/mine--health-concerns.json'!r}, 'w').write('[]')",
+        }
+        for what, code in attacks.items():
+            result = _as(uid2, code)
+            assert result.returncode != 0 and "PermissionError" in result.stderr, what
+        assert (room.folder / "votes" / "mine--health-concerns.json").read_text() == "{}"
+        assert room.state().code  # the facilitator's room reads as it was
+    finally:
+        import shutil
+
+        shutil.rmtree(base, ignore_errors=True)

@@ -4,10 +4,19 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from kit.room import Room, open_case
 from kit.views.room import RoomConsole, room_console
 
 PACK = "robyn-front-door"
+
+
+@pytest.fixture(autouse=True)
+def rooms(tmp_path, monkeypatch):
+    """The facilitator's rooms folder for each test."""
+    monkeypatch.setenv("KIT_ROOMS", str(tmp_path / "rooms"))
+    return tmp_path / "rooms"
 
 
 def _decide(room, name, option, reasons="", share=False):
@@ -18,7 +27,7 @@ def _decide(room, name, option, reasons="", share=False):
 
 def test_console_paces_the_room_and_never_names_anyone(kit_home, tmp_path):
     """Open, watch the count, release (then what was done is marked), show the finding, close with a summary."""
-    room = Room.open(tmp_path / "room", PACK, ["bruising-contact", "health-concerns"])
+    room = Room.open(None, PACK, ["bruising-contact", "health-concerns"])
     console = RoomConsole(room, live_seconds=None)
     assert console.release.disabled and "No point is open yet" in console.heading.value
     console.open_next.click()
@@ -41,7 +50,7 @@ def test_console_paces_the_room_and_never_names_anyone(kit_home, tmp_path):
 
 def test_console_updates_itself_as_learners_commit(kit_home, tmp_path):
     """With live updates on, a learner's commit reaches the console without anyone calling refresh."""
-    room = Room.open(tmp_path / "room", PACK, ["bruising-contact"])
+    room = Room.open(None, PACK, ["bruising-contact"])
     room.open_point()
     console = RoomConsole(room, live_seconds=0.2)
     try:
@@ -74,7 +83,7 @@ def test_learner_in_a_room_waits_then_sees_the_release(kit_home, tmp_path):
     commit the page says the room is waiting; the release shows the reveal (no reload)."""
     from kit.views.case import RoomJoin
 
-    room = Room.open(tmp_path / "room", PACK, ["health-concerns", "bruising-contact"])
+    room = Room.open(None, PACK, ["health-concerns", "bruising-contact"])
     join = RoomJoin("Ash", "")
     join.code.value = "no-such-room"
     join.join.click()
@@ -101,7 +110,7 @@ def test_release_reaches_a_learner_page_by_itself(kit_home, tmp_path):
     """With the live check on, a facilitator's release shows on the learner's page with no call."""
     from kit.views.case import RoomJoin
 
-    room = Room.open(tmp_path / "room", PACK, ["health-concerns"])
+    room = Room.open(None, PACK, ["health-concerns"])
     room.open_point()
     case = RoomJoin("Bo", str(room.folder)).case
     try:
