@@ -219,12 +219,21 @@ def _cmd_room(args) -> int:
         if args.format == "json":
             print(json.dumps(status, indent=2, ensure_ascii=False))
             return 0
+        from .roomtally import skipped_sentence
+
+        joined = status["joined"]
         print(f"Room {status['code']}: {status['title']}{' (closed)' if status['closed'] else ''}; "
-              f"{status['learners']} learner(s) have decided at least once.")
+              f"{joined} {'learner has' if joined == 1 else 'learners have'} joined.")
         for p in status["points"]:
-            state = "released" if p["released"] else "open" if p["opened"] else "not open"
+            state = ("finding released" if p["finding_released"] else "what happened released" if p["released"]
+                     else "open" if p["opened"] else "not open")
             counts = ", ".join(f"{k} {v}" for k, v in p["options"].items())
-            print(f"- {p['title']}: {state}; {p['decided']} decided ({counts})")
+            apart = "".join(f"; {p[k]['decided']} {words}" for k, words in
+                            (("second", "voted again"), ("late", "after the reveal"), ("before", "before the room"))
+                            if p[k]["decided"])
+            print(f"- {p['title']}: {state}; {p['decided']} of {joined} decided ({counts}){apart}")
+        if status["skipped"]:
+            print(skipped_sentence(status["skipped"]))
         return 0
     if args.action == "open-point":
         point = room.open_point(args.point)
@@ -242,7 +251,7 @@ def _cmd_room(args) -> int:
         print(f"Room {room.state().code} is closed.")
         if args.summary:
             from .dashboard import write_summary
-            from .room import room_cohort
+            from .roomsession import room_cohort
 
             print(f"Wrote {write_summary(room_cohort(room), args.summary)}")
     return 0

@@ -15,7 +15,8 @@ from kit.errors import SessionError
 from kit.events import Kind
 from kit.journal import Journal
 from kit.learner import set_learner
-from kit.room import Room, RoomError, find_room, open_case, room_cohort
+from kit.room import Room, RoomError, find_room
+from kit.roomsession import open_case, room_cohort
 from tests.conftest import ROOT
 
 PACK = "robyn-front-door"
@@ -74,8 +75,8 @@ def test_work_in_a_room_is_in_the_learners_own_journal(room):
     decide(case, "health-concerns", "refer", "These reasons Ash keeps private, unshared.")
     (d,) = Journal().events("Ash Pseudonym", kinds=[Kind.DECIDE])
     assert d.target == "health-concerns" and d.payload["option_id"] == "refer"
-    (vote,) = room.votes()
-    raw = next((room.folder / "votes").glob("*.json")).read_text()
+    (vote,) = [v for v in room.votes() if v.kind == "vote"]
+    raw = next((room.folder / "votes").glob("*--health-concerns.json")).read_text()
     assert "Ash" not in raw and "These reasons Ash keeps private, unshared." not in raw and vote.rationale is None
     alone = open_case(PACK, learner="Ash Pseudonym")  # outside the room the case carries on as usual
     assert alone.decision("health-concerns").option_id == "refer"
@@ -137,7 +138,7 @@ def test_thirty_learners_decide_while_the_facilitator_paces(room):
         room.release(point)
         assert all(sessions[n].reveal(point) for n in names[:3])
     assert errors == []
-    assert len(list((room.folder / "votes").glob("*.json"))) == 60
+    assert len(list((room.folder / "votes").glob("*--*-*.json"))) == 60
     assert all(sessions[n].is_complete for n in names)
 
 
@@ -148,7 +149,7 @@ def test_facilitator_errors_are_sentences(room):
     with pytest.raises(RoomError, match="Open 'bruising-contact' before releasing"):
         room.release("bruising-contact")
     room.open_point()
-    with pytest.raises(RoomError, match="Release the point's reveal before"):
+    with pytest.raises(RoomError, match="Release what happened at this point before the review's finding"):
         room.show_finding("health-concerns")
     room.close()
     with pytest.raises(RoomError, match="closed"):
@@ -227,16 +228,16 @@ def test_a_learner_cannot_rewrite_their_vote(room):
     decide(case, "health-concerns", "explore")
     d = case.decision("health-concerns")
     changed = type(d)(d.point_id, "refer", d.confidence, d.rationale, d.committed_at)
-    assert room.add_vote("Ash", changed, False)
-    (vote,) = room.votes()
-    assert vote.option == "explore"
+    case._send("health-concerns", 1, changed.option_id, 3, "")
+    (vote,) = [v for v in room.votes() if v.kind == "vote"]
+    assert vote.option == "explore" and room.status()["points"][0]["options"]["refer"] == 0
 
 
 def test_the_room_module_runs_in_a_fresh_process(room):
     """A second process (another learner's kernel) sees the same room state and can vote."""
     room.open_point()
     code = f"""
-from kit.room import open_case
+from kit.roomsession import open_case
 c = open_case({PACK!r}, learner="Other", room={str(room.folder)!r})
 c.acknowledge()
 c.decide("health-concerns", "explore", confidence=2, rationale="Another kernel gives these reasons here")
@@ -422,3 +423,134 @@ def test_learner_accounts_can_add_a_vote_and_nothing_else(accounts, kit_home, mo
         import shutil
 
         shutil.rmtree(base, ignore_errors=True)
+
+
+# -- a vote is the learner's own (issue 22.3) --------------------------------------------------------
+
+def _joined(room, name, share=False):
+    case = open_case(PACK, learner=name, room=room.folder, share_reasons=share)
+    case.acknowledge()
+    return case
+
+
+def test_a_voter_code_needs_the_learners_secret_salt(room, tmp_path, monkeypatch):
+    """The same pseudonym in another learner folder (another salt) has another code in the same room,
+    and the code is not the hash of the room code and the learner's public id."""
+    import hashlib
+
+    from kit.learner import learner_id
+
+    code = room.voter("Ash")
+    assert code == room.voter("Ash")  # stable for the learner in this room
+    public = hashlib.sha256(f"{room.state().code}:{learner_id('Ash')}".encode()).hexdigest()[:16]
+    monkeypatch.setenv("KIT_HOME", str(tmp_path / "another-home"))
+    assert room.voter("Ash") not in (code, public)
+
+
+def test_a_planted_file_under_a_learners_code_does_not_swallow_their_vote(room):
+    """A file someone put under a learner's code before they vote is not taken as theirs: their vote is
+    written under a fresh name, they are told, their journal keeps that file's hash, and the count
+    holds their choice, not the planted one."""
+    import hashlib
+
+    case = _joined(room, "Ash")
+    room.open_point()
+    planted = room.folder / "votes" / f"{case.voter}--health-concerns.json"
+    planted.write_text(json.dumps({"kind": "vote", "voter": case.voter, "point": "health-concerns",
+                                   "option": "refer", "confidence": 5}))
+    decide(case, "health-concerns", "explore")
+    assert "you did not write it" in case.vote_warning
+    sent = case.state.room_votes[(case.code, "health-concerns", 1)]
+    mine = room.folder / "votes" / sent.file
+    assert sent.file != planted.name and hashlib.sha256(mine.read_bytes()).hexdigest() == sent.sha256
+    st = room.status()
+    point = st["points"][0]
+    assert point["options"]["explore"] == 1 and point["options"]["refer"] == 0 and point["decided"] == 1
+    assert st["skipped"] == {"a file under a learner's code that they did not write": 1}
+    again = open_case(PACK, learner="Ash", room=room.folder)  # a reload sends nothing twice
+    assert again.state.room_votes[(case.code, "health-concerns", 1)].file == sent.file
+    assert len(list((room.folder / "votes").glob(f"{case.voter}--health-concerns*.json"))) == 2
+
+
+def _plant(room, name, body):
+    (room.folder / "votes" / name).write_text(json.dumps(body) if not isinstance(body, str) else body)
+
+
+def test_only_votes_by_the_rooms_rules_are_counted_and_the_rest_are_named(room):
+    """Votes from a code that never joined, for a point not in the room or not open, for an unknown
+    option, twice, or after the room closed are not counted; "decided" never exceeds the counted votes;
+    the status says what it left out and why."""
+    ash = _joined(room, "Ash")
+    room.open_point()
+    decide(ash, "health-concerns", "explore")
+    base = {"kind": "vote", "confidence": 3, "option": "explore", "point": "health-concerns"}
+    for i in range(30):  # invented voters
+        _plant(room, f"ghost{i}--health-concerns.json", {**base, "voter": f"ghost{i}"})
+    bo = _joined(room, "Bo")  # a real learner planting by hand
+    _plant(room, f"{bo.voter}--bruising-contact.json", {**base, "voter": bo.voter, "point": "bruising-contact",
+                                                         "option": "strategy-discussion"})
+    _plant(room, f"{bo.voter}--x.json", {**base, "voter": bo.voter, "point": "father-disclosure"})
+    _plant(room, f"{bo.voter}--y.json", {**base, "voter": bo.voter, "option": "not-an-option"})
+    _plant(room, f"{bo.voter}--z.json", {**base, "voter": bo.voter})
+    _plant(room, f"{bo.voter}--z2.json", {**base, "voter": bo.voter, "option": "refer"})
+    st = room.status()
+    point = st["points"][0]
+    assert (st["joined"], point["decided"], sum(point["options"].values())) == (2, 2, 2)
+    assert st["points"][1]["decided"] == 0
+    assert st["skipped"] == {"from a learner code that never joined the room": 30,
+                             "a second file from one learner for one point": 1,
+                             "for a point that is not in this room": 1, "for a point that was not open yet": 1,
+                             "for an option the point does not have": 1}
+    room.close()
+    import os
+    import time
+
+    later = time.time() + 10
+    _plant(room, f"{bo.voter}--after.json", {**base, "voter": bo.voter, "point": "health-concerns", "round": 2})
+    os.utime(room.folder / "votes" / f"{bo.voter}--after.json", (later, later))
+    assert room.status()["skipped"]["made after the room closed"] == 1
+
+
+def test_hostile_files_never_stop_the_status_and_it_reads_only_what_changed(room):
+    """'[]' as a vote, deep nesting, a named pipe, a link and a large file are each skipped with a
+    reason; with 20,000 vote files a second status reads only the file that changed."""
+    import os
+
+    from kit.room import _READ
+
+    ash = _joined(room, "Ash")
+    room.open_point()
+    decide(ash, "health-concerns", "explore")
+    _plant(room, "a--1.json", "[]")
+    _plant(room, "b--1.json", "[" * 60_000)
+    _plant(room, "c--1.json", "x" * 70_000)
+    os.mkfifo(room.folder / "votes" / "d--1.json")
+    os.symlink(room.file, room.folder / "votes" / "e--1.json")
+    st = room.status()
+    assert st["points"][0]["decided"] == 1
+    assert st["skipped"] == {"not a plain file (a link, a folder or a pipe)": 2, "not a vote the kit can read": 2,
+                             "too large to be a vote": 1}
+    body = json.dumps({"kind": "vote", "voter": "v", "point": "health-concerns", "option": "explore",
+                       "confidence": 2})
+    for i in range(20_000):
+        (room.folder / "votes" / f"v{i}--p.json").write_text(body.replace('"v"', f'"v{i}"'))
+    room.status()
+    cache = _READ[str((room.folder / "votes").absolute())]
+    before = {name: id(entry) for name, entry in cache.items()}
+    (room.folder / "votes" / "v7--p.json").write_text(body.replace('"v"', '"v7"').replace("2}", "4}"))
+    st = room.status()
+    changed = [name for name, entry in cache.items() if id(entry) != before.get(name)]
+    assert changed == ["v7--p.json"]
+    assert st["skipped"]["from a learner code that never joined the room"] == 20_000
+
+
+def test_status_names_what_it_skipped(room, capsys):
+    """kit room status says "decided of joined" and, in a sentence, which files it did not count and why."""
+    ash = _joined(room, "Ash")
+    room.open_point()
+    decide(ash, "health-concerns", "explore")
+    _plant(room, "a--1.json", "[]")
+    capsys.readouterr()
+    assert main(["room", "status", "--dir", str(room.folder)]) == 0
+    out = capsys.readouterr().out
+    assert "1 of 1 decided" in out and "1 file was not counted: not a vote the kit can read (1)." in out

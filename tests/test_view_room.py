@@ -6,7 +6,8 @@ import time
 
 import pytest
 
-from kit.room import Room, open_case
+from kit.room import Room
+from kit.roomsession import open_case
 from kit.views.room import RoomConsole, room_console
 
 PACK = "robyn-front-door"

@@ -12,7 +12,7 @@ from pathlib import Path
 from ..errors import KitError
 from ..html import Markup, bullet_list, callout, esc, message, table_html
 from ..reasoning import Reasoning, learner_reasoning
-from ..room import RoomSession, join
+from ..roomsession import RoomSession, join
 from ..session import MIN_REASON_WORDS, CaseSession, Reveal
 from ..vocabulary import CONFIDENCE_SCALE, load_vocabulary
 from .base import (

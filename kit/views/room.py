@@ -14,7 +14,8 @@ from ..dashboard import summary_html
 from ..errors import KitError
 from ..html import bullet_list, download_link, esc
 from ..packs import load_packs
-from ..room import Room, find_room, room_cohort
+from ..room import Room, find_room
+from ..roomsession import room_cohort
 from .base import Notice, Status, View, box, button, html
 from .live import Every
 from .parts import Choice, actions
@@ -95,7 +96,7 @@ class RoomConsole(View):
         self.board.value = self._board(pack, current) if current else ""
         point = pack.point(current["point"]) if current else None
         self.finding.value = (("<h3>What the review found</h3>" + esc(point.review_finding))
-                              if current and current["finding_shown"] and point else "")
+                              if current and current["finding_released"] and point else "")
         return not done
 
     def _board(self, pack, current: dict) -> str:
