@@ -554,3 +554,71 @@ def test_status_names_what_it_skipped(room, capsys):
     assert main(["room", "status", "--dir", str(room.folder)]) == 0
     out = capsys.readouterr().out
     assert "1 of 1 decided" in out and "1 file was not counted: not a vote the kit can read (1)." in out
+
+
+# -- reveals in stages, late votes, before the room, second votes (issue 21.3, 21.4) -----------------
+
+def test_a_vote_after_the_reveal_is_counted_apart(room):
+    """A late joiner who decides after what happened was released is told, and their vote is counted
+    apart from the room's, never among the votes made before the reveal."""
+    ash = _joined(room, "Ash")
+    room.open_point()
+    decide(ash, "health-concerns", "explore")
+    room.release("health-concerns")
+    late = _joined(room, "Late")
+    decide(late, "health-concerns", "refer")
+    assert "counts your decision apart" in late.vote_note
+    point = room.status()["points"][0]
+    assert (point["decided"], point["options"]["refer"]) == (1, 0)
+    assert point["late"]["decided"] == 1 and point["late"]["options"]["refer"] == 1
+
+
+def test_decisions_made_alone_before_the_room_are_counted_apart(rooms):
+    """A learner who did the case alone is told, is not asked again, and their earlier answers are
+    counted as "before the room"; what they read alone stays theirs to see."""
+    alone = open_case(PACK, learner="Ash")
+    alone.acknowledge()
+    first = alone.pack.decision_points[0]
+    chosen = first.options[0].id
+    decide(alone, first.id, chosen)
+    alone.reveal(first.id)
+    others = [p.id for p in alone.pack.decision_points[1:]]
+    room = Room.open(None, PACK, [first.id, *others])
+    case = open_case(PACK, learner="Ash", room=room.folder)
+    assert "before the room" in case.before_note and "1 of this room's points" in case.before_note
+    room.open_point()
+    assert case.current_point is None and case.stage(first.id) == 2
+    point = room.status()["points"][0]
+    assert point["decided"] == 0 and point["before"]["decided"] == 1
+    assert point["before"]["options"][chosen] == 1
+    assert open_case(PACK, learner="Ash", room=room.folder).before_note  # said again, never sent twice
+    assert room.status()["points"][0]["before"]["decided"] == 1
+
+
+def test_a_second_vote_is_kept_apart_and_only_when_asked(room):
+    """A second vote needs the facilitator's ask and a first vote, is refused after the reveal, never
+    changes the committed answer, and the room sees how it moved."""
+    ash, bo = _joined(room, "Ash"), _joined(room, "Bo")
+    room.open_point()
+    decide(ash, "health-concerns", "explore")
+    decide(bo, "health-concerns", "explore")
+    with pytest.raises(SessionError, match="has not asked the room to vote again"):
+        ash.vote_again("health-concerns", "refer", 3)
+    room.ask_revote("health-concerns")
+    ash.vote_again("health-concerns", "refer", 4, "My partner named the school's view", share_reasons=True)
+    bo.vote_again("health-concerns", "explore", 5)
+    with pytest.raises(SessionError, match="already voted again"):
+        ash.vote_again("health-concerns", "explore", 2)
+    assert ash.decision("health-concerns").option_id == "explore"
+    point = room.status()["points"][0]
+    assert point["options"] == {**point["options"], "explore": 2} and point["second"]["decided"] == 2
+    assert point["moved"] == [{"from": "explore", "to": "explore", "learners": 1},
+                              {"from": "explore", "to": "refer", "learners": 1}]
+    assert point["second"]["shared_reasons"] == ["My partner named the school's view"]
+    room.release("health-concerns")
+    cy = _joined(room, "Cy")
+    decide(cy, "health-concerns", "explore")
+    with pytest.raises(SessionError, match="already known to you"):
+        cy.vote_again("health-concerns", "refer", 3)
+    with pytest.raises(RoomError, match="already released"):
+        room.ask_revote("health-concerns")

@@ -104,6 +104,10 @@ def test_learner_in_a_room_waits_then_sees_the_release(kit_home, tmp_path):
     assert "What the review found" not in pv.reveal.value
     room.release()
     case.room_tick()
+    assert "What happened" in pv.reveal.value and "What the review found" not in pv.reveal.value
+    assert pv.waiting and "will share what the review found" in pv.reveal.value
+    room.release_finding("health-concerns")
+    case.room_tick()
     assert not pv.waiting and "What the review found" in pv.reveal.value
 
 
@@ -121,6 +125,7 @@ def test_release_reaches_a_learner_page_by_itself(kit_home, tmp_path):
         _commit(pv, "refer")
         assert pv.waiting
         room.release()
+        room.release_finding("health-concerns")
         deadline = time.time() + 10
         while pv.waiting and time.time() < deadline:
             time.sleep(0.1)
@@ -160,3 +165,102 @@ def test_opener_lists_cases_and_their_plans_by_name_then_opens_the_room(kit_home
     opener.plan.value = ""
     opener.open.click()
     assert isinstance(opener.console, RoomConsole) and opener.widget.children == (opener.console.widget,)
+
+
+def _learner_page(room, name):
+    from kit.views.case import RoomJoin
+
+    page = RoomJoin(name, str(room.folder))
+    page.case.live.stop()  # driven by hand: each facilitator action is followed by the page's check
+    page.case.go_on.click()
+    return page
+
+
+def _nothing_of_the_answer(view, point) -> bool:
+    """Nothing of what was done or of the review's finding in any part of the learner's case page."""
+    import html
+
+    from kit.views.case import compare_html
+
+    text = html.unescape(" ".join([pv.reveal.value for pv in view.points.values()]
+                    + [view.ending.value, view.outcome.value, view.after_outcome.value, compare_html(view.session)]))
+    done = " ".join(point.actual_option.text.split())
+    return (done not in text and "What the review found" not in text and "what was actually done" not in text
+            and " ".join(point.review_finding.split()[:8]) not in text)
+
+
+def test_each_stage_of_the_reveal_waits_for_its_release(kit_home):
+    """What happened, then the review's finding, then the outcome: each is hidden from the point card,
+    Compare and the end of the case until the facilitator releases it."""
+    room = Room.open(None, PACK, ["health-concerns"])
+    room.open_point()
+    page = _learner_page(room, "Ash")
+    view = page.case
+    view.room_tick()
+    pv = view.points["health-concerns"]
+    point = pv.point
+    _commit(pv, point.actual_option.id)
+    view.compare_button.click()
+    assert _nothing_of_the_answer(view, point) and "You have reached the end" in view.ending.value
+    room.release("health-concerns")
+    view.room_tick()
+    view.compare_button.click()
+    assert "what was actually done" not in view.compare_out.value
+    assert "What happened" in pv.reveal.value and "What the review found" not in pv.reveal.value
+    assert " ".join(point.review_finding.split()[:8]) not in view.compare_out.value + pv.reveal.value
+    assert "consistent with the review" not in pv.reveal.value
+    room.release_finding("health-concerns")
+    view.room_tick()
+    view.compare_button.click()
+    assert "What the review found" in pv.reveal.value
+    assert "you chose what was actually done" in view.compare_out.value
+    assert "will share what became of the children" in view.end.children[2].value
+    view.read_outcome.click()
+    assert view.outcome.value == ""
+    room.release_outcome()
+    view.room_tick()
+    view.read_outcome.click()
+    assert view.outcome.value and "What the review recommended" in view.after_outcome.value
+
+
+def test_reasons_are_shared_or_not_with_each_vote(kit_home):
+    """The page asks with each vote whether its reasons go to the room; the room sees only those shared."""
+    room = Room.open(None, PACK, ["health-concerns", "bruising-contact"])
+    room.open_point()
+    room.open_point()
+    view = _learner_page(room, "Ash").case
+    view.room_tick()
+    first = view.points["health-concerns"]
+    first.share.value = True
+    _commit(first, "explore", "Shared reasons about the first point here")
+    view.refresh()
+    second = view.points["bruising-contact"]
+    assert second.share.value is False
+    _commit(second, "strategy-discussion", "Private reasons about the second point here")
+    points = room.status()["points"]
+    assert points[0]["shared_reasons"] == ["Shared reasons about the first point here"]
+    assert points[1]["shared_reasons"] == [] and points[1]["decided"] == 1
+
+
+def test_a_second_vote_after_talking_in_pairs(kit_home):
+    """When the facilitator asks, a learner votes again under their locked first answer; the second
+    vote is saved apart, and the first answer is unchanged."""
+    room = Room.open(None, PACK, ["health-concerns"])
+    room.open_point()
+    view = _learner_page(room, "Ash").case
+    view.room_tick()
+    pv = view.points["health-concerns"]
+    _commit(pv, "explore")
+    assert getattr(pv, "revote", None) is None
+    room.ask_revote("health-concerns")
+    view.room_tick()
+    pv.revote.choice.value = "refer"
+    pv.revote.vote.click()
+    assert "Choose how confident" in pv.revote.status.text
+    pv.revote.confidence.value = 4
+    pv.revote.vote.click()
+    assert pv.revote.vote.disabled and "second vote is saved" in pv.revote.status.text
+    assert view.session.decision("health-concerns").option_id == "explore"
+    point = room.status()["points"][0]
+    assert point["options"]["explore"] == 1 and point["second"]["options"]["refer"] == 1
+    assert point["moved"] == [{"from": "explore", "to": "refer", "learners": 1}]
