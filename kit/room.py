@@ -411,6 +411,19 @@ def find_room(room: str | Path) -> Room:
     raise RoomError(f"There is no open workshop room '{room}'. Check the code with your facilitator.")
 
 
+def open_rooms(rooms: Path) -> list[Room]:
+    """This facilitator's rooms in the rooms folder that are not closed, the latest changed first."""
+    mine = []
+    for room in _rooms_in(rooms):
+        try:
+            check_room_folder(room.folder, owner=os.getuid() if hasattr(os, "getuid") else None)
+            if not room.state().closed:
+                mine.append(room)
+        except (RoomError, RoomFolderError):
+            continue
+    return mine
+
+
 def _rooms_in(rooms: Path, limit: int = 500) -> list[Room]:
     """The room folders in the rooms folder (no links), newest first, at most `limit`."""
     try:

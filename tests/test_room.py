@@ -202,7 +202,7 @@ def test_cli_contract(rooms, tmp_path, capsys):
     assert main(["room", "release", "--dir", str(d)]) == 0
     summary = tmp_path / "summary.html"
     assert main(["room", "close", "--dir", str(d), "--summary", str(summary)]) == 0
-    assert summary.exists() and "Ash" not in summary.read_text()
+    assert summary.exists() and "Ash" not in summary.read_text() and "handout" in capsys.readouterr().out
     assert main(["room", "open-point", "--dir", str(d)]) == 1
     assert "closed" in capsys.readouterr().err
 
@@ -622,3 +622,39 @@ def test_a_second_vote_is_kept_apart_and_only_when_asked(room):
         cy.vote_again("health-concerns", "refer", 3)
     with pytest.raises(RoomError, match="already released"):
         room.ask_revote("health-concerns")
+
+
+def test_the_handout_holds_this_room_and_nothing_empty(room, tmp_path, capsys):
+    """kit room close --summary: one printable page of this room only, per point the first and second
+    votes, confidence, what was done and the finding, late votes apart, the room's reasoning patterns
+    and the shared reasons; no empty sections, no hand-in wording, nobody named, no ids."""
+    import html
+
+    from kit.packs import load_pack
+
+    other = Room.open(None, PACK, ["health-concerns"])  # another room's votes stay out
+    stranger = _joined(other, "Stranger")
+    other.open_point()
+    decide(stranger, "health-concerns", "refer", "A reason from another room entirely")
+    ash, bo = _joined(room, "Ash", share=True), _joined(room, "Bo")
+    room.open_point()
+    decide(ash, "health-concerns", "explore", "These shared reasons reach the whole room")
+    decide(bo, "health-concerns", "refer")
+    room.ask_revote("health-concerns")
+    bo.vote_again("health-concerns", "explore", 4)
+    room.release("health-concerns")
+    decide(_joined(room, "Late"), "health-concerns", "refer")
+    out = tmp_path / "handout.html"
+    assert main(["room", "close", "--dir", str(room.folder), "--summary", str(out)]) == 0
+    page = html.unescape(out.read_text())
+    point = load_pack(PACK).point("health-concerns")
+    assert page.startswith("<!DOCTYPE html>") and "How the room decided" in page
+    assert "The room's first vote (2 decided before the reveal)" in page
+    assert "1 voted again after talking in pairs" in page and "How confident the room was" in page
+    assert " ".join(point.what_happened.split()[:8]) in " ".join(page.split())
+    assert " ".join(point.review_finding.split()[:8]) in " ".join(page.split())
+    assert "Decided after the reveal (counted apart)" in page
+    assert "These shared reasons reach the whole room" in page and "another room entirely" not in page
+    assert "Point 2" not in page  # the unopened point: nothing empty
+    for word in ("Ash", "Bo ", "Late", "skipped", "hand-in", "submission", "0 file", "health-concerns", "bruising-contact"):
+        assert word not in page, word

@@ -27,25 +27,28 @@ def _decide(room, name, option, reasons="", share=False):
 
 
 def test_console_paces_the_room_and_never_names_anyone(kit_home, tmp_path):
-    """Open, watch the count, release (then what was done is marked), show the finding, close with a summary."""
+    """Open, watch the count, release what happened (then what was done is marked), release the finding,
+    close, write the handout; nobody is named anywhere on the console."""
     room = Room.open(None, PACK, ["bruising-contact", "health-concerns"])
     console = RoomConsole(room, live_seconds=None)
     assert console.release.disabled and "No point is open yet" in console.heading.value
     console.open_next.click()
-    assert not console.release.disabled and console.show_finding.disabled
+    assert not console.release.disabled and console.release_finding.disabled
     _decide(room, "Ash Learner", "below-threshold", "A shared reason from one learner", share=True)
     _decide(room, "Bo Learner", "strategy-discussion")
     console.refresh()
     board = console.board.value
-    assert "2 learner(s) have decided" in board and "A shared reason from one learner" in board
+    assert "<strong>2</strong> of <strong>2</strong> learners in the room have decided" in board
+    assert "A shared reason from one learner" in board
     assert "what was done" not in board  # nothing revealed on the projector before the release
     assert "Ash" not in board and "Bo Learner" not in board
     console.release.click()
-    assert "what was done" in console.board.value and not console.show_finding.disabled
-    console.show_finding.click()
-    assert "What the review found" in console.finding.value
+    assert "what was done" in console.board.value and not console.release_finding.disabled
+    console.release_finding.click()
+    assert "What the review found" in console.board.value
     console.close.click()
-    assert "download=\"workshop-summary.html\"" in console.summary.value
+    console.handout.click()
+    assert 'download="room-handout.html"' in console.summary.value
     assert console.open_next.disabled and console.close.disabled
 
 
@@ -55,12 +58,12 @@ def test_console_updates_itself_as_learners_commit(kit_home, tmp_path):
     room.open_point()
     console = RoomConsole(room, live_seconds=0.2)
     try:
-        assert "0 learner(s) have decided" in console.board.value
+        assert "<strong>0</strong> of <strong>0</strong>" in console.board.value
         _decide(room, "Ash", "check-and-call")
         deadline = time.time() + 10
-        while "1 learner(s) have decided" not in console.board.value and time.time() < deadline:
+        while "<strong>1</strong> of <strong>1</strong> learner " not in console.board.value and time.time() < deadline:
             time.sleep(0.1)
-        assert "1 learner(s) have decided" in console.board.value
+        assert "<strong>1</strong> of <strong>1</strong> learner in the room has decided" in console.board.value
         assert console.live.last_error is None
     finally:
         console.live.stop()
@@ -264,3 +267,85 @@ def test_a_second_vote_after_talking_in_pairs(kit_home):
     point = room.status()["points"][0]
     assert point["options"]["explore"] == 1 and point["second"]["options"]["refer"] == 1
     assert point["moved"] == [{"from": "explore", "to": "refer", "learners": 1}]
+
+
+def test_the_board_shows_the_situation_whole_counts_with_words_and_confidence(kit_home):
+    """The projector board: the situation and what was known, each option's words with a whole count,
+    confidence as a small chart with the scale's words, and any files it did not count, in a sentence."""
+    from kit.packs import load_pack
+
+    room = Room.open(None, PACK, ["bruising-contact"])
+    room.open_point()
+    for name, option in (("Ash", "below-threshold"), ("Bo", "below-threshold"), ("Cy", "strategy-discussion")):
+        _decide(room, name, option)
+    (room.folder / "votes" / "x--1.json").write_text("[]")
+    console = RoomConsole(room, live_seconds=None)
+    board = console.board.value
+    point = load_pack(PACK).point("bruising-contact")
+    assert "The situation" in board and "What was known then" in board
+    for o in point.options:
+        assert " ".join(o.text.split())[:40].replace("'", "&#x27;") in board
+    import re
+
+    assert "<strong>2</strong> of 3" in board and "<strong>1</strong> of 3" in board
+    assert not re.search(r"<strong>\d+\.\d+</strong>", board)  # whole numbers, never fractions of a learner
+    assert "How confident the room was" in board and "4 quite confident" in board
+    assert "1 file was not counted: not a vote the kit can read (1)." in board
+
+
+def test_buttons_name_their_point_and_act_on_the_one_shown(kit_home):
+    """Release acts on the point on the screen, not the earliest waiting; opening the next point while
+    one is unreleased asks first, and 'Not yet' opens nothing."""
+    room = Room.open(None, PACK, ["health-concerns", "bruising-contact"])
+    console = RoomConsole(room, live_seconds=None)
+    assert console.open_next.description.startswith("Open point 1: ")
+    console.open_next.click()
+    assert "health" in console.release.description.lower() or room.pack().point_label("health-concerns") in \
+        console.release.description
+    console.open_next.click()  # the first is not released: asked first
+    assert console.ask_box.children and "not shown to the room yet" in console.asking.value
+    assert room.state().opened == ["health-concerns"]
+    console.cancel_open.click()
+    assert room.state().opened == ["health-concerns"] and not console.ask_box.children
+    console.open_next.click()
+    console.confirm_open.click()
+    assert room.state().opened == ["health-concerns", "bruising-contact"]
+    assert console.which.value == "bruising-contact"
+    assert room.pack().point_label("bruising-contact") in console.release.description
+    console.release.click()  # acts on the point shown, though the earlier one still waits
+    assert room.state().released == ["bruising-contact"]
+    console.which.value = "health-concerns"
+    assert room.pack().point_label("health-concerns") in console.release.description
+
+
+def test_a_reload_or_second_tab_shows_the_open_room(kit_home):
+    """With no room named, the console page finds this facilitator's open room (a reload keeps it); a
+    closed room is not offered again."""
+    from kit.views.room import OpenRoomConsole, RoomOpener
+
+    room = Room.open(None, PACK, ["health-concerns"])
+    room.open_point()
+    first, second = room_console("", live_seconds=None), room_console("", live_seconds=None)
+    assert isinstance(first, OpenRoomConsole) and isinstance(second, OpenRoomConsole)
+    assert first.console.room.folder == second.console.room.folder == room.folder
+    assert first.console.which.value == "health-concerns"
+    first.console.close.click()
+    assert isinstance(room_console("", live_seconds=None), RoomOpener)
+
+
+def test_the_room_moves_between_votes_on_the_console(kit_home):
+    """After a second vote the console shows how the room moved, before the reveal."""
+    room = Room.open(None, PACK, ["health-concerns"])
+    room.open_point()
+    sessions = []
+    for name, first in (("Ash", "explore"), ("Bo", "explore")):
+        case = open_case(PACK, learner=name, room=room.folder)
+        case.acknowledge()
+        case.decide("health-concerns", first, confidence=3, rationale="Because of the history in this family.")
+        sessions.append(case)
+    console = RoomConsole(room, live_seconds=None)
+    console.revote.click()
+    sessions[0].vote_again("health-concerns", "refer", 4)
+    sessions[1].vote_again("health-concerns", "explore", 4)
+    console.refresh()
+    assert "2 voted again after talking in pairs: 1 kept their choice; 1 from" in console.board.value
