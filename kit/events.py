@@ -120,6 +120,11 @@ class Decided(Payload):
 @dataclass(frozen=True)
 class Revealed(Payload):
     kind = Kind.REVEAL
+    finding: bool = True  # False: only what happened was shown (a workshop room held the review's finding)
+
+    @classmethod
+    def read(cls, p: dict) -> Revealed:
+        return cls(p.get("finding") is not False)
 
 
 @dataclass(frozen=True)
@@ -317,6 +322,8 @@ class CaseState:
     pcf_evidence: dict[str, str] | None = None  # latest save
     attribution: dict[str, int] | None = None  # latest save
     room_votes: dict[tuple[str, str, int], RoomVote] = field(default_factory=dict)  # (room, point, round): first sent
+    findings_seen: set[str] = field(default_factory=set)  # points whose review finding the learner was shown
+    room_points: set[str] = field(default_factory=set)  # points decided inside a workshop room
     events: list[Event] = field(default_factory=list)
 
     @property
@@ -326,6 +333,11 @@ class CaseState:
     @property
     def last_activity_at(self) -> str:
         return self.events[-1].created_at if self.events else ""
+
+    def held(self, point_id: str) -> bool:
+        """True while a workshop room holds the review's finding of a point the learner decided there:
+        the record and hand-in leave the point out until the learner has been shown it."""
+        return point_id in self.room_points and point_id not in self.findings_seen
 
     def codes_for(self, debate_id: str) -> dict[str, DebateCode]:
         """The learner's latest placing of each comment of one debate, by comment id."""
@@ -349,6 +361,8 @@ class CaseState:
                                                             data.rationale, event.created_at, data.change_mind)
             case Revealed():
                 self.revealed.add(event.target)
+                if data.finding:
+                    self.findings_seen.add(event.target)
             case SecondThought():
                 self.second_thoughts.setdefault(event.target, []).append(data.text)
             case DebateCode():
@@ -368,6 +382,8 @@ class CaseState:
                 self.attribution = data.ratings
             case RoomVote():
                 self.room_votes.setdefault((data.room, event.target, data.round), data)
+                if data.round == 1 and not data.before:
+                    self.room_points.add(event.target)
             case _:  # an exercise answer, or a kind from a newer kit: kept in events, no state
                 pass
 

@@ -176,7 +176,7 @@ def _case_record(pack, state: CaseState, text: bool, compact: bool = False) -> C
     touched: dict[str, None] = {}
     for p in pack.decision_points:
         d = state.decisions.get(p.id)
-        if not d:
+        if not d or state.held(p.id):  # a workshop room has not released its finding yet
             continue
         touched.update(dict.fromkeys(p.pcf_domains))
         chosen = p.option(d.option_id) or p.actual_option

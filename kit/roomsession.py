@@ -16,7 +16,7 @@ from collections import Counter
 from pathlib import Path
 
 from .errors import SessionError
-from .events import DebateRevealed, Kind, RoomVote, kind_of, now
+from .events import DebateRevealed, Kind, Revealed, RoomVote, kind_of, now
 from .files import write_atomic
 from .journal import Journal
 from .models import DecisionPoint, Pack
@@ -133,8 +133,11 @@ class RoomSession(CaseSession):
         reason = self.waiting_reason(point_id)
         if reason:
             raise SessionError(reason)
+        stage = self.stage(point_id)
+        if point_id not in self.state.revealed or (stage >= 2 and point_id not in self.state.findings_seen):
+            self.save(Revealed(finding=stage >= 2), point_id)  # the record holds what the learner was shown
         r = super().reveal(point_id)
-        if self.stage(point_id) >= 2:
+        if stage >= 2:
             return r
         return dataclasses.replace(r, supported=[], feedback=None, review_finding="", review_quote=None,
                                    factors_by_level={}, held=FINDING_HELD)

@@ -658,3 +658,28 @@ def test_the_handout_holds_this_room_and_nothing_empty(room, tmp_path, capsys):
     assert "Point 2" not in page  # the unopened point: nothing empty
     for word in ("Ash", "Bo ", "Late", "skipped", "hand-in", "submission", "0 file", "health-concerns", "bruising-contact"):
         assert word not in page, word
+
+
+def test_the_record_and_hand_in_hold_a_room_point_only_once_its_finding_is_released(room):
+    """A learner's exported record (and so the hand-in) leaves out a point decided in the room until the
+    learner has been shown the review's finding; nothing of what was done reaches it before."""
+    from kit.export import render_export as rendered
+    from kit.packs import load_pack
+
+    def render_export(*args):
+        return rendered(*args)[1].decode("utf-8")
+
+    case = _joined(room, "Ash")
+    room.open_point()
+    decide(case, "health-concerns", "explore")
+    point = load_pack(PACK).point("health-concerns")
+    done = " ".join(point.actual_option.text.split()[:6])
+    record = render_export("Ash", PACK, "md")
+    assert done not in record and "What the review found" not in record
+    room.release("health-concerns")
+    case.reveal("health-concerns")
+    assert done not in render_export("Ash", PACK, "md")
+    room.release_finding("health-concerns")
+    case.reveal("health-concerns")
+    record = render_export("Ash", PACK, "md")
+    assert done in " ".join(record.split()) and "What the review found" in record
