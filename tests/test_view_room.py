@@ -349,3 +349,27 @@ def test_the_room_moves_between_votes_on_the_console(kit_home):
     sessions[1].vote_again("health-concerns", "explore", 4)
     console.refresh()
     assert "2 voted again after talking in pairs: 1 kept their choice; 1 from" in console.board.value
+
+
+def test_a_watch_redraws_on_a_change_only(tmp_path):
+    """The live watch calls its tick once when a watched file changes (within a fraction of a second),
+    and not again while nothing changes."""
+    from kit.views.live import Watch
+
+    f = tmp_path / "room.json"
+    f.write_text("1")
+    ticks: list[float] = []
+    watch = Watch(lambda: [f, tmp_path], lambda: ticks.append(time.monotonic()), seconds=0.05, fallback=60)
+    try:
+        deadline = time.time() + 5
+        while not ticks and time.time() < deadline:
+            time.sleep(0.01)
+        time.sleep(0.5)
+        assert len(ticks) == 1  # the first look, then nothing while nothing changes
+        changed = time.monotonic()
+        (tmp_path / "new.json").write_text("2")  # a file added to the folder, as a vote is
+        while len(ticks) < 2 and time.monotonic() - changed < 5:
+            time.sleep(0.01)
+        assert len(ticks) == 2 and ticks[1] - changed < 1.0
+    finally:
+        watch.stop()

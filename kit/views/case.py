@@ -29,7 +29,7 @@ from .base import (
     support_html,
     text_area,
 )
-from .live import Every
+from .live import Watch
 from .parts import Choice, card, checkbox, line_field
 from .roomvote import RoomDebate, room_vote_parts
 
@@ -265,7 +265,8 @@ class CaseView(View):
         self._lock = threading.RLock()  # live room updates and clicks never redraw at once
         self.widget = box(self.title, self.warning, self.room_note, self.gate.widget, self.body)
         self.refresh()
-        self.live = Every(2.0, self.room_tick) if isinstance(session, RoomSession) else None
+        self.live = (Watch(lambda: [session.room.file], self.room_tick) if isinstance(session, RoomSession)
+                     else None)  # the room's file changes when the facilitator acts: redraw within 0.1 s
 
     def refresh(self) -> None:
         with self._lock:

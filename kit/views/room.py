@@ -14,11 +14,11 @@ from .. import settings
 from ..errors import KitError
 from ..html import download_link, message
 from ..packs import load_packs
-from ..room import Room, find_room, open_rooms
+from ..room import VOTES, Room, find_room, open_rooms
 from ..roomreport import board_html, debate_board_html, room_handout
 from ..roomtally import skipped_sentence
 from .base import Notice, Status, View, box, button, html
-from .live import Every
+from .live import Watch
 from .parts import Choice, actions
 
 
@@ -27,7 +27,7 @@ class RoomConsole(View):
     its point), `confirm_open`/`cancel_open` (asked before opening past an unreleased point), the
     board, the debate chart, the handout."""
 
-    def __init__(self, room: Room, live_seconds: float | None = 2.0):
+    def __init__(self, room: Room, live_seconds: float | None = 0.1):
         self.room = room
         self.heading = html()
         self.board = html()
@@ -67,7 +67,9 @@ class RoomConsole(View):
                           actions(self.release_outcome, self.open_debate, self.handout, self.close),
                           self.debate, self.summary)
         self.refresh()
-        self.live = Every(live_seconds, self.refresh) if live_seconds else None
+        # Learners' votes change votes/ and the facilitator's actions room.json: redraw within live_seconds.
+        self.live = (Watch(lambda: [room.file, room.folder / VOTES], self.refresh, live_seconds)
+                     if live_seconds else None)
 
     # -- actions -----------------------------------------------------------------------------
 
@@ -144,7 +146,9 @@ class RoomConsole(View):
         options = [(f"Point {points.index(p) + 1}: {pack.point_label(p['point'])}", p["point"]) for p in opened]
         if [v for _, v in options] != [v for _, v in self.which.options]:
             self.which.options = options
-        if follow or (opened and self.which.value not in [p["point"] for p in opened]):
+        grew = len(opened) > getattr(self, "_seen_open", 0)  # a point opened (here, in another tab or by command)
+        self._seen_open = len(opened)
+        if follow or (opened and (grew or self.which.value not in [p["point"] for p in opened])):
             self._follow = None
             self.which.value = follow or opened[-1]["point"]
         shown = next((p for p in points if p["point"] == self.which.value), None)
@@ -184,7 +188,7 @@ class RoomConsole(View):
 class RoomOpener(View):
     """Open a room from a notebook or the app: choose the case and the plan, then run the console."""
 
-    def __init__(self, live_seconds: float | None = 2.0):
+    def __init__(self, live_seconds: float | None = 0.1):
         self._live = live_seconds
         packs = load_packs(settings.packs_dir())
         self.case = Choice([(p.title, p.id) for p in packs], packs[0].id if packs else None, "Case")
@@ -236,7 +240,7 @@ class OpenRoomConsole(View):
         self.show(self.opener.widget)
 
 
-def room_console(room: str | Path = "", live_seconds: float | None = 2.0) -> View:
+def room_console(room: str | Path = "", live_seconds: float | None = 0.1) -> View:
     """The facilitator's console for a room (its folder or code); with none given, this facilitator's
     open room in the rooms folder (so a reload or a second tab shows it), else a form to open one."""
     if not str(room).strip():
