@@ -82,7 +82,7 @@ def run(n: int) -> dict:
     class Timed(RoomConsole):
         def _refresh(self, force: bool) -> bool:
             alive = super()._refresh(force)
-            shown = next((p for p in self.room.status()["points"] if p["point"] == self.which.value), None)
+            shown = next((p for p in self.last_status["points"] if p["point"] == self.which.value), None)
             if shown:
                 counted.append((time.time(), shown["point"], shown["decided"]))
             return alive
@@ -115,9 +115,9 @@ def run(n: int) -> dict:
             while not [c for c in counted if c[1] == point and c[2] >= n] and time.time() < deadline:
                 time.sleep(0.02)
             for k, at in enumerate(sorted(commits), 1):  # the k-th commit is counted when the board reaches k
-                seen = next((t for t, p, d in counted if p == point and d >= k and t >= at), None)
-                if seen is not None:
-                    commit_to_console.append(seen - at)
+                seen = next((t for t, p, d in counted if p == point and d >= k), None)
+                if seen is not None:  # counted before the commit returned (its vote is sent first): 0
+                    commit_to_console.append(max(0.0, seen - at))
             released = time.time()
             room.release(point)
             got = 0

@@ -101,6 +101,9 @@ class RoomState:
 _READ: dict[str, dict[str, tuple[tuple[int, int], Vote | str]]] = {}  # votes/ -> name -> (size, mtime), what it held
 
 
+_PACKS: dict[tuple[str, str], Pack] = {}  # (pack id, pack path) -> the pack, loaded once per process
+
+
 class Room:
     """A room folder; every read goes to disk, so a reload shows the room as it is."""
 
@@ -140,8 +143,13 @@ class Room:
 
     def pack(self) -> Pack:
         st = self.state()
+        key = (st.pack_id, st.pack_path)
+        cached = _PACKS.get(key)
+        if cached is not None:  # a pack is read once per process: a live console redraws often
+            return cached
         pack = find_pack(st.pack_id, st.pack_path)
         if pack is not None:
+            _PACKS[key] = pack
             return pack
         raise RoomError(f"The room's case '{st.pack_id}' cannot be found here. Ask your facilitator.")
 

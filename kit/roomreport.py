@@ -28,20 +28,25 @@ def words(text: str) -> str:
 
 
 def bars_html(rows: list[tuple[str, int, str]], total: int, caption: str, *, large: bool = True) -> str:
-    """A table of labelled counts with a bar each: (words, whole count, a note after release)."""
-    size = "1.25em" if large else "1em"
+    """A table of labelled counts, each with a bar under its words: (words, whole count, a note)."""
+    size = "1.15em" if large else "1em"
     body = []
     for label, n, note in rows:
         width = 0 if total <= 0 else round(100 * n / total)
-        bar = (f'<div aria-hidden="true" style="background:{BAR};height:0.9em;width:{width}%;min-width:{2 if n else 0}px">'
-               "</div>")
-        body.append(f'<tr><th scope="row" style="text-align:left;font-weight:normal;padding:0.2em 0.6em 0.2em 0">'
-                    f"{label}{f' <strong>({_html.escape(note)})</strong>' if note else ''}</th>"
-                    f'<td style="width:30%;padding:0.2em 0.4em">{bar}</td>'
-                    f'<td style="text-align:right;white-space:nowrap;padding:0.2em 0"><strong>{n}</strong> of {total}</td></tr>')
+        bar = (f'<div aria-hidden="true" style="background:{BAR};height:0.7em;margin-top:0.15em;width:{width}%;'
+               f'min-width:{3 if n else 0}px"></div>')
+        body.append(f'<tr><th scope="row" style="text-align:left;font-weight:normal;padding:0.25em 0.8em 0.25em 0;'
+                    f'vertical-align:top">{label}{f" <strong>({_html.escape(note)})</strong>" if note else ""}{bar}</th>'
+                    f'<td style="text-align:right;white-space:nowrap;vertical-align:top;padding:0.25em 0">'
+                    f"<strong>{n}</strong> of {total}</td></tr>")
     return (f'<table class="kit-room-bars" style="width:100%;border-collapse:collapse;font-size:{size}">'
             f'<caption style="text-align:left;font-weight:bold">{_html.escape(caption)}</caption>'
             + "".join(body) + "</table>")
+
+
+# On the console's page only: a wider column than the reading column, so a projector's width is used.
+WIDE = ("<style>body[data-voila] #rendered_cells > div:has(.kit-room-board),"
+        "body[data-voila] main.kit-page:has(.kit-room-board){max-width:min(96vw,112rem)}</style>")
 
 
 def option_rows(point: DecisionPoint, counts: dict[str, int], released: bool, finding: bool) -> list:
@@ -100,7 +105,7 @@ def board_html(pack: Pack, status: dict, p: dict, index: int) -> str:
                  + ("<h4>What was known then</h4>" + bullet_list(known) if known else ""))
     finding = (f"<h3>What the review found</h3>{esc(point.review_finding)}" if p["finding_released"] else "")
     what = f"<h3>What happened</h3>{esc(point.what_happened)}" if p["released"] else ""
-    return ('<div class="kit-room-board" style="display:flex;flex-wrap:wrap;gap:1.5em">'
+    return (WIDE + '<div class="kit-room-board" style="display:flex;flex-wrap:wrap;gap:1.5em">'
             f'<div style="flex:3 1 36em;min-width:0">{"".join(parts)}{what}{finding}</div>'
             f'<div style="flex:2 1 22em;min-width:0">{"".join(side)}</div></div>'
             f'<div class="kit-room-situation">{situation}</div>')

@@ -134,7 +134,7 @@ class RoomConsole(View):
                 self._drawing = False
 
     def _refresh(self, force: bool) -> bool:
-        status = self.room.status()
+        status = self.last_status = self.room.status()
         key = json.dumps([status, self.which.value], sort_keys=True)
         if key == self._last and not force:
             return not status["closed"]
