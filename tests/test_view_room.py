@@ -373,3 +373,32 @@ def test_a_watch_redraws_on_a_change_only(tmp_path):
         assert len(ticks) == 2 and ticks[1] - changed < 1.0
     finally:
         watch.stop()
+
+
+def test_the_debate_on_the_room_page_and_its_chart_on_the_console(kit_home):
+    """The room page carries the case's debate once the facilitator opens it (or every point is
+    released); a learner's placings reach the console's chart, with its words, when they compare."""
+    from kit.views.case import RoomJoin
+
+    pack = "baby-c-closed-without-visit"
+    room = Room.open(None, pack)
+    room.open_point()
+    page = RoomJoin("Ash", str(room.folder))
+    page.case.live.stop()
+    page.case.go_on.click()
+    assert page.debate.view is None
+    console = RoomConsole(room, live_seconds=None)
+    console.open_debate.click()
+    page.case.room_tick()
+    debate = page.debate.view
+    assert debate is not None and "The debate in the room" in page.debate.note.value
+    first = next(iter(debate.accountability))
+    debate.accountability[first].value = 3
+    debate.context[first].value = 1
+    debate.compare.click()
+    console.refresh(force=True)
+    chart = console.debate.value
+    author = room.pack().debates[0].comment(first).author
+    assert "how the room placed each comment" in chart and f"How the room placed {author}" in chart
+    assert "1 placed it. Holds individuals accountable: most often a great deal" in chart
+    assert "Ash" not in chart
