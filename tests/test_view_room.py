@@ -402,3 +402,11 @@ def test_the_debate_on_the_room_page_and_its_chart_on_the_console(kit_home):
     assert "how the room placed each comment" in chart and f"How the room placed {author}" in chart
     assert "1 placed it. Holds individuals accountable: most often a great deal" in chart
     assert "Ash" not in chart
+
+
+def test_a_console_on_one_learners_computer_says_how_learners_join(kit_home, monkeypatch):
+    """Without a shared app's or hub's rooms folder, the console says learners cannot join from their laptops."""
+    monkeypatch.delenv("KIT_ROOMS", raising=False)
+    monkeypatch.delenv("KIT_EXCHANGE", raising=False)
+    console = RoomConsole(Room.open(None, PACK, ["health-concerns"]), live_seconds=None)
+    assert "kit app --shared" in console.heading.value and "own laptops" in console.heading.value

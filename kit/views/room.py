@@ -21,6 +21,10 @@ from .base import Notice, Status, View, box, button, html
 from .live import Watch
 from .parts import Choice, actions
 
+ONE_COMPUTER = ("This room is in this computer's own folder: learners can join it only through the shared app on "
+                "this computer (kit app --shared) or on a JupyterHub whose workshop folder holds the rooms, not "
+                "from the kit on their own laptops.")
+
 
 class RoomConsole(View):
     """The room as the facilitator runs it. Parts: `which` (the point shown), the buttons (each names
@@ -155,9 +159,11 @@ class RoomConsole(View):
         n, code = len(points), _html.escape(status["code"])
         where = (f"Point {points.index(shown) + 1} of {n}: {_html.escape(shown['title'])}" if shown
                  else f"No point is open yet ({n} in this room)")
+        alone = not settings.ROOMS.raw() and settings.exchange_dir() is None
         self.heading.value = (f'<h2 style="margin:0.2em 0">Room {code}: {_html.escape(status["title"])}</h2>'
                               f'<p style="font-size:1.3em;margin:0.2em 0">{where}. Join with the code '
-                              f"<strong>{code}</strong>.{' The room is closed.' if status['closed'] else ''}</p>")
+                              f"<strong>{code}</strong>.{' The room is closed.' if status['closed'] else ''}</p>"
+                              + (message(ONE_COMPUTER, "warning") if alone else ""))
         self.board.value = board_html(pack, status, shown, points.index(shown)) if shown else ""
         skipped = skipped_sentence(status["skipped"])
         self.board.value += message(skipped, "warning") if skipped else ""
