@@ -132,6 +132,9 @@ def run(n: int) -> dict:
             q.put(None)
         for p in procs:
             p.join(10)
+        import shutil
+
+        shutil.rmtree(base, ignore_errors=True)
     return {"learners": n, "points": len(room.state().points), "cores": os.cpu_count(),
             "commit_to_console_s": figures(commit_to_console), "release_to_learner_s": figures(release_to_learner),
             "at": time.strftime("%Y-%m-%d %H:%M", time.gmtime())}
