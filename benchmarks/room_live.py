@@ -99,9 +99,10 @@ def run(n: int) -> dict:
     while ready < n:
         ready += results.get(timeout=300)[0] == "ready"
     console = Timed(room, live_seconds=0.1)
+    points = room.state().points
     commit_to_console, release_to_learner = [], []
     try:
-        for point in room.state().points:
+        for point in points:
             room.open_point(point)  # the console follows the point just opened
             start = time.time() + 1.0
             for i in range(n):
@@ -135,7 +136,7 @@ def run(n: int) -> dict:
         import shutil
 
         shutil.rmtree(base, ignore_errors=True)
-    return {"learners": n, "points": len(room.state().points), "cores": os.cpu_count(),
+    return {"learners": n, "points": len(points), "cores": os.cpu_count(),
             "commit_to_console_s": figures(commit_to_console), "release_to_learner_s": figures(release_to_learner),
             "at": time.strftime("%Y-%m-%d %H:%M", time.gmtime())}
 
