@@ -20,7 +20,7 @@ _EXPORTS = {
     "validate_tree": "packs",
     "case_outline": "packs",
     "load_vocabulary": "vocabulary",
-    "open_case": "room",
+    "open_case": "roomsession",
     "Room": "room",
     "CaseSession": "session",
     "DebateSession": "debate",

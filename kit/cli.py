@@ -238,6 +238,13 @@ def _cmd_room(args) -> int:
         st = room.state()
         print(f"Room {st.code} is open for '{st.title}' ({len(st.points)} points) at {room.folder}.")
         print(f"Learners join with the code {st.code}. Open the first point with: kit room open-point --dir {room.folder}")
+        from . import settings
+
+        if not settings.ROOMS.raw() and settings.exchange_dir() is None:
+            print("This room is in this computer's own folder. Learners can join it only through the shared app "
+                  "on this computer (run kit app --shared and give learners its address) or on a JupyterHub whose "
+                  "workshop folder holds the rooms (KIT_EXCHANGE); a learner running the kit on their own laptop "
+                  "cannot reach it.")
         notice = default_list_notice()
         if notice:
             print(notice)
@@ -250,12 +257,21 @@ def _cmd_room(args) -> int:
         if args.format == "json":
             print(json.dumps(status, indent=2, ensure_ascii=False))
             return 0
+        from .roomtally import skipped_sentence
+
+        joined = status["joined"]
         print(f"Room {status['code']}: {status['title']}{' (closed)' if status['closed'] else ''}; "
-              f"{status['learners']} learner(s) have decided at least once.")
+              f"{joined} {'learner has' if joined == 1 else 'learners have'} joined.")
         for p in status["points"]:
-            state = "released" if p["released"] else "open" if p["opened"] else "not open"
+            state = ("finding released" if p["finding_released"] else "what happened released" if p["released"]
+                     else "open" if p["opened"] else "not open")
             counts = ", ".join(f"{k} {v}" for k, v in p["options"].items())
-            print(f"- {p['title']}: {state}; {p['decided']} decided ({counts})")
+            apart = "".join(f"; {p[k]['decided']} {words}" for k, words in
+                            (("second", "voted again"), ("late", "after the reveal"), ("before", "before the room"))
+                            if p[k]["decided"])
+            print(f"- {p['title']}: {state}; {p['decided']} of {joined} decided ({counts}){apart}")
+        if status["skipped"]:
+            print(skipped_sentence(status["skipped"]))
         return 0
     if args.action == "open-point":
         point = room.open_point(args.point)
@@ -263,19 +279,28 @@ def _cmd_room(args) -> int:
     elif args.action == "release":
         point = room.release(args.point)
         print(f"Released the reveal of '{room.pack().point_label(point)}'.")
-    elif args.action == "show-finding":
+    elif args.action in ("release-finding", "show-finding", "revote"):
         if not args.point:
-            raise RoomError("Name the point: kit room show-finding --dir DIR --point ID.")
-        room.show_finding(args.point)
-        print(f"The review's finding for '{room.pack().point_label(args.point)}' is on the projector.")
+            raise RoomError(f"Name the point: kit room {args.action} --dir DIR --point ID.")
+        if args.action == "revote":
+            room.ask_revote(args.point)
+            print(f"The room is asked to talk in pairs and vote again on '{room.pack().point_label(args.point)}'.")
+        else:
+            room.release_finding(args.point)
+            print(f"Released the review's finding for '{room.pack().point_label(args.point)}'.")
+    elif args.action == "release-outcome":
+        room.release_outcome()
+        print("Released what became of the children.")
+    elif args.action == "open-debate":
+        room.open_debate()
+        print("The case's debate is on every learner's room page.")
     elif args.action == "close":
         room.close()
         print(f"Room {room.state().code} is closed.")
-        if args.summary:
-            from .dashboard import write_summary
-            from .room import room_cohort
+    if args.summary and args.action == "close":
+        from .roomreport import write_handout
 
-            print(f"Wrote {write_summary(room_cohort(room), args.summary)}")
+        print(f"Wrote the room's handout: {write_handout(room, args.summary)}")
     return 0
 
 
@@ -498,15 +523,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_collect)
 
     p = sub.add_parser("room", help="run a live workshop room: open points, release reveals, see the room decide")
-    p.add_argument("action", choices=["open", "status", "open-point", "release", "show-finding", "close"],
-                   help="open a room; its status; open the next point; release a reveal; show the finding; close")
+    p.add_argument("action", choices=["open", "status", "open-point", "release", "release-finding", "show-finding",
+                                      "revote", "release-outcome", "open-debate", "close"],
+                   help="open a room; its status; open the next point; release what happened at a point; release "
+                        "the review's finding (show-finding is the older name); ask the room to vote again on a "
+                        "point; release the outcome; open the debate; close (with --summary: the handout)")
     p.add_argument("--dir", help="the room's folder (open: default KIT_ROOMS/<code>)")
     p.add_argument("--pack", help="open: the case (pack id or path)")
     p.add_argument("--points", help="open: the points the room uses, in order (comma-separated ids)")
     p.add_argument("--plan", help="open: a workshop plan of the pack (e.g. sixty-minutes)")
-    p.add_argument("--point", help="open-point, release, show-finding: which point (default: the next)")
+    p.add_argument("--point", help="open-point, release: which point (default: the next); release-finding, revote: "
+                   "which point")
     p.add_argument("--format", choices=["text", "json"], default="text", help="status: output format")
-    p.add_argument("--summary", metavar="FILE", help="close: also write the one-file summary of the room")
+    p.add_argument("--summary", metavar="FILE", help="close: also write the room's handout (one printable page)")
     p.set_defaults(func=_cmd_room)
 
     p = sub.add_parser("guide", help="write the facilitator guide (model answers and notes) as one HTML or Markdown file")

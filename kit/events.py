@@ -36,6 +36,7 @@ class Kind(str, Enum):
     ATTRIBUTION = "attribution"  # how much each level contributed, in their view
     EXERCISE_ANSWER = "exercise_answer"  # an answer to one exercise question
     PCF_EVIDENCE = "pcf_evidence"  # the learner's own evidence against PCF domains (a form saved whole)
+    ROOM_VOTE = "room_vote"  # a vote sent to a workshop room: which file, its content's hash, a second vote's choice
 
 
 EXERCISES = "exercises"  # the journal's pack id for exercise answers (they belong to no case)
@@ -119,6 +120,11 @@ class Decided(Payload):
 @dataclass(frozen=True)
 class Revealed(Payload):
     kind = Kind.REVEAL
+    finding: bool = True  # False: only what happened was shown (a workshop room held the review's finding)
+
+    @classmethod
+    def read(cls, p: dict) -> Revealed:
+        return cls(p.get("finding") is not False)
 
 
 @dataclass(frozen=True)
@@ -228,9 +234,32 @@ class ExerciseAnswer(Payload):
         return cls(_text(p.get("text")), _text(p.get("prompt")))
 
 
+@dataclass(frozen=True)
+class RoomVote(Payload):
+    """A vote the learner sent to a workshop room (target: the point). The file's name and its content's
+    hash say which file in the room is theirs; a second vote (round 2, after discussing in pairs) keeps
+    its choice here, apart from the committed first answer, which it never replaces."""
+
+    kind = Kind.ROOM_VOTE
+    room: str = ""  # the room's code
+    round: int = 1
+    file: str = ""
+    sha256: str = ""
+    option_id: str = ""
+    confidence: int | None = None
+    late: bool = False  # made after the point's reveal was released
+    before: bool = False  # a decision made alone before the room
+
+    @classmethod
+    def read(cls, p: dict) -> RoomVote:
+        return cls(_text(p.get("room")), _int_or_none(p.get("round")) or 1, _text(p.get("file")),
+                   _text(p.get("sha256")), _text(p.get("option_id")), _int_or_none(p.get("confidence")),
+                   p.get("late") is True, p.get("before") is True)
+
+
 PAYLOADS: dict[Kind, type[Payload]] = {cls.kind: cls for cls in (
     Acknowledged, SteppedOut, SteppedBackIn, Decided, Revealed, SecondThought, DebateCode, DebateRevealed,
-    DebatePosition, Reflection, CpdEntry, Attribution, ExerciseAnswer, PcfEvidence)}
+    DebatePosition, Reflection, CpdEntry, Attribution, ExerciseAnswer, PcfEvidence, RoomVote)}
 
 
 def kind_of(event: Event) -> Kind | None:
@@ -293,6 +322,9 @@ class CaseState:
     cpd: dict[str, str] | None = None  # latest save
     pcf_evidence: dict[str, str] | None = None  # latest save
     attribution: dict[str, int] | None = None  # latest save
+    room_votes: dict[tuple[str, str, int], RoomVote] = field(default_factory=dict)  # (room, point, round): first sent
+    findings_seen: set[str] = field(default_factory=set)  # points whose review finding the learner was shown
+    room_points: set[str] = field(default_factory=set)  # points decided inside a workshop room
     events: list[Event] = field(default_factory=list)
 
     @property
@@ -302,6 +334,11 @@ class CaseState:
     @property
     def last_activity_at(self) -> str:
         return self.events[-1].created_at if self.events else ""
+
+    def held(self, point_id: str) -> bool:
+        """True while a workshop room holds the review's finding of a point the learner decided there:
+        the record and hand-in leave the point out until the learner has been shown it."""
+        return point_id in self.room_points and point_id not in self.findings_seen
 
     def codes_for(self, debate_id: str) -> dict[str, DebateCode]:
         """The learner's latest placing of each comment of one debate, by comment id."""
@@ -327,6 +364,8 @@ class CaseState:
                         data.change_mind)
             case Revealed():
                 self.revealed.add(event.target)
+                if data.finding:
+                    self.findings_seen.add(event.target)
             case SecondThought():
                 self.second_thoughts.setdefault(event.target, []).append(data.text)
             case DebateCode():
@@ -344,6 +383,10 @@ class CaseState:
                 self.pcf_evidence = data.fields
             case Attribution():
                 self.attribution = data.ratings
+            case RoomVote():
+                self.room_votes.setdefault((data.room, event.target, data.round), data)
+                if data.round == 1 and not data.before:
+                    self.room_points.add(event.target)
             case _:  # an exercise answer, or a kind from a newer kit: kept in events, no state
                 pass
 

@@ -194,7 +194,7 @@ def _case_record(pack: Pack, state: CaseState, text: bool, compact: bool = False
     touched: dict[str, None] = {}
     for p in pack.decision_points:
         d = state.decisions.get(p.id)
-        if not d:
+        if not d or state.held(p.id):  # a workshop room has not released its finding yet
             continue
         touched.update(dict.fromkeys(p.pcf_domains))
         chosen = p.option(d.option_id)  # None: an option the pack no longer has, kept as the learner chose it

@@ -66,6 +66,7 @@ class Reveal:
     review_finding: str
     review_quote: str | None
     factors_by_level: dict[str, list[ContributingFactor]]
+    held: str | None = None  # in a workshop room: what is still to come (the finding), said in its place
 
     @property
     def matched_actual(self) -> bool:
@@ -248,6 +249,10 @@ class CaseSession:
 
     def waiting_reason(self, point_id: str) -> str | None:
         """Why a committed point's reveal must wait (a workshop room holds it), or None."""
+        return None
+
+    def outcome_waiting(self) -> str | None:
+        """Why the case's outcome must wait (a workshop room holds it until the end), or None."""
         return None
 
     def reveal(self, point_id: str) -> Reveal:

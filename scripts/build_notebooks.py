@@ -327,9 +327,12 @@ its own content note, and you can step out at any point without giving a reason.
 
 Type the code your facilitator gives you and choose **Join the room**. The facilitator opens
 each decision point in turn; decide as you would on your own, with your reasons, and commit.
-When the room has decided, the facilitator shows what happened and what the review found: your
-page updates by itself. The room sees how many chose each option, never who chose what; your
-reasons are shown (without your name) only if you tick the box.
+When the room has decided, the facilitator shows what happened; after the room has talked, what
+the review found; at the end, what became of the children. Your page updates by itself. The
+facilitator may ask you to talk in pairs and vote again: your first decision stays as you made it.
+The room sees how many chose each option, never who chose what; your reasons are shown (without
+your name) only when you tick the box beside that vote. When the room's points are done, the
+case's debate opens below the case.
 """),
         code("import kit\n\nkit.join_room()"),
         md("## Hand in\n\nAt the end, hand in for the workshop summary if your facilitator asks you to."),
@@ -351,31 +354,35 @@ def room_console_notebook():
         md("""
 # Room console: pace a live workshop
 
-**For practice educators.** Put this page on the projector.
-
-## Questions
-- How many have decided, and how does the room split?
-- When is the room ready to see what happened and what the review found?
-
-## Objectives
-- Open a room for one case with a plan's points (or all of them) and give the room its code.
-- Open each point, watch the room decide, release the reveal when ready, show the finding.
-- Close the room and hand out the one-file summary.
-
-## Content note
-The room works through one of the five cases (serious harm to children). Shared reasons may be
-personal: read them to the room with care. Learners' names never appear here.
-
-**Which room.** Leave `ROOM` empty to open a new room here, or set it to a room's folder or code
-(`kit room open --pack ... ` prints both).
+**For practice educators.** Put this page on the projector. The room works through one of the five
+cases (serious harm to children); shared reasons may be personal, so read them with care. Learners'
+names never appear here.
 """),
         code('ROOM = ""', "parameters"),
         code("import kit\n\nkit.join_card()"),
         code("kit.room_console(ROOM)"),
         md("""
+## Questions
+- How many have decided, and how does the room split?
+- When is the room ready to see what happened, and then what the review found?
+
+## Objectives
+- Open a room for one case with a plan's points (or all of them) and give the room its code.
+- Open each point, watch the room decide, ask for a second vote after talking in pairs, then release
+  what happened, the review's finding and, at the end, what became of the children.
+- Close the room and hand out its one-page handout.
+
+## Content note
+The room works through one of the five cases (serious harm to children). Shared reasons may be
+personal: read them to the room with care. Learners' names never appear here.
+
+**Which room.** Left empty, `ROOM` shows your open room (after a reload too), or a form to open one;
+set it to a room's folder or code to show that room. Learners join only through one shared app
+(`kit app --shared`) or a JupyterHub whose workshop folder holds the rooms.
+
 ## Key points
 - Ask why each option made sense at the time before you release what happened.
-- Show the review's finding after the room has talked about what was done.
+- Release the review's finding after the room has talked about what was done.
 - Close with support: some learners may have found the case hard.
 """),
         nav_cell(ROOM_CONSOLE, "bottom"),

@@ -8,13 +8,13 @@ from __future__ import annotations
 import html as _html
 import threading
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from ..errors import KitError
 from ..html import Markup, bullet_list, callout, esc, message, table_html
 from ..identity import page_param
 from ..reasoning import Reasoning, learner_reasoning
-from ..room import RoomSession, join
+from ..roomsession import RoomSession, join
 from ..session import MIN_REASON_WORDS, CaseSession, Reveal
 from ..vocabulary import CONFIDENCE_SCALE, load_vocabulary
 from .base import (
@@ -29,9 +29,10 @@ from .base import (
     support_html,
     text_area,
 )
-from .live import Every
+from .live import Watch
 from .page import for_learner, picker
 from .parts import Choice, card, checkbox, line_field
+from .roomvote import RoomDebate, room_vote_parts
 
 COMPARED = "consistent with the review's findings as reported"
 
@@ -74,6 +75,8 @@ class PointView(View):
             "then? What would you want to know, and from whom?", rows=4)
         self.change_mind = text_area("What would change your mind? (optional)",
                                      "What would you need to see or hear to choose differently?", rows=2)
+        self.share = (checkbox("Share these reasons with the room (shown without my name)")
+                      if getattr(self.session, "asks_to_share", False) else None)  # asked with each room vote
         self.commit = button("Commit my decision", primary=True,
                              tooltip="Commit: your first answer is locked, then the outcome is shown")
         self.status = Status()
@@ -87,14 +90,15 @@ class PointView(View):
         self.commit.on_click(lambda _b: self.decide())
         self.save_second.on_click(lambda _b: self.add_second_thought())
         self.widget = card(self.header, self.choice, self.confidence, self.rationale, self.change_mind,
-                           self.commit, self.status.widget, self.reveal_box)
+                           *([self.share] if self.share else []), self.commit, self.status.widget, self.reveal_box)
         self.refresh()
 
     def refresh(self) -> None:
         d = self.session.decision(self.point.id)
         locked = d is not None
-        for w in (self.choice, self.confidence, self.rationale, self.change_mind, self.commit):
-            w.disabled = locked
+        for w in (self.choice, self.confidence, self.rationale, self.change_mind, self.commit, self.share):
+            if w is not None:
+                w.disabled = locked
         if locked and self.session.answer_gone(self.point.id):  # never shown as another option
             self.reveal.value, self.reveal_box.children = gone_answers_html(self.session, self.point.id), [self.reveal]
             self.commit.description = "Decision committed (locked)"
@@ -108,27 +112,31 @@ class PointView(View):
             waiting = self.session.waiting_reason(self.point.id)
             if waiting:  # a workshop room holds the reveal until the facilitator releases it
                 self.reveal.value = message(waiting, "info")
-                self.reveal_box.children = [self.reveal]
+                self.reveal_box.children = [self.reveal, *room_vote_parts(self)]
+                self._held = True
             else:
                 self._show_reveal(self.session.reveal(self.point.id))
 
     @property
     def waiting(self) -> bool:
-        """True while a committed point's reveal is held by a workshop room."""
-        return self.session.decision(self.point.id) is not None and self.reveal_box.children == (self.reveal,)
+        """True while a workshop room holds any part of a committed point's reveal."""
+        return self.session.decision(self.point.id) is not None and getattr(self, "_held", True)
 
     def decide(self) -> None:
         try:
             self.session.decide(self.point.id, self.choice.value, confidence=self.confidence.value,
-                                rationale=self.rationale.value, change_mind=self.change_mind.value)
+                                rationale=self.rationale.value, change_mind=self.change_mind.value,
+                                **({"share_reasons": self.share.value} if self.share else {}))
         except KitError as exc:
             self.status.say(str(exc), "error")
             if self.session.decision(self.point.id):  # committed elsewhere: show what stands
                 self.refresh()
                 self.case.refresh()
             return
-        warning = self.session.warning
-        self.status.say(warning or "Your decision is committed and saved.", "warning" if warning else "ok")
+        warning = self.session.warning or getattr(self.session, "vote_warning", None)
+        note = getattr(self.session, "vote_note", None)
+        self.status.say(warning or " ".join(filter(None, ["Your decision is committed and saved.", note])),
+                        "warning" if warning else "ok")
         self.refresh()
         self.case.refresh()
 
@@ -145,10 +153,13 @@ class PointView(View):
     def _show_reveal(self, r: Reveal) -> None:
         self.reveal.value = reveal_html(r, self.session.second_thoughts(self.point.id))
         self.reveal_box.children = [self.reveal, self.second, self.save_second, self.second_status.widget]
+        self._held = r.held is not None
 
 
 def reveal_html(r: Reveal, second_thoughts: list[str]) -> str:
     """The reveal as HTML: outcome, feedback on your choice, finding, and why it made sense then."""
+    if r.held:
+        return held_reveal_html(r)
     parts = ["<h4>What happened</h4>", esc(r.what_happened)]
     same = "the same as" if r.matched_actual else "different from"
     review = "is" if r.matched_review else "is not one of the options"
@@ -196,6 +207,13 @@ def gone_answers_html(session: CaseSession, point_id: str | None = None) -> str:
                      + reasons + "</li>")
     head = "" if point_id else "<h3>Answers no longer in this case</h3>"
     return f'<div class="kit-gone">{head}<ul>{"".join(items)}</ul></div>'
+
+
+def held_reveal_html(r: Reveal) -> str:
+    """What happened only (a workshop room holds the review's finding until the facilitator releases it)."""
+    same = "the same as" if r.matched_actual else "different from"
+    return ('<div class="kit-reveal"><h4>What happened</h4>' + esc(r.what_happened)
+            + f"<p>Your choice was <strong>{same}</strong> what was done.</p>" + message(r.held, "info") + "</div>")
 
 
 def _reading_para(note: str | None) -> str:
@@ -271,7 +289,8 @@ class CaseView(View):
         self._lock = threading.RLock()  # live room updates and clicks never redraw at once
         self.widget = box(self.title, self.warning, self.room_note, self.gate.widget, self.body)
         self.refresh()
-        self.live = Every(2.0, self.room_tick) if isinstance(session, RoomSession) else None
+        self.live = (Watch(lambda: [session.room.file], self.room_tick) if isinstance(session, RoomSession)
+                     else None)  # the room's file changes when the facilitator acts: redraw within 0.1 s
 
     def refresh(self) -> None:
         with self._lock:
@@ -293,6 +312,8 @@ class CaseView(View):
                 pv.refresh()
         self._draw_end()
         self.gone.value = gone_answers_html(s)
+        for also in getattr(self, "also_refresh", []):  # parts beside the case (a room's debate)
+            also()
         self.body.children = [self.background, *[pv.widget for pv in self.points.values()], self.gone, self.end,
                               html("<h3>Compare with the review</h3><p>You can compare at any time; "
                                    "only committed points are compared.</p>"),
@@ -301,12 +322,11 @@ class CaseView(View):
     def room_tick(self) -> bool:
         """Redraw when the facilitator has changed the room (a point opened, a reveal released);
         returns False once the room is closed, which ends the live updates."""
-        stamp = cast(RoomSession, self.session).room.state()  # room_tick runs only on a room's page
-        key = (tuple(stamp.opened), tuple(stamp.released), stamp.closed)
+        key = self.session.room_key()
         if key != getattr(self, "_room_key", None):
             self._room_key = key
             self.refresh()
-        return not stamp.closed
+        return not self.session.room.state().closed
 
     def _draw_end(self) -> None:
         s = self.session
@@ -320,14 +340,20 @@ class CaseView(View):
             f"<p><strong>Before you read on:</strong> this part says {_html.escape(_lower_first(s.outcome_warning))}</p>"
             "<p>You can read it now, later, or not at all. You can also step out of the case at the top of "
             "the page.</p>")
+        held = s.outcome_waiting()
         self.after_outcome.value = (
             (("<h4>What the review recommended</h4>" + bullet_list(s.pack.recommendations))
-             if s.pack.recommendations else "") + full_review_html(s.pack) + support_html())
+             if s.pack.recommendations and not held else "") + full_review_html(s.pack) + support_html())
         shown = [self.outcome] if self.outcome.value else [self.read_outcome]
+        if held:  # a workshop room: the facilitator shares the outcome with the room at the end
+            self.outcome.value = ""
+            shown = [html(message(held, "info"))]
         self.end.children = [self.ending, self.outcome_warning, *shown, self.after_outcome]
 
     def show_outcome(self) -> None:
         """The learner chooses to read the outcome now."""
+        if self.session.outcome_waiting():
+            return
         self.outcome.value = esc(self.session.pack.outcome)
         self._draw_end()
 
@@ -351,6 +377,8 @@ def room_note_html(s: RoomSession) -> str:
             "when the room has decided; this page updates by itself.")
     if s.acknowledged and s.waiting_for_room:
         line += " The room is waiting for the facilitator to open the next point."
+    if s.before_note:
+        line += " " + s.before_note
     return message(line, "info")
 
 
@@ -433,7 +461,6 @@ class RoomJoin(View):
     def __init__(self, learner: str, code: str = ""):
         self.learner = learner
         self.code = line_field("Room code", "e.g. K7Q-4XP", code, short=True)
-        self.share = checkbox("Share my reasons with the room (shown without my name)")
         self.join = button("Join the room", primary=True)
         self.status = Status()
         self.case: CaseView | None = None
@@ -441,18 +468,20 @@ class RoomJoin(View):
         self.widget = box(html("<h3>Join a workshop room</h3><p>Your facilitator gives the room's code. In the "
                                "room, the facilitator opens each decision point and shows what happened once the "
                                "room has decided. Your decisions are saved in your own record as usual.</p>"),
-                          self.code, self.share, self.join, self.status.widget)
+                          self.code, self.join, self.status.widget)
         if code:
             self.enter()
 
     def enter(self) -> None:
         try:
-            session = join(None, self.learner, self.code.value.strip(), share_reasons=self.share.value)
+            session = join(None, self.learner, self.code.value.strip())
         except KitError as exc:
             self.status.say(str(exc), "error")
             return
         self.case = CaseView(session)
-        self.show(self.case.widget)
+        self.debate = RoomDebate(session)
+        self.case.also_refresh = [self.debate.refresh]
+        self.show(self.case.widget, self.debate.widget)
 
 
 def join_room(code: str = "", learner: str | None = None) -> View:

@@ -52,9 +52,11 @@ def _page(browser):
     return context, page
 
 
-def test_release_reaches_three_learners_without_a_reload(browser, servers):
-    """Facilitator opens a room and a point; three learners join with the code, commit, wait; the
-    release shows each of them what happened, with no reload; the console counted three."""
+def test_release_reaches_three_learners_in_stages_without_a_reload(browser, servers):
+    """Facilitator opens a room and a point; three learners join with the code, commit (one shares their
+    reasons with that vote), wait; the console reads "3 of 3" with the board on screen at projector
+    sizes; releasing what happened shows it to each learner without the finding (nor in Compare); the
+    finding's release shows it; nobody is named on the console."""
     contexts = []
     try:
         ctx, console = _page(browser)
@@ -81,23 +83,43 @@ def test_release_reaches_three_learners_without_a_reload(browser, servers):
             page.get_by_text("waiting for the facilitator to open the next point").wait_for()
             learners[name] = page
 
-        console.get_by_role("button", name="Open the next point").click()
+        console.get_by_role("button", name=re.compile("^Open point 1: ")).click()
         for name, page in learners.items():  # the point appears on each learner's page by itself
             page.get_by_text("Decision point").first.wait_for()
             page.get_by_role("radio").first.check()
             page.get_by_role("radio", name=re.compile("^3 - ")).first.check()
-            page.get_by_placeholder("Why this choice").first.fill(f"{name} reasons from what was known then.")
+            shared = "shared with the room" if name == "Ash" else "kept private"
+            page.get_by_placeholder("Why this choice").first.fill(f"Reasons from what was known then, {shared}.")
+            if name == "Ash":
+                page.get_by_text("Share these reasons with the room").first.click()
             page.get_by_role("button", name="Commit my decision").first.click()
             page.get_by_text("The room is waiting: your facilitator").wait_for()
             assert page.get_by_role("heading", name="What the review found").count() == 0
         shot(learners["Ash"], "room-02-learner-waiting")
 
-        console.get_by_text("3 learner(s) have decided").wait_for()
-        shot(console, "room-03-console-three-decided")
-        console.get_by_role("button", name="Release the reveal").click()
+        console.get_by_text("3 of 3 learners in the room have decided").wait_for()
+        console.get_by_text("Reasons from what was known then, shared with the room.").wait_for()
+        assert console.get_by_text("kept private").count() == 0
+        for width, height in ((1280, 720), (1920, 1080)):  # the board is on the projector without scrolling
+            console.set_viewport_size({"width": width, "height": height})
+            console.evaluate("window.scrollTo(0, 0)")
+            top = console.get_by_text("3 of 3 learners in the room have decided").bounding_box()
+            assert top and top["y"] + top["height"] < height, (width, top)
+            shot(console, f"room-03-console-{width}x{height}")
+        console.get_by_role("button", name=re.compile("^Show what happened at ")).click()
         for page in learners.values():
-            page.get_by_role("heading", name="What the review found").first.wait_for()  # no reload
-        shot(learners["Bo"], "room-04-learner-after-release")
+            page.get_by_role("heading", name="What happened").first.wait_for()  # no reload
+            page.get_by_text("will share what the review found").first.wait_for()
+            assert page.get_by_role("heading", name="What the review found").count() == 0
+        page = learners["Bo"]
+        page.get_by_role("button", name="Compare my choices with the review").click()
+        page.get_by_role("heading", name="In short").wait_for()
+        assert "what was actually done" not in page.inner_text("body")
+        console.get_by_role("button", name=re.compile("^Release the review's finding for ")).click()
+        for page in learners.values():
+            page.get_by_role("heading", name="What the review found").first.wait_for()
+        learners["Bo"].set_viewport_size({"width": 390, "height": 844})
+        shot(learners["Bo"], "room-04-learner-after-release-390")
         seen = console.inner_text("body")
         assert not [n for n in LEARNERS if re.search(rf"\b{n}\b", seen)]  # the console never names a learner
     finally:
