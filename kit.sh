@@ -130,6 +130,7 @@ run_tests() {
   say "mypy (the type checker; its settings are [tool.mypy] in pyproject.toml)"
   "$venv/bin/mypy" || status=1
   compgen -G "notebooks/*.ipynb" >/dev/null && targets+=(notebooks)
+  compgen -G "facilitator/*.ipynb" >/dev/null && targets+=(facilitator)  # the room console and the dashboard
   "$py" -m pytest "${targets[@]}" --nbval-lax --nbval-current-env "$@" || status=$?
   [ "$status" = 0 ] || say "tests failed (ruff, mypy or pytest above)"
   return "$status"
