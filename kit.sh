@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # One entry point for a fresh machine: sets up what is missing, then starts or tests the kit.
 #   bash kit.sh start           JupyterLab with notebooks/00_start_here.ipynb open, on 127.0.0.1
+#                               (--port N: on port N; other options go to JupyterLab too)
 #   bash kit.sh test            ruff, then the whole suite (unit tests, every notebook under nbval,
 #                               the wheel test, browser tests, a real JupyterHub), with the versions
 #                               locked in uv.lock; screenshots of each step go to

@@ -338,3 +338,25 @@ def test_the_door_waits_per_computer_then_for_everyone():
     assert door.wait("fresh") > 0  # the room's minute is full: everyone waits
     now[0] += 61
     assert door.wait("fresh") == 0
+
+
+def test_kit_sh_start_serves_lab_on_the_port_asked(tmp_path):
+    """`bash kit.sh start --port N` (as the README says) serves JupyterLab on port N, with the start notebook."""
+    port = free_port()
+    env = {**os.environ, "VIRTUAL_ENV": str(Path(sys.executable).parents[1]), "KIT_HOME": str(tmp_path),
+           "JUPYTER_CONFIG_DIR": str(tmp_path / "jupyter-config"), "JUPYTERLAB_WORKSPACES_DIR": str(tmp_path / "ws")}
+    log = open(tmp_path / "lab.log", "w+")  # noqa: SIM115 (closed below)
+    proc = subprocess.Popen(["bash", "kit.sh", "start", "--port", str(port), "--ServerApp.port_retries=0",
+                             "--IdentityProvider.token="], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        def answers():
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/lab", timeout=10) as r:
+                    return r.status == 200
+            except OSError:
+                return False
+
+        until(answers, 180, f"JupyterLab on port {port}")
+        assert f":{port}/lab" in (tmp_path / "lab.log").read_text()
+    finally:
+        stop_server(proc, log)
