@@ -160,8 +160,11 @@ def connected(browser: Browser, kernel_id: str):
 
 
 def closing(loop, ws) -> None:
-    ws.close()
-    loop.run_until_complete(asyncio.sleep(0.3))  # let the close frame go out
+    async def close():
+        ws.close()
+        await asyncio.sleep(0.3)  # let the close frame go out
+
+    loop.run_until_complete(close())
     loop.close()
 
 
@@ -185,7 +188,7 @@ def start(tmp_path, *extra: str, shared: bool = True, code: str | None = None):
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         assert proc.poll() is None, (tmp_path / "server.log").read_text()
-        if "Ready." in (tmp_path / "server.log").read_text():
+        if "is running at" in (tmp_path / "server.log").read_text():  # Voila's banner (the kit's line follows)
             break
         time.sleep(0.5)
     return proc, base, log
