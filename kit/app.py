@@ -40,6 +40,10 @@ LOOPBACK = "127.0.0.1"
 TEMPLATE = "kit-app"  # the Voila template of a shared app: carries the learner key on every link
 
 
+CODE_FILE_ENV = "KIT_APP_CODE_FILE"  # names the file holding the workshop code: never on the command line
+READY_ENV = "KIT_APP_READY"  # the line the server prints last, once it is up: the address to open or give
+
+
 @dataclass
 class Serving:
     """What kit app serves, where, and how: the Voila command line and environment come from it."""
@@ -48,20 +52,26 @@ class Serving:
     host: str = LOOPBACK
     shared: Path | None = None  # the shared app's folder (KIT_SHARED), None for one learner
     workshop_code: str | None = None  # the server's token: asked once per browser at the door
+    code_file: Path | None = None  # where the server reads it (a file only its owner can read)
     idle_minutes: float = 5.0
     preheat: int = 0  # kernels kept ready with the start page already run (a shared app's first page)
     root: Path | None = None  # holds notebooks/ and exercises/, as prepare() writes them
     facilitator_key: str | None = None  # a shared app's facilitator credential (identity.Registry)
+    ready: str | None = None  # the last line once the server is up, if not ready_line's (kit workshop start)
     env_extra: dict[str, str] = field(default_factory=dict)
 
     def command(self) -> list[str]:
-        return voila_command(self.port, self.root, host=self.host, token=self.workshop_code,
+        return voila_command(self.port, self.root, host=self.host, door=self.workshop_code is not None,
                              idle_minutes=self.idle_minutes, shared=self.shared is not None,
                              preheat=self.preheat)
 
     def env(self, base: dict[str, str] | None = None) -> dict[str, str]:
         env = settings.environment() if base is None else dict(base)
         env.update(self.env_extra)
+        env.pop(CODE_FILE_ENV, None)
+        if self.workshop_code is not None and self.code_file is not None:
+            env[CODE_FILE_ENV] = str(self.code_file)
+        env[READY_ENV] = self.ready or ready_line(self)
         if self.shared is not None:
             env[settings.SHARED.env] = str(self.shared)
             roots = [str(settings.voila_data_dir())]
@@ -73,16 +83,19 @@ class Serving:
         return env
 
 
-def voila_command(port: int, root: Path | None = None, *, host: str = LOOPBACK, token: str | None = None,
+def voila_command(port: int, root: Path | None = None, *, host: str = LOOPBACK, door: bool = False,
                   idle_minutes: float | None = None, shared: bool = False, preheat: int = 0) -> list[str]:
     """The Voila command line: fixed port, no tracebacks shown to learners, a page's kernel freed
-    when the page is left and stopped when its page has gone quiet for idle_minutes."""
+    when its browser goes (kit/appserver.py) and stopped when its page has gone quiet for idle_minutes.
+    With door, the server asks for the workshop code, which it reads from the file named by
+    KIT_APP_CODE_FILE in its environment: a command line is visible to every account on the machine."""
     root = root or settings.resources()
     idle = settings.app_idle_minutes() if idle_minutes is None else idle_minutes
     cmd = [sys.executable, "-m", "voila", str(root), "--no-browser", f"--Voila.ip={host}",
            f"--port={port}", "--Voila.port_retries=0", "--show_tracebacks=False",
            "--VoilaConfiguration.strip_sources=True", "--theme=light",
-           "--Voila.identity_provider_class=kit.appserver.KitIdentityProvider"]
+           "--Voila.identity_provider_class=kit.appserver.KitIdentityProvider",
+           "--VoilaConfiguration.multi_kernel_manager_class=kit.appserver.KitKernelManager"]
     if os.name == "posix":
         # Kernels talk to the server over Unix sockets in Voila's own folder, not TCP ports: many pages
         # opened at once otherwise race for free ports ("Address already in use", a page that never
@@ -93,8 +106,8 @@ def voila_command(port: int, root: Path | None = None, *, host: str = LOOPBACK, 
         cmd += [f"--MappingKernelManager.cull_idle_timeout={seconds}",
                 f"--MappingKernelManager.cull_interval={min(60, seconds)}",
                 "--MappingKernelManager.cull_connected=False"]
-    if token:
-        cmd.append(f"--Voila.token={token}")
+    if door:
+        cmd.append("--Voila.auto_token=True")  # the provider's own token: the code, from the file
     if shared:
         cmd.append(f"--VoilaConfiguration.template={TEMPLATE}")
     else:
@@ -235,6 +248,7 @@ def plan(port: int = 8866, *, shared: bool = False, host: str | None = None, wor
             folder.mkdir(parents=True, exist_ok=True)
             if beyond or workshop_code:
                 serving.workshop_code = registry.workshop_code(workshop_code)
+                serving.code_file = registry.workshop_code_file
             serving.facilitator_key = registry.facilitator_key()
         except (OSError, IdentityError) as exc:
             raise KitError(f"Cannot use {folder} for the shared app ({getattr(exc, 'strerror', None) or exc}). "
@@ -296,6 +310,14 @@ def facilitator_url(serving: Serving) -> str:
     """The facilitator's address: it opens the room console in their browser, and only theirs."""
     host = LOOPBACK if serving.host in ("0.0.0.0", "::") else serving.host
     return f"http://{_url_host(host)}:{serving.port}/facilitator?key={serving.facilitator_key}"
+
+
+def ready_line(serving: Serving) -> str:
+    """The server's last line once it is up (after Voila's own banner): the one address to open or give."""
+    if serving.shared is None:
+        return f"Ready. Open the kit at {start_url(serving.port)}  (Ctrl+C to stop)"
+    code = " with the workshop code above" if serving.workshop_code else ""
+    return f"Ready. Give the room this address{code}: {addresses(serving)[0]}  (Ctrl+C to stop)"
 
 
 def setup_line() -> str:

@@ -117,9 +117,14 @@ class Registry:
     def _mac(self, purpose: str, value: str) -> str:
         return hmac.new(self._secret, f"{purpose}:{value}".encode(), hashlib.sha256).hexdigest()
 
+    @property
+    def workshop_code_file(self) -> Path:
+        """Where the workshop code is kept (readable by its owner only): the app's server reads it there."""
+        return self.folder / "workshop-code"
+
     def workshop_code(self, new: str | None = None) -> str:
         """The code a room types to enter: the one given (saved), else the saved one, else a new one."""
-        path = self.folder / "workshop-code"
+        path = self.workshop_code_file
         if new is not None:
             code = normal_code(new)
             if len(code.replace("-", "")) < 6:
@@ -185,20 +190,42 @@ class Registry:
         return Joined(ident, self.key(ident), code, in_use)
 
     def key(self, ident: Identity) -> str:
-        """The learner key the pages carry: the id and its HMAC (the same on every device)."""
-        return f"{ident.id}.{self._mac('learner-key', ident.id)[:32]}"
+        """The learner key the pages carry: the id and its HMAC (the same on every device), signed with the
+        learner's key generation, so a new recovery code revokes every earlier key."""
+        return f"{ident.id}.{self._key_mac(ident.id, self._generation(self._read(ident.id)))}"
+
+    def _key_mac(self, ident_id: str, generation: int) -> str:
+        value = ident_id if generation == 0 else f"{ident_id}:{generation}"  # 0: keys given before revocation
+        return self._mac("learner-key", value)[:32]
+
+    @staticmethod
+    def _generation(body: dict) -> int:
+        value = body.get("key_generation", 0)
+        return value if isinstance(value, int) and 0 <= value < 10_000 else 0
 
     def resolve(self, key: str) -> Identity:
         """The learner a page's key belongs to; IdentityError with a sentence for any other key."""
         m = KEY_RE.match(str(key or "").strip())
-        if not m or not hmac.compare_digest(self._mac("learner-key", m.group(1))[:32], m.group(2)):
-            raise IdentityError("This page's learner key is not one this workshop gave out (it may have been "
-                                "changed or cut short). Join below, or continue with your recovery code.")
+        forged = IdentityError("This page's learner key is not one this workshop gave out (it may have been "
+                               "changed or cut short). Join below, or continue with your recovery code.")
+        if not m or not ID_RE.match(m.group(1)):
+            raise forged
+        ident_id, mac = m.groups()
         try:
-            return self._load(m.group(1))
+            body = self._read(ident_id)
         except IdentityError:
-            raise IdentityError("This learner key belongs to no learner of this workshop any more (the "
-                                "workshop's folder may have been cleared). Join below.") from None
+            if hmac.compare_digest(self._key_mac(ident_id, 0), mac):
+                raise IdentityError("This learner key belongs to no learner of this workshop any more (the "
+                                    "workshop's folder may have been cleared). Join below.") from None
+            raise forged from None
+        current = self._generation(body)
+        if hmac.compare_digest(self._key_mac(ident_id, current), mac):
+            return self._from(ident_id, body)
+        if any(hmac.compare_digest(self._key_mac(ident_id, g), mac) for g in range(current)):
+            raise IdentityError("This page's address no longer opens your work: a new recovery code was made "
+                                "for this learner, which closes every earlier address. Join again below, or "
+                                "continue with your recovery code.")
+        raise forged
 
     def recover(self, code: str) -> Identity:
         """The learner whose recovery code this is (continuing on another device)."""
@@ -216,10 +243,12 @@ class Registry:
         return self._load(found)
 
     def new_recovery_code(self, ident: Identity) -> str:
-        """A fresh recovery code for this learner (the old one stops working)."""
+        """A fresh recovery code for this learner: the old code and every address (learner key) given so far
+        stop working (a lost or seen address is revoked); `key` gives the new address."""
         body = self._read(ident.id)
         code = new_code(RECOVERY_GROUPS)
         body["recovery"] = self._mac("recovery", normal_code(code))
+        body["key_generation"] = self._generation(body) + 1
         write_atomic(self._record(ident.id), json.dumps(body, ensure_ascii=False, indent=1))
         return code
 

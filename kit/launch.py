@@ -87,7 +87,8 @@ def start(pack: str, *, plan: str | None = None, points: list[str] | None = None
     """Set up a workshop (the app's plan, its room, the addresses) without starting the server yet."""
     serving = app.plan(port, shared=True, host=host or "0.0.0.0", workshop_code=workshop_code)
     if serving.workshop_code is None and serving.shared is not None:  # a workshop always has its door
-        serving.workshop_code = Registry(serving.shared).workshop_code(None)
+        registry = Registry(serving.shared)
+        serving.workshop_code, serving.code_file = registry.workshop_code(None), registry.workshop_code_file
     app.check_port(serving)
     room = Room.open(None, pack, points=points, plan=plan)
     code = room.state().code
@@ -95,6 +96,7 @@ def start(pack: str, *, plan: str | None = None, points: list[str] | None = None
     bases = [f"http://{_url_host(h)}:{serving.port}" for h in hosts] or [f"http://{socket.gethostname()}:{port}"]
     urls = [joininfo.room_address(b, code, serving.workshop_code) for b in bases]
     shop = Workshop(serving, room, code, urls, app.facilitator_url(serving), network_check(serving.host, hosts))
+    serving.ready = f"Ready. Learners open {shop.join_url} (or scan the QR code above)  (Ctrl+C to stop)"
     keep(shop)
     return shop
 

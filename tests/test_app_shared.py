@@ -30,9 +30,13 @@ def test_one_learner_stays_on_loopback_and_frees_kernels():
     assert "--Voila.identity_provider_class=kit.appserver.KitIdentityProvider" in cmd  # the leave-page fix
     assert "--MappingKernelManager.cull_idle_timeout=300" in cmd  # 5 minutes by default
     assert "--MappingKernelManager.cull_connected=False" in cmd  # a page still open is never stopped
+    assert "--VoilaConfiguration.multi_kernel_manager_class=kit.appserver.KitKernelManager" in cmd  # freed when its browser goes
     assert not any("token" in c or "kit-app" in c for c in cmd)
     assert "--template=kit" in cmd  # one <main> on every page
     assert announce(serving) == ["The kit is at http://127.0.0.1:8866/voila/render/notebooks/00_start_here.ipynb  (Ctrl+C to stop)"]
+    env = serving.env({"KIT_APP_CODE_FILE": "/somewhere/else"})
+    assert "KIT_APP_CODE_FILE" not in env  # no door for one learner, whatever the environment held
+    assert env["KIT_APP_READY"] == "Ready. Open the kit at http://127.0.0.1:8866/voila/render/notebooks/00_start_here.ipynb  (Ctrl+C to stop)"
 
 
 def test_serving_other_computers_needs_shared_and_says_so():
@@ -68,11 +72,15 @@ def test_a_room_on_the_network_gets_a_workshop_code_kept_across_restarts(kit_hom
     first = plan(9000, shared=True, host="0.0.0.0")
     code = first.workshop_code
     assert code and Registry(first.shared).workshop_code() == code
-    assert f"--Voila.token={code}" in first.command() and "--Voila.ip=0.0.0.0" in first.command()
+    assert not any(code in c or c.startswith("--Voila.token") for c in first.command())  # never on a command line
+    assert "--Voila.auto_token=True" in first.command() and "--Voila.ip=0.0.0.0" in first.command()
+    env = first.env({})
+    assert env["KIT_APP_CODE_FILE"] == str(first.shared / "workshop-code") and code not in "".join(env.values())
     assert plan(9000, shared=True, host="0.0.0.0").workshop_code == code
     assert first.env({})["KIT_EXCHANGE"] == str(kit_home / "workshop")
     lines = "\n".join(announce(first))
     assert f"Workshop code: {code}  (each browser types it once to enter)" in lines
+    assert env["KIT_APP_READY"].startswith("Ready. Give the room this address with the workshop code above: http://")
     assert ":9000/" in lines
     chosen = plan(9000, shared=True, host="0.0.0.0", workshop_code="tuesday room 4")
     assert chosen.workshop_code == "TUES-DAYR-OOM4"

@@ -157,6 +157,49 @@ def test_a_new_recovery_code_replaces_the_old(shared):
         shared.recover(joined.recovery_code)
 
 
+def test_a_new_recovery_code_revokes_every_earlier_address(shared, monkeypatch):
+    """Making a new recovery code closes the addresses given so far (a key someone saw or kept): an old
+    key opens nothing and says to join again or use the recovery code; the new key opens the learner's
+    own work, on every device."""
+    joined = shared.join("Robin")
+    new_page(monkeypatch, f"learner={joined.key}")
+    identity.page_identity()
+    chosen = commit_first_point("Robin")
+    shared.new_recovery_code(joined.identity)
+    second = shared.key(joined.identity)
+    shared.new_recovery_code(joined.identity)
+    newest = shared.key(joined.identity)
+    assert len({joined.key, second, newest}) == 3 and newest.split(".")[0] == joined.identity.id
+    for old in (joined.key, second):
+        with pytest.raises(IdentityError, match="no longer opens your work.*Join again below, or continue with "
+                                                "your recovery code"):
+            shared.resolve(old)
+        new_page(monkeypatch, f"learner={old}")
+        with pytest.raises(IdentityError, match="no longer opens"):
+            identity.page_identity()
+        assert identity.entered() is None
+    new_page(monkeypatch, f"learner={newest}")
+    assert identity.page_identity() == joined.identity
+    state = open_case(EXAMPLE, learner="Robin").state
+    assert [d.option_id for d in state.decisions.values()] == [chosen]  # nothing of the learner's is lost
+    record = json.loads((shared.folder / "identities" / f"{joined.identity.id}.json").read_text())
+    assert record["key_generation"] == 2
+
+
+def test_keys_given_before_revocation_existed_still_open(shared):
+    """A record written before key generations (no key_generation) keeps the key it gave out."""
+    joined = shared.join("Robin")
+    path = shared.folder / "identities" / f"{joined.identity.id}.json"
+    body = json.loads(path.read_text())
+    assert body.get("key_generation", 0) == 0
+    body.pop("key_generation", None)
+    path.write_text(json.dumps(body))
+    assert shared.resolve(joined.key) == joined.identity
+    forged = joined.key.split(".")[0] + "." + "0" * 32
+    with pytest.raises(IdentityError, match="not one this workshop gave out"):
+        shared.resolve(forged)
+
+
 def test_a_page_belongs_to_one_learner(shared, monkeypatch):
     """Once a page knows its learner, its kernel works in their folder and cannot switch to another."""
     a, b = shared.join("Robin"), shared.join("Sam")

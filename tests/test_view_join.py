@@ -165,6 +165,8 @@ def test_a_new_recovery_code_from_the_start_page(shared, monkeypatch):
     assert isinstance(card, join.LearnerCard) and card.code.value == ""  # the code is shown once, at joining
     fresh = card.make_new_code()
     assert fresh in card.code.value and shared.recover(fresh) == joined.identity
+    new_key = shared.key(joined.identity)
+    assert new_key != joined.key and new_key in card.mark.value  # the page's address moves to the new key
 
 
 def test_a_shared_folder_that_cannot_be_written_is_said_on_the_page(tmp_path, monkeypatch, kit_home):

@@ -110,6 +110,7 @@ class LearnerCard(View):
         except (KitError, OSError) as exc:
             self.code.value = message(_said(exc), "error")
             return None
+        self.mark.value = key_mark(self.identity).value  # the old address is revoked: this page carries the new one
         self.show_code(code)
         return code
 

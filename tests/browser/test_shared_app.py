@@ -2,8 +2,12 @@
 
 Two contexts that type the same pseudonym are two learners whose commits never mix; one cannot
 become the other by typing the pseudonym or editing the address; the recovery code continues the
-work in a third context; leaving or closing a page frees its kernel; the workshop code is asked
-at the door. The app is started through the `kit app` command, as an educator would.
+work in a third context; leaving or closing a page frees its kernel, even when the page's leave
+request is lost (a context closed at once, as a laptop lid does); the workshop code is asked at the
+door. The app is started through the `kit app` command, as an educator would.
+
+Kernels are counted by waiting on the server's own list (its ipykernel children) until it matches,
+with a generous bound for a busy machine, never after a fixed sleep.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -20,7 +25,7 @@ import pytest
 
 from kit.identity import Registry
 from kit.packs import load_pack
-from tests.browser.conftest import ROOT, _need_browser, free_port, shot, stop, wait_http
+from tests.browser.conftest import ARTIFACTS, ROOT, _need_browser, free_port, shot, stop, wait_http
 from tests.browser.looks import AXE, axe, report
 from tests.browser.test_app import commit_point, point_card
 
@@ -36,7 +41,11 @@ def kernels(pid: int) -> int:
     return len(out.split())
 
 
-def settle(pid: int, want: int, timeout: float = 60) -> int:
+SETTLE = 240  # seconds: a left page's kernel goes within 10 s of its websocket closing, a page that never
+# connected within a minute of rendering; a loaded 2-core machine renders a page in up to a minute or more
+
+
+def settle(pid: int, want: int, timeout: float = SETTLE) -> int:
     """Wait until the app runs `want` kernels (the page's kernel gone, the pool refilled)."""
     deadline = time.time() + timeout
     n = kernels(pid)
@@ -62,13 +71,15 @@ def shared_app(tmp_path_factory):
                             stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_http(f"{base}/voila/static/voila.js", proc)
+        wait_http(f"{base}/voila/static/voila.js", proc, timeout=SETTLE)  # the setup check and Voila start: slow when busy
         pool = settle(proc.pid, 1)  # one kernel kept ready with the start page already run
         yield {"base": base, "home": home, "pid": proc.pid, "pool": pool, "log": home / "app.log",
                "registry": Registry(home / "shared-app")}
     finally:
         stop(proc)
         log.close()
+        ARTIFACTS.mkdir(exist_ok=True)
+        shutil.copy(home / "app.log", ARTIFACTS / "shared-app-server.log")  # the server's side of a failure
 
 
 @pytest.fixture
@@ -80,7 +91,7 @@ def new_context(browser):
         page = ctx.new_page()
         page.route("**/fonts.googleapis.com/**", lambda r: r.abort())
         page.route("**/cdn.jsdelivr.net/**", lambda r: r.abort())
-        page.set_default_timeout(90_000)
+        page.set_default_timeout(180_000)
         contexts.append(ctx)
         return page
 
@@ -89,7 +100,6 @@ def new_context(browser):
         for page in ctx.pages:
             with contextlib.suppress(Exception):  # a page the test closed already
                 page.close(run_before_unload=True)
-        time.sleep(0.5)
         ctx.close()
 
 
@@ -241,7 +251,7 @@ def test_the_door_asks_for_the_workshop_code(shared_app, new_context):
     page.get_by_label("Workshop code").fill("WRONG-CODE")
     page.get_by_role("button", name="Enter the workshop").click()
     page.get_by_text("That is not this workshop's code").wait_for()
-    assert settle(pid, pool, timeout=5) == pool
+    assert settle(pid, pool) == pool  # the earlier tests' pages all freed, and none started at the door
     shot(page, "shared-05-door")
     first = shared_app["log"].read_text().splitlines()[:4]
     assert any(line.startswith("The kit is serving a room at http://127.0.0.1:") for line in first)
@@ -249,28 +259,35 @@ def test_the_door_asks_for_the_workshop_code(shared_app, new_context):
     assert json.dumps(CODE) and CODE not in Path(shared_app["home"] / "shared-app" / "secret").read_text()
 
 
-def test_a_page_whose_browser_vanished_is_stopped_when_idle(browser, tmp_path):
-    """A browser that dies without a word (no leave request) leaves a kernel with no connection:
-    the app stops it after the idle time (here 0.1 minute), so a long workshop does not grow."""
+def test_a_page_whose_leave_request_is_lost_still_frees_its_kernel(browser, tmp_path):
+    """Browsers that go without a word (the context closed right after a page loads: no leave request):
+    one whose page had connected, one closed as soon as the page's address answered. With the idle cull
+    off (--idle-minutes 0), both kernels are still freed: the first when its websocket closed and did not
+    come back, the second when no browser connected to its page."""
     port = free_port()
     env = {**os.environ, "KIT_HOME": str(tmp_path)}
     log = open(tmp_path / "app.log", "w+")  # noqa: SIM115 (closed below)
     proc = subprocess.Popen([sys.executable, "-m", "kit.cli", "app", "--shared", "--port", str(port),
-                             "--idle-minutes", "0.1", "--preheat", "0"], cwd=ROOT, env=env, stdout=log,
+                             "--idle-minutes", "0", "--preheat", "0"], cwd=ROOT, env=env, stdout=log,
                             stderr=subprocess.STDOUT)
     try:
-        wait_http(f"http://127.0.0.1:{port}/voila/static/voila.js", proc)
-        ctx = browser.new_context()
-        page = ctx.new_page()
-        page.route("**/cdn.jsdelivr.net/**", lambda r: r.abort())
-        page.goto(f"http://127.0.0.1:{port}/")
-        page.get_by_role("button", name="Join as this learner").wait_for(timeout=90_000)
-        assert kernels(proc.pid) == 1
-        ctx.close()  # no beforeunload: the page never says it is leaving
-        time.sleep(2)
-        assert kernels(proc.pid) == 1  # still there: nothing told the app
-        assert settle(proc.pid, 0, timeout=60) == 0
-        assert "Culling kernels with idle durations > 6 seconds" in (tmp_path / "app.log").read_text()
+        wait_http(f"http://127.0.0.1:{port}/voila/static/voila.js", proc, timeout=SETTLE)
+        for wait_for_widgets in (True, False):
+            ctx = browser.new_context()
+            page = ctx.new_page()
+            page.route("**/cdn.jsdelivr.net/**", lambda r: r.abort())
+            page.set_default_timeout(180_000)
+            page.goto(f"http://127.0.0.1:{port}/", wait_until="commit" if not wait_for_widgets else "load")
+            if wait_for_widgets:
+                page.get_by_role("button", name="Join as this learner").wait_for()
+            ctx.close()  # no beforeunload: the page never says it is leaving
+            # (the page's first bytes come after its kernel started: "commit" means a kernel to free)
+            assert "Kernel started" in (tmp_path / "app.log").read_text()
+            assert settle(proc.pid, 0) == 0
+        text = (tmp_path / "app.log").read_text()
+        assert "Culling" not in text and "/voila/api/shutdown" not in text  # neither the cull nor a leave request
+        assert "its page closed 10 s ago and did not come back" in text
+        assert "no browser connected to its page within 60 s" in text and "Traceback" not in text
     finally:
         stop(proc)
         log.close()
