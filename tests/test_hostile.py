@@ -26,7 +26,7 @@ from kit.identity import IdentityError, Registry
 from kit.learner import set_learner
 from kit.packs import load_pack
 from kit.room import Room
-from kit.room import open_case as room_case
+from kit.roomsession import open_case as room_case
 from kit.session import open_case
 from tests.test_workshop import resigned
 
@@ -201,9 +201,10 @@ def test_kit_collect_and_the_dashboard_run_beside_every_bomb(exchange_with_bombs
     assert "<" in _in_time(lambda: report_html(load_cohort(exchange_with_bombs)), 180)  # charts: slow on a busy machine
 
 
-def test_a_room_status_runs_beside_hostile_votes(kit_home, tmp_path):
+def test_a_room_status_runs_beside_hostile_votes(kit_home, tmp_path, monkeypatch):
     """`[]`, a pipe, a link and nested brackets in votes/ never stop Room.status(); real votes count."""
-    room = Room.open(tmp_path / "room", PACK, ["health-concerns"])
+    monkeypatch.setenv("KIT_ROOMS", str(tmp_path / "rooms"))
+    room = Room.open(None, PACK, ["health-concerns"])
     room.open_point()
     case = room_case(PACK, learner="Ash", room=room.folder)
     case.acknowledge()
