@@ -15,11 +15,13 @@ text stays with the draft and is never published, exported or shown to learners.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from pydantic import BaseModel
+from ruamel.yaml.comments import CommentedMap
 
 from . import roundtrip, settings
 from .commenters import commenter, comments_from_paste
@@ -78,7 +80,7 @@ class Check:
         return [p for p in self.problems if p.field == field or p.field.startswith((field + ".", field + "["))]
 
 
-def skeleton(kind: str, taken: list[str] = ()) -> Any:
+def skeleton(kind: str, taken: Sequence[str] = ()) -> Any:
     """A new item of a list as the page adds it: required words empty (the check asks for them), an id
     made once and never changed (learners' journals keep decisions by it)."""
     def fresh(stem: str) -> str:
@@ -120,7 +122,7 @@ def empty_pack(pack_id: str = "") -> Any:
               "decision_points": roundtrip.new_seq(), "outcome": ""})
 
 
-def model_at(path: tuple) -> type[BaseModel] | None:
+def model_at(path: tuple[Any, ...]) -> type[BaseModel] | None:
     """The format's model for the mapping at path (Pack, DecisionPoint, Option, ...)."""
     model: type[BaseModel] | None = Pack
     for part in path:
@@ -184,7 +186,7 @@ class Draft:
     def pack_id(self) -> str:
         return str(self.data.get("id") or "")
 
-    def get(self, path: tuple) -> Any:
+    def get(self, path: tuple[Any, ...]) -> Any:
         """The plain value at path, or None where there is none."""
         node: Any = self.data
         for part in path:
@@ -198,7 +200,7 @@ class Draft:
                 return None
         return roundtrip.plain(node)
 
-    def set(self, path: tuple, value: Any) -> None:
+    def set(self, path: tuple[Any, ...], value: Any) -> None:
         """Set one field. Empty optional fields and defaults are removed, so the file holds what the
         educator wrote; new text takes the look of the old; a 1.1 field lifts the pack to format 1.1."""
         *head, key = path
@@ -229,7 +231,7 @@ class Draft:
             self._fold_fact(tuple(head))
         self._changed()
 
-    def add(self, list_path: tuple, item: Any = None) -> int:
+    def add(self, list_path: tuple[Any, ...], item: Any = None) -> int:
         """Add an item at the end of a list (made if missing); returns its index."""
         seq = self._container(list_path, make_list=True)
         taken = [str(x.get("id")) for x in seq if isinstance(x, dict)]
@@ -241,15 +243,16 @@ class Draft:
         self._changed()
         return len(seq) - 1
 
-    def remove(self, path: tuple) -> None:
+    def remove(self, path: tuple[Any, ...]) -> None:
         seq = self._container(tuple(path[:-1]))
         del seq[path[-1]]
         self._changed()
 
-    def move(self, path: tuple, step: int) -> int:
+    def move(self, path: tuple[Any, ...], step: int) -> int:
         """Move an item up (step -1) or down (+1) its list; returns its new index."""
         seq = self._container(tuple(path[:-1]))
-        i, j = path[-1], path[-1] + step
+        i: int = path[-1]
+        j = i + step
         if not 0 <= j < len(seq):
             return i
         seq.insert(j, seq.pop(i))
@@ -260,7 +263,7 @@ class Draft:
         self.source = Source(text)
         self._changed()
 
-    def _container(self, path: tuple, make_list: bool = False, then: Any = None) -> Any:
+    def _container(self, path: tuple[Any, ...], make_list: bool = False, then: Any = None) -> Any:
         node = self.data
         for n, part in enumerate(path):
             nxt = path[n + 1] if n + 1 < len(path) else then
@@ -269,11 +272,12 @@ class Draft:
             if isinstance(node, dict) and part not in node:
                 fresh = roundtrip.new_seq() if (make_list and nxt is None) or isinstance(nxt, int) else roundtrip.new_map()
                 model = model_at(path[:n])
-                roundtrip.insert_in_order(node, part, fresh, list(model.model_fields) if model else [])
+                # the draft's mappings are CommentedMaps (roundtrip.load, new_map); isinstance narrows to dict only
+                roundtrip.insert_in_order(cast(CommentedMap, node), part, fresh, list(model.model_fields) if model else [])
             node = node[part]
         return node
 
-    def _fold_fact(self, path: tuple) -> None:
+    def _fold_fact(self, path: tuple[Any, ...]) -> None:
         """A known fact with no kit's reading is written as one line, as format 1 writes it."""
         seq, i = self._container(path[:-1]), path[-1]
         fact = seq[i]
@@ -303,7 +307,7 @@ class Draft:
         self._check = Check(found)
         return self._check
 
-    def _own_words(self, data: dict) -> list[FieldProblem]:
+    def _own_words(self, data: dict[str, Any]) -> list[FieldProblem]:
         return [FieldProblem(dotted(path), sentence, copied=tuple(runs)) for path, sentence, runs in own_words(data, self.source)]
 
     def preview_pack(self, upto: int) -> Pack:
@@ -330,7 +334,7 @@ class Draft:
         if len(points) <= upto:
             raise KitError("There is no such decision point yet: add it first.")
 
-        def each(model, key):
+        def each(model: type[BaseModel], key: str) -> list[Any]:
             out = []
             for raw in self.get((key,)) or []:
                 try:
@@ -339,7 +343,7 @@ class Draft:
                     continue
             return out
 
-        text = lambda key, blank: str(self.get((key,)) or "").strip() or blank  # noqa: E731 - a local reader
+        text: Callable[[str, str], str] = lambda key, blank: str(self.get((key,)) or "").strip() or blank  # noqa: E731 - a local reader
         return Pack.model_construct(
             schema_version=NEWEST, id=self.pack_id or "preview", title=text("title", "Your case (no title yet)"),
             summary=text("summary", "(No summary yet.)"), content_note=text("content_note", "(No content note yet.)"),
@@ -404,7 +408,7 @@ def _read_source(folder: Path) -> str:
         return ""
 
 
-def field_path(dotted_field: str) -> tuple:
+def field_path(dotted_field: str) -> tuple[Any, ...]:
     """'decision_points[2].options' -> ("decision_points", 2, "options")."""
     return tuple(int(p) if p.isdigit() else p for p in re.findall(r"[^.\[\]]+", dotted_field))
 
@@ -415,7 +419,7 @@ def add_debate(draft: Draft, pasted: str, title: str = "") -> int:
     if not found:
         raise KitError("Paste the reader comments first, one comment per paragraph, with a blank line between.")
     i = draft.add(("debates",))
-    ids = []
+    ids: list[str] = []
     for n, c in enumerate(found):
         cid = f"c{n + 1}"
         item = roundtrip.new_map({"id": cid, "author": c["author"]})

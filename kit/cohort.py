@@ -394,6 +394,8 @@ def _one_key_per_learner(by_learner: dict[str, list[Handin]], skipped: list[Skip
     id_of: dict[str, str] = {}
     first: dict[str, Handin] = {}
     for h in keyed:
+        if not h.signer:  # keyed holds signed hand-ins only
+            continue
         key_of.setdefault(h.learner_id, h.signer)
         id_of.setdefault(h.signer, h.learner_id)
         first.setdefault(h.signer, h)

@@ -4,6 +4,7 @@ Commenter A, B, ... (names and handles replaced wherever they appear), replies f
 from __future__ import annotations
 
 import re
+from typing import Any
 
 
 def commenter(n: int) -> str:
@@ -16,7 +17,7 @@ HANDLE = re.compile(r"^\s*(?:@?(?P<name>[^\s:][^:\n]{0,40}?))\s*(?:says|said|wro
 REPLY = re.compile(r"^\s*(?:@(?P<at>[\w.-]{1,40})|(?:in )?reply to (?P<to>[^:,\n]{1,40})[:,])\s*", re.IGNORECASE)
 
 
-def comments_from_paste(text: str) -> list[dict]:
+def comments_from_paste(text: str) -> list[dict[str, Any]]:
     """Reader comments pasted from under an article, one per paragraph (blank lines between), as the
     kit shows them: a short first line is taken as the commenter's name or handle and replaced by
     Commenter A, B, ... everywhere it appears; '@name' or 'Reply to name:' at the start makes it a
@@ -25,12 +26,12 @@ def comments_from_paste(text: str) -> list[dict]:
     blocks = [b.strip() for b in re.split(r"\n\s*\n", (text or "").replace("\r\n", "\n")) if b.strip()]
     names: dict[str, str] = {}  # handle (lower case) -> Commenter X
     latest: dict[str, int] = {}  # Commenter X -> index of their latest comment
-    out: list[dict] = []
+    out: list[dict[str, Any]] = []
     for block in blocks:
         lines = block.split("\n")
         handle = None
-        if len(lines) > 1 and len(lines[0].split()) <= 5 and HANDLE.match(lines[0]):
-            handle = HANDLE.match(lines[0]).group("name").strip()
+        if len(lines) > 1 and len(lines[0].split()) <= 5 and (found := HANDLE.match(lines[0])):
+            handle = found.group("name").strip()
             lines = lines[1:]
         body = " ".join(" ".join(lines).split())
         key = (handle or f"anonymous {len(out)}").lower()

@@ -8,7 +8,9 @@ quotes and dashes made plain, punctuation and line breaks ignored.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 MIN_RUN = 12  # this many words in a row found in the source is copying
 MAX_SOURCE_CHARS = 400_000  # a pasted article is far smaller; more is cut off here
@@ -80,7 +82,8 @@ class Source:
         return bool(w) and f" {' '.join(w)} " in self._joined
 
 
-def highlighted(text: str, runs: list[Copied], mark=lambda s: f"<mark>{s}</mark>", escape=lambda s: s) -> str:
+def highlighted(text: str, runs: list[Copied], mark: Callable[[str], str] = lambda s: f"<mark>{s}</mark>",
+                escape: Callable[[str], str] = lambda s: s) -> str:
     """The text with each copied run marked (escaped by `escape`, e.g. html.escape)."""
     out, at = [], 0
     for r in runs:
@@ -95,7 +98,7 @@ SKIP = {"id", "reply_to", "level", "themes", "pcf_domains", "holds_accountable",
         "accountability", "context", "author", "pseudonyms", "not_names"}  # not prose: nothing to copy
 
 
-def prose(data, path=()):
+def prose(data: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], str]]:
     """Every text a learner reads in parsed pack data, with its path (ids, slugs, numbers, commenter
     labels and lists of names left out; review quotes kept, for the word-for-word check)."""
     if isinstance(data, dict):
@@ -109,12 +112,12 @@ def prose(data, path=()):
         yield path, data
 
 
-def own_words(data: dict, source: Source) -> list[tuple[tuple, str, list[Copied]]]:
+def own_words(data: dict[str, Any], source: Source) -> list[tuple[tuple[Any, ...], str, list[Copied]]]:
     """(field path, sentence, copied runs) for each field that copies the source, and each review
     quote that is not word for word in it; nothing when no source text was pasted."""
     if not source:
         return []
-    found = []
+    found: list[tuple[tuple[Any, ...], str, list[Copied]]] = []
     for path, text in prose(data):
         if path[-1] == "review_quote":
             if not source.has_verbatim(text):

@@ -69,13 +69,21 @@ def option_words(case: str, point: str, option: str, packs: dict) -> str:
 def load_cohort(folder: str | Path = "", *, demo_size: int = 30) -> Cohort:
     """SUBMISSIONS folder, else KIT_EXCHANGE, else a labelled demo cohort in KIT_HOME; checked
     with the workshop key when KIT_WORKSHOP_KEY is set."""
-    from .workshop import workshop_key
+    from .errors import KitError
+    from .workshop import WorkshopKey, workshop_key
+
+    def key() -> WorkshopKey | None:  # hand-ins are checked with the workshop's key, never a learner's
+        found = workshop_key()
+        if found is not None and not isinstance(found, WorkshopKey):
+            raise KitError("KIT_WORKSHOP_KEY holds a learner's key; the dashboard checks hand-ins with the "
+                           "workshop key file (kit workshop new --key FILE).")
+        return found
 
     if folder:
-        return collect(folder, key=workshop_key())
+        return collect(folder, key=key())
     exchange = settings.exchange_dir()
     if exchange and exchange.is_dir():
-        return collect(exchange, key=workshop_key())
+        return collect(exchange, key=key())
     from .demo import demo_cohort
 
     demo = settings.kit_home() / "demo-cohort"

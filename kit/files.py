@@ -18,7 +18,9 @@ import json
 import os
 import stat
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, NoReturn
 
 MAX_DEPTH = 32  # JSON nesting: a record is at most 6 deep
 MAX_DIGITS = 30  # digits in one JSON number: counts, ratings and times need far fewer
@@ -126,19 +128,19 @@ def read_regular(path: str | Path, max_bytes: int) -> bytes:
         os.close(fd)
 
 
-def _number(kind, max_digits: int):
-    def parse(text: str):
+def _number(kind: Callable[[str], Any], max_digits: int) -> Callable[[str], Any]:
+    def parse(text: str) -> Any:
         if len(text) > max_digits:
             raise Refused(f"holds a number longer than {max_digits} digits")
         return kind(text)
     return parse
 
 
-def _no_constant(name: str):
+def _no_constant(name: str) -> NoReturn:
     raise Refused(f"holds {name}, which is not a number")
 
 
-def _depth_within(value, max_depth: int) -> bool:
+def _depth_within(value: Any, max_depth: int) -> bool:
     """True when value nests no deeper than max_depth (walked without recursion)."""
     stack = [(value, 1)]
     while stack:
@@ -153,7 +155,7 @@ def _depth_within(value, max_depth: int) -> bool:
     return True
 
 
-def loads_bounded(raw: bytes, *, max_depth: int = MAX_DEPTH, max_digits: int = MAX_DIGITS):
+def loads_bounded(raw: bytes, *, max_depth: int = MAX_DEPTH, max_digits: int = MAX_DIGITS) -> Any:
     """JSON bytes parsed with limits on nesting depth and number length (no NaN or Infinity), in
     time linear in their length; Refused with the reason for bytes that are not UTF-8, not JSON,
     or beyond a limit."""
@@ -173,7 +175,7 @@ def loads_bounded(raw: bytes, *, max_depth: int = MAX_DEPTH, max_digits: int = M
     return value
 
 
-def read_json(path: str | Path, max_bytes: int, *, max_depth: int = MAX_DEPTH, max_digits: int = MAX_DIGITS):
+def read_json(path: str | Path, max_bytes: int, *, max_depth: int = MAX_DEPTH, max_digits: int = MAX_DIGITS) -> Any:
     """A shared folder's JSON file, read by read_regular and parsed by loads_bounded."""
     return loads_bounded(read_regular(path, max_bytes), max_depth=max_depth, max_digits=max_digits)
 

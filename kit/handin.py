@@ -15,11 +15,11 @@ from .errors import KitError
 from .files import why, write_atomic
 from .record import Record, build_record, sign, to_json
 from .settings import exchange_dir
-from .workshop import WorkshopKey, workshop_key
+from .workshop import LearnerKey, WorkshopKey, workshop_key
 
 
 def submit(learner: str, *, share_text: bool = False, folder: str | Path | None = None,
-           key: WorkshopKey | None = None) -> Path:
+           key: WorkshopKey | LearnerKey | None = None) -> Path:
     """Write the learner's submission (free text only if share_text) into the exchange folder."""
     target = Path(folder) if folder else exchange_dir()
     if target is None:
@@ -35,7 +35,7 @@ def submit(learner: str, *, share_text: bool = False, folder: str | Path | None 
     return path
 
 
-def handin_record(learner: str, share_text: bool = False, key: WorkshopKey | None = None) -> Record:
+def handin_record(learner: str, share_text: bool = False, key: WorkshopKey | LearnerKey | None = None) -> Record:
     """The compact record a hand-in carries: choices under a code; written text and name only if
     shared; signed with the workshop key given, else the one set in KIT_WORKSHOP_KEY, if any.
 

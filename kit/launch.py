@@ -47,7 +47,7 @@ def local_addresses() -> list[str]:
     found: list[str] = []
     with contextlib.suppress(OSError):
         for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET):
-            found.append(info[4][0])
+            found.append(str(info[4][0]))  # AF_INET: the address is already text
     with contextlib.suppress(OSError, ImportError):
         import fcntl
         import struct

@@ -251,20 +251,21 @@ NOTE_HINT = ("A content note names the kinds of harm and the themes a learner ma
              "options and reveals, and what became of the children for the outcome.")
 
 
-def content_note_spoilers(data: dict, add) -> None:
+def content_note_spoilers(data: dict[str, Any], add: Callable[..., None]) -> None:
     """Report a content note that tells what happened instead of naming kinds of harm and themes."""
     note = data.get("content_note")
     if not isinstance(note, str):
         return
     path = ("content_note",)
     told: list[range] = []  # spans already reported, so one phrase is one problem
+    m: re.Match[str] | None  # a match in the note (each loop below has its own)
     for pattern, what in NOTE_TELLS:
         for m in re.finditer(pattern, note, re.IGNORECASE):
             if not any(m.start() in span or m.end() - 1 in span for span in told):
                 told.append(range(m.start(), m.end()))
                 add(path, f"{what} ('{m.group(0)}'), before any decision.", NOTE_HINT)
                 break
-    outcome = data.get("outcome") if isinstance(data.get("outcome"), str) else ""
+    outcome = given if isinstance(given := data.get("outcome"), str) else ""
     for family in NOTE_DETAIL:
         rx = re.compile(rf"\b{INJURY_WORDS[family]}\b", re.IGNORECASE)
         m = rx.search(note)

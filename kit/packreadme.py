@@ -3,6 +3,8 @@ pack.yaml and workshop plans, for a pack made on the authoring page."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from .models import Pack
 from .vocabulary import load_vocabulary
 
@@ -12,7 +14,7 @@ AUTHORED = "<!-- written by kit author from pack.yaml; edit freely: kit author l
 def readme_text(pack: Pack) -> str:
     """The educator notes (the template's headings), filled from the pack and its plans."""
     vocab = load_vocabulary()
-    one = lambda s: " ".join(str(s).split())  # noqa: E731 - a local helper for one line of text
+    one: Callable[[object], str] = lambda s: " ".join(str(s).split())  # noqa: E731 - a local helper for one line of text
     out = [f"# {one(pack.title)}", "", AUTHORED, "", f"Educator notes for the `{pack.id}` case pack. Learners do "
            "not see this file.", "", "## Content note", "", one(pack.content_note), "", "## What the case is about",
            "", one(pack.summary), "", "## Learning objectives", "",
@@ -23,8 +25,9 @@ def readme_text(pack: Pack) -> str:
         out += [f"## Running it in {plan.minutes} minutes (plan `{plan.id}`)", "", one(plan.title) + ".", ""]
         if plan.why:
             out += [one(plan.why), ""]
-        out += [f"{n}. {one(pack.point_label(pid))} ({one(pack.point(pid).when)})"
-                for n, pid in enumerate(plan.points, 1)] + [""]
+        out += [f"{n}. {one(pack.point_label(pid))} ({one(point.when)})"
+                for n, pid in enumerate(plan.points, 1)
+                if (point := pack.point(pid)) is not None] + [""]  # a valid pack's plans name only its points
     if not pack.plans:
         out += ["## Running it in a session", "", "To write: timed steps (or add a plan on the authoring page).", ""]
     out += ["## Key terms", "", "To write: the process terms the case uses, glossed.", "",

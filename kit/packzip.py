@@ -51,6 +51,8 @@ def export_pack(pack: str | Path, output: str | Path) -> Path:
     if not report.ok:
         raise KitError(f"{report.path} does not validate, so it is not exported: {report.errors[0]} "
                        "Run kit validate for every problem.")
+    if report.pack is None:  # never without an error: a pack that does not load is one
+        raise KitError(f"{report.path} could not be read as a case pack, so it is not exported.")
     pack_id = report.pack.id
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
@@ -144,8 +146,8 @@ def import_pack(zip_path: str | Path, packs_dir: str | Path | None = None, *, re
     base.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".import-", dir=base))
     try:
-        for name, data in members.items():
-            write_atomic(staging / name, data)
+        for name, content in members.items():
+            write_atomic(staging / name, content)
         staging.rename(dest)
     finally:
         if staging.exists():

@@ -393,15 +393,16 @@ def signature_status(raw: bytes, rec: Record, key: WorkshopKey) -> str:
         return UNSIGNED
     if rec.workshop != key.code:
         return WRONGLY_SIGNED
+    checker: WorkshopKey | LearnerKey = key
     if rec.signer is not None:  # signed with a learner key: made again from the workshop's secret
         from .workshop import learner_key
 
-        key = learner_key(key, rec.signer)
+        checker = learner_key(key, rec.signer)
     spans = sorted(filter(None, (_value_span(raw, _KEY), _value_span(raw, _SIG_KEY))), reverse=True)
     blank = raw
     for start, end in spans:  # the later value first, so the earlier span stays put
         blank = blank[:start] + blank[end:]
-    return SIGNED if key.verifies(blank, rec.signature) else WRONGLY_SIGNED
+    return SIGNED if checker.verifies(blank, rec.signature) else WRONGLY_SIGNED
 
 
 def checksum_ok(raw: bytes) -> bool:

@@ -30,8 +30,10 @@ import secrets
 import stat
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 from . import settings
 from .errors import KitError
@@ -57,6 +59,7 @@ ROOM_FILE = "room.json"
 VOTES = "votes"
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud and typed without doubt
 MAX_VOTE_BYTES = 64 * 1024
+_T = TypeVar("_T")
 
 
 class RoomError(KitError):
@@ -160,7 +163,7 @@ class Room:
         once while it stays the same (by name, size and time), so a status reads only what changed.
         What was left out, and why, is in `self.skipped` (links, pipes, large files, not a vote)."""
         out: list[Vote] = []
-        self.skipped: Counter = Counter()
+        self.skipped: Counter[str] = Counter()
         folder = self.folder / VOTES
         cache = _READ.setdefault(str(folder.absolute()), {})
         try:
@@ -199,7 +202,7 @@ class Room:
             del cache[gone]
         return out
 
-    def status(self) -> dict:
+    def status(self) -> dict[str, Any]:
         """Per point in the room's order: opened, released, how many decided, the count per option
         and per confidence, and the reasons learners chose to share (no names); late votes, votes from
         before the room and second votes apart; how many joined; what was not counted and why."""
@@ -346,7 +349,7 @@ class Room:
                 st.times["closed"] = time.time()
         self._change(change, live=False)
 
-    def _change(self, change, live: bool = True):
+    def _change(self, change: Callable[[RoomState], _T], live: bool = True) -> _T:
         """Read room.json, change it and write it back under the room's lock (the facilitator's only)."""
         try:
             check_room_folder(self.folder, owner=os.getuid() if hasattr(os, "getuid") else None)
@@ -379,7 +382,7 @@ class Room:
         name = check_learner(learner)
         return hashlib.sha256(_salt() + f":room:{self.state().code}:{name}".encode()).hexdigest()[:16]
 
-    def send(self, voter: str, stem: str, body: dict) -> tuple[str, str, str] | None:
+    def send(self, voter: str, stem: str, body: dict[str, Any]) -> tuple[str, str, str] | None:
         """Write one file into votes/, never over another: as VOTER--STEM.json, or, when a file someone
         else put there already holds that name, under a fresh name that says it displaces it. Returns
         (file name, the content's sha256, the displaced name or "") or None when it could not be written."""

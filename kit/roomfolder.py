@@ -89,7 +89,8 @@ def check_room_folder(folder: Path, owner: int | None = None) -> int:
             raise _refuse(path, what, "is a link or a file, not a folder",
                           "Ask your facilitator to open the room again.")
         if _HAS_OWNERS and _others_can_write(st) and not (path == folder.parent and st.st_mode & stat.S_ISVTX
-                                                           and _lstat(folder).st_uid == st.st_uid):
+                                                           and ((room := _lstat(folder)) is None  # no room folder: the next pass says so
+                                                                or room.st_uid == st.st_uid)):
             raise _refuse(path, what, "can be changed by other accounts",
                           "Ask your facilitator to open the room again (the kit makes its folders safe).")
     st = os.lstat(folder)

@@ -86,6 +86,8 @@ def moved_html(point: DecisionPoint, p: dict) -> str:
 def board_html(pack: Pack, status: dict, p: dict, index: int) -> str:
     """The projector board for one point: the room's state first, then the situation."""
     point = pack.point(p["point"])
+    if point is None:  # a point no longer in the case: no board (the handout leaves it out too)
+        return ""
     joined, decided = status["joined"], p["decided"]
     head = (f'<p style="font-size:1.6em;margin:0.2em 0"><strong>{decided}</strong> of <strong>{joined}</strong> '
             f"{'learner' if joined == 1 else 'learners'} in the room {'has' if decided == 1 else 'have'} decided</p>")

@@ -14,16 +14,23 @@ import dataclasses
 import json
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from .errors import SessionError
-from .events import DebateRevealed, Kind, Revealed, RoomVote, kind_of, now
+from .events import DebateRevealed, Event, Kind, Payload, Revealed, RoomVote, kind_of, now
 from .files import write_atomic
 from .journal import Journal
 from .models import DecisionPoint, Pack
 from .packs import load_pack
 from .room import VOTES, Room, RoomError, RoomState, find_room
 from .roomtally import counted
-from .session import CaseSession, Decision
+from .session import CaseSession, Decision, Reveal
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .cohort import Cohort
+    from .reasoning import Reasoning
 
 WAITING = ("The room is waiting: your facilitator will show what happened when the room has decided. "
            "Your decision is locked and saved.")
@@ -129,7 +136,7 @@ class RoomSession(CaseSession):
             return WAITING
         return None
 
-    def reveal(self, point_id: str):
+    def reveal(self, point_id: str) -> Reveal:
         reason = self.waiting_reason(point_id)
         if reason:
             raise SessionError(reason)
@@ -149,13 +156,13 @@ class RoomSession(CaseSession):
         st = self.room.state()
         return {k: d for k, d in self.state.decisions.items() if self.stage(k, st) >= 2}
 
-    def compare(self):
+    def compare(self) -> pd.DataFrame:
         """The comparison, of the points whose finding the learner may see (the others wait for the room)."""
         from .compare import compare_table
 
         return compare_table(self.pack, self._seen_in_full())
 
-    def reasoning(self):
+    def reasoning(self) -> Reasoning:
         from .reasoning import case_reasoning
 
         return case_reasoning(self.pack, self._seen_in_full())
@@ -166,7 +173,7 @@ class RoomSession(CaseSession):
         st = self.room.state()
         return st.debate_open or set(st.points) <= set(st.released)
 
-    def room_key(self) -> tuple:
+    def room_key(self) -> tuple[object, ...]:
         """What the learner's page shows of the room's state (a change means a redraw)."""
         st = self.room.state()
         return (tuple(st.opened), tuple(st.released), tuple(st.finding_released), tuple(st.revote),
@@ -175,7 +182,8 @@ class RoomSession(CaseSession):
     # -- votes -------------------------------------------------------------------------------
 
     def decide(self, point_id: str, option_id: str | None, confidence: int | None = None,
-               rationale: str = "", share_reasons: bool | None = None, **more) -> Decision:
+               rationale: str = "", change_mind: str = "", share_reasons: bool | None = None,
+               **more: Any) -> Decision:
         st = self.room.state()
         if point_id not in st.points:
             raise SessionError("This point is not part of today's workshop room.")
@@ -183,7 +191,8 @@ class RoomSession(CaseSession):
             raise SessionError("Your facilitator has not opened this point yet; it opens here when the room "
                                "gets to it.")
         late = point_id in st.released
-        d = super().decide(point_id, option_id, confidence=confidence, rationale=rationale, **more)
+        d = super().decide(point_id, option_id, confidence=confidence, rationale=rationale, change_mind=change_mind,
+                           **more)
         share = self.share_reasons if share_reasons is None else share_reasons
         self._send(point_id, 1, d.option_id, d.confidence, d.rationale if share else "", late=late)
         if late and self.vote_warning is None:
@@ -248,7 +257,7 @@ class RoomSession(CaseSession):
                                  "Your vote is saved under a new name, and the room's count leaves the other file "
                                  "out.")
 
-    def save(self, payload, target: str = ""):
+    def save(self, payload: Payload, target: str = "") -> Event:
         event = super().save(payload, target)
         if isinstance(payload, DebateRevealed):  # the learner's placings lock: the room sees them
             self._send_debate(target)
@@ -293,17 +302,19 @@ def open_case(pack: str | Path | Pack, learner: str, journal: Journal | None = N
     return join(pack, learner, room, journal, share_reasons)
 
 
-def room_cohort(room: Room):
+def room_cohort(room: Room) -> Cohort:
     """The room's votes as a workshop cohort, so the dashboard's one-file summary can be made from them."""
     from .cohort import Cohort, Handin
 
     st, pack = room.state(), room.pack()
     order = {pid: i for i, pid in enumerate(st.points)}
-    by_voter: dict[str, list] = {}
+    by_voter: dict[str, list[tuple[object, ...]]] = {}
     votes = room.votes()
     for (_voter, _point, round_, before), v in counted(st, pack, votes, Counter(room.skipped)).items():
         point = pack.point(v.point)
-        option = point.option(v.option)
+        option = point.option(v.option) if point else None
+        if point is None or option is None:  # counted keeps only votes for the pack's points and options
+            continue
         if round_ != 1 or before or v.late:  # the room's first votes, made before the reveal
             continue
         by_voter.setdefault(v.voter, []).append(

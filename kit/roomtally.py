@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from .models import Pack
 
@@ -55,15 +56,15 @@ class Vote:
     placements: tuple[tuple[str, int, int], ...] = ()  # debate: (comment, accountability, context)
 
 
-def _int(value, low: int, high: int) -> int | None:
+def _int(value: object, low: int, high: int) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) and low <= value <= high else None
 
 
-def _short(value, limit: int = 200) -> str:
+def _short(value: object, limit: int = 200) -> str:
     return value[:limit] if isinstance(value, str) else ""
 
 
-def parse_vote(d, name: str, mtime: float) -> Vote | str:
+def parse_vote(d: object, name: str, mtime: float) -> Vote | str:
     """A vote file's content as a Vote, or the reason it is not one."""
     if not isinstance(d, dict):
         return UNREADABLE
@@ -105,18 +106,18 @@ class Bucket:
         if v.rationale:
             self.reasons.append(v.rationale)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {"decided": self.decided, "options": dict(self.options), "confidence": dict(self.confidence),
                 "shared_reasons": sorted(self.reasons)}
 
 
-def counted(st, pack: Pack, votes: list[Vote], skipped: Counter) -> dict[tuple[str, str, int, bool], Vote]:
+def counted(st: Any, pack: Pack, votes: list[Vote], skipped: Counter[str]) -> dict[tuple[str, str, int, bool], Vote]:
     """The votes that count, by (voter, point, round, before the room); each one left out adds its
-    reason to `skipped`."""
+    reason to `skipped`. `st` is the room's RoomState (Any here: kit/room.py is a layer above)."""
     times = st.times
     joined = {v.voter for v in votes if v.kind == "joined"}
     displaced = {v.displaces for v in votes if v.displaces}
-    kept: dict[tuple, Vote] = {}
+    kept: dict[tuple[str, str, int, bool], Vote] = {}
     for v in sorted((v for v in votes if v.kind == "vote"), key=lambda v: (v.mtime, v.name)):
         point = pack.point(v.point)
         reason = None
@@ -143,7 +144,7 @@ def counted(st, pack: Pack, votes: list[Vote], skipped: Counter) -> dict[tuple[s
     return kept
 
 
-def tally(st, pack: Pack, votes: list[Vote], skipped: Counter) -> dict:
+def tally(st: Any, pack: Pack, votes: list[Vote], skipped: Counter[str]) -> dict[str, Any]:
     """The room's status: per point in the room's order, the counted first votes (and late, before the
     room, and second votes apart), how the room moved between votes; the learners joined; what was
     skipped and why. `st` is the room's state; `skipped` holds the reasons found while reading."""
@@ -168,7 +169,7 @@ def tally(st, pack: Pack, votes: list[Vote], skipped: Counter) -> dict:
             else:
                 on_time.add(v)
                 firsts[voter] = v.option
-        moved = Counter()
+        moved: Counter[tuple[str, str]] = Counter()
         for (voter, vp, rnd, was_before), v in kept.items():
             if vp != pid or rnd != 2 or was_before:
                 continue

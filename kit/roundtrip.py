@@ -67,14 +67,14 @@ def styled(new: str, old: Any, *, indent: int = 0) -> str:
     """New text in the style the old value had (folded, literal, double-quoted), so a field keeps its
     look; new text of a new field is folded when long and double-quoted when short."""
     if isinstance(old, LiteralScalarString):
-        return LiteralScalarString(new)
+        return LiteralScalarString(new)  # type: ignore[no-any-return]  # ruamel annotates its __new__ -> Any
     if isinstance(old, FoldedScalarString) or (not isinstance(old, str) and len(new) > LONG and "\n" not in new):
         text = new if not isinstance(old, str) or not old.endswith("\n") or new.endswith("\n") else new + "\n"
         folded = FoldedScalarString(text)
         folded.fold_pos = fold_positions(text, max(WRAP - indent, 40))
-        return folded
+        return folded  # type: ignore[no-any-return]  # ruamel annotates its __new__ -> Any
     if isinstance(old, DoubleQuotedScalarString) or not isinstance(old, str) or not old:
-        return DoubleQuotedScalarString(new)
+        return DoubleQuotedScalarString(new)  # type: ignore[no-any-return]  # ruamel annotates its __new__ -> Any
     return new
 
 
@@ -92,11 +92,11 @@ def fold_positions(text: str, width: int) -> list[int]:
     return [p for p in positions if p < len(text) and text[p - 1] != " " and text[p + 1:p + 2] not in (" ", "")]
 
 
-def new_map(pairs: dict | None = None) -> CommentedMap:
+def new_map(pairs: dict[str, Any] | None = None) -> CommentedMap:
     return CommentedMap(pairs or {})
 
 
-def new_seq(items: list | None = None) -> CommentedSeq:
+def new_seq(items: list[Any] | None = None) -> CommentedSeq:
     return CommentedSeq(items or [])
 
 

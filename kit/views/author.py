@@ -74,7 +74,7 @@ class AuthorPage(View):
     def redraw(self) -> None:
         """Draw the chosen part of the case afresh (after a part is chosen, or a list changes)."""
         self.rows.rows.clear()
-        self._lists = {}
+        self._lists: dict[str, W.HTML] = {}
         self._confirm = None
         self.remove_point.description = "Remove this decision point"
         points = self.draft.get(("decision_points",)) or []
@@ -155,7 +155,10 @@ class AuthorPage(View):
                      "it and marks any run of 12 or more words copied from it. It is kept with your draft and "
                      "never shown to learners or published.</p>")]
         src = text_field("The source article's text", "Paste the whole article here", self.draft.source.text, rows=8)
-        src.observe(lambda ch: (self.draft.set_source_text(ch["new"]), self.recheck()), "value")
+        def pasted(ch: dict[str, Any]) -> None:
+            self.draft.set_source_text(ch["new"])
+            self.recheck()
+        src.observe(pasted, "value")
         self.source_text = src
         return out + [src]
 

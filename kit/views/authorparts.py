@@ -60,7 +60,7 @@ class Picks:
     """A pick list: one checkbox per entry of a vocabulary list, under its label; `.value` is the
     chosen slugs, in the list's order."""
 
-    def __init__(self, label: str, options: list[tuple[str, str]], value: list[str] | None):
+    def __init__(self, label: str, options: list[tuple[str, Any]], value: list[str] | None):  # a new point may have no id yet
         chosen = set(value or [])
         self._quiet = False
         self.boxes = {slug: checkbox(words, slug in chosen) for words, slug in options}
@@ -129,7 +129,7 @@ class Rows:
         return self._row(path, rating_row(label, shown, NOT_SAID if value is None else value),
                          read=lambda v: None if v == NOT_SAID else v)
 
-    def pick(self, path: tuple, label: str, options: list[tuple[str, str]]) -> W.Widget:
+    def pick(self, path: tuple, label: str, options: list[tuple[str, Any]]) -> W.Widget:
         picks = Picks(label, options, self.draft.get(path))
         row = Row(path, picks, self.on_change, shown=picks.widget)
         self.rows[dotted(path)] = row

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import KitError
 from ..journal import Journal
@@ -13,6 +14,9 @@ from ..session import CaseSession
 from .base import Status, View, box, button, html
 from .case import CaseView, PointView
 from .parts import Choice, actions
+
+if TYPE_CHECKING:
+    from ..authoring import Draft
 
 PREVIEWER = "Preview"
 REASON = "Committed by the preview, to show what a learner sees next."
@@ -22,7 +26,7 @@ class Preview(View):
     """Parts: `point` (which decision point), `before` and `after` (show it), `shown` (the case page's
     own view of the point), `status`."""
 
-    def __init__(self, draft):
+    def __init__(self, draft: Draft) -> None:
         self.draft = draft
         self._folder = tempfile.TemporaryDirectory(prefix="kit-preview-")
         self._n = 0

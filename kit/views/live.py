@@ -53,8 +53,8 @@ class Watch(Every):
         self._ticked = 0.0
         super().__init__(seconds, tick)
 
-    def _signature(self) -> tuple:
-        out = []
+    def _signature(self) -> tuple[tuple[int, int, int] | None, ...]:
+        out: list[tuple[int, int, int] | None] = []
         for p in self._paths():
             try:
                 st = os.lstat(p)

@@ -63,7 +63,7 @@ class RoomConsole(View):
         self.close.on_click(lambda _b: self._act(self.room.close))
         self.handout.on_click(lambda _b: self.write_handout())
         self.which.observe(lambda _c: None if self._drawing else self.refresh(force=True), names="value")
-        self._drawing = False
+        self._drawing: bool = False
         self._lock = threading.RLock()  # live updates and clicks never redraw at once
         self._last: str | None = None
         self._pending: str | None = None  # a point to open once the facilitator confirms
@@ -116,7 +116,7 @@ class RoomConsole(View):
             self._act(lambda: self._opened(self.room.open_point(pending)))
 
     def _opened(self, point: str) -> None:
-        self._follow = point  # the screen moves to the point just opened
+        self._follow: str | None = point  # the screen moves to the point just opened
 
     def write_handout(self) -> None:
         try:
