@@ -35,9 +35,9 @@ def worked(kit_home, example_pack):
     """A learner who decided two points, debated, reflected and wrote a CPD entry."""
     case = open_case(example_pack, learner="Robin")
     case.acknowledge()
-    case.decide("housing-referral", "visit", confidence=4, rationale=EVIL)
+    case.decide("housing-referral", "visit", confidence=4, rationale=EVIL, change_mind="A word from another agency.")
     case.second_thought("housing-referral", "second " + EVIL)
-    case.decide("manager-sign-off", "sign", confidence=2, rationale="busy day, no time to visit")
+    case.decide("manager-sign-off", "sign", confidence=2, rationale="busy day, no time to visit", change_mind="A word from another agency.")
     d = DebateSession(case)
     d.code("c1", 2, 2, ["practitioners", "managers"])
     d.reveal()

@@ -18,7 +18,7 @@ DECISIONS = [("housing-referral", "visit"), ("manager-sign-off", "return"), ("po
 
 def _finish(case) -> None:
     for point, option in DECISIONS:
-        case.decide(point, option, confidence=3, rationale="Reasons enough for this choice here.")
+        case.decide(point, option, confidence=3, rationale="Reasons enough for this choice here.", change_mind="A word from another agency.")
 
 
 def test_debate_waits_for_the_case_then_code_compare_and_position(kit_home, example_pack):
@@ -137,7 +137,7 @@ def test_record_view_saves_and_exports(kit_home, example_pack):
     offered as plain text for Social Work England's form."""
     case = open_case(example_pack, learner="Robin")
     case.acknowledge()
-    case.decide("housing-referral", "visit", confidence=4, rationale="r: my reasons for this choice")
+    case.decide("housing-referral", "visit", confidence=4, rationale="r: my reasons for this choice", change_mind="A word from another agency.")
     case.step_out()  # stepping out (and back) never shows in the record
     case.step_back_in()
     view = record_view(example_pack, learner="Robin")

@@ -13,7 +13,7 @@ PACK = "robyn-front-door"
 def _decide(room, name, option, reasons="", share=False):
     case = open_case(PACK, learner=name, room=room.folder, share_reasons=share)
     case.acknowledge()
-    case.decide("bruising-contact", option, confidence=4, rationale=reasons or "Because of the history in this family.")
+    case.decide("bruising-contact", option, confidence=4, rationale=reasons or "Because of the history in this family.", change_mind="A word from another agency.")
 
 
 def test_console_paces_the_room_and_never_names_anyone(kit_home, tmp_path):

@@ -58,7 +58,7 @@ def key():
 def _learner(name, example_pack, option="visit", rationale="my reason for choosing this option"):
     case = open_case(example_pack, learner=name)
     case.acknowledge()
-    case.decide("housing-referral", option, confidence=4, rationale=rationale)
+    case.decide("housing-referral", option, confidence=4, rationale=rationale, change_mind="A word from another agency.")
     return case
 
 

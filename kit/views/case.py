@@ -11,9 +11,9 @@ from pathlib import Path
 
 from ..errors import KitError
 from ..html import Markup, bullet_list, callout, esc, message, table_html
-from ..reasoning import Reasoning, learner_reasoning
+from ..reasoning import learner_reasoning
 from ..room import RoomSession, join
-from ..session import MIN_REASON_WORDS, CaseSession, Reveal
+from ..session import MIN_CHANGE_MIND_WORDS, MIN_REASON_WORDS, CaseSession, Reveal
 from ..vocabulary import CONFIDENCE_SCALE, load_vocabulary
 from .base import (
     ContentGate,
@@ -29,6 +29,7 @@ from .base import (
     support_html,
     text_area,
 )
+from .feedback import ReliedOnPart, reasoning_html
 from .live import Every
 from .parts import Choice, card, checkbox, line_field
 
@@ -71,7 +72,7 @@ class PointView(View):
         self.rationale = text_area(
             f"Your reasons (at least {MIN_REASON_WORDS} words)", "Why this choice, knowing only what was known "
             "then? What would you want to know, and from whom?", rows=4)
-        self.change_mind = text_area("What would change your mind? (optional)",
+        self.change_mind = text_area(f"What would change your mind? (a short sentence, at least {MIN_CHANGE_MIND_WORDS} words)",
                                      "What would you need to see or hear to choose differently?", rows=2)
         self.commit = button("Commit my decision", primary=True,
                              tooltip="Commit: your first answer is locked, then the outcome is shown")
@@ -85,6 +86,7 @@ class PointView(View):
         self.second_status = Status()
         self.commit.on_click(lambda _b: self.decide())
         self.save_second.on_click(lambda _b: self.add_second_thought())
+        self.relied_on: ReliedOnPart | None = None  # after the commit, before the reveal
         self.widget = card(self.header, self.choice, self.confidence, self.rationale, self.change_mind,
                            self.commit, self.status.widget, self.reveal_box)
         self.refresh()
@@ -101,17 +103,35 @@ class PointView(View):
             self.rationale.value = d.rationale
             self.change_mind.value = d.change_mind
             self.commit.description = "Decision committed (locked)"
-            waiting = self.session.waiting_reason(self.point.id)
-            if waiting:  # a workshop room holds the reveal until the facilitator releases it
-                self.reveal.value = message(waiting, "info")
-                self.reveal_box.children = [self.reveal]
-            else:
-                self._show_reveal(self.session.reveal(self.point.id))
+            self._after_commit()
+
+    def _after_commit(self) -> None:
+        """First what the learner's reasons rested on; then the reveal, unless a room holds it."""
+        if self.session.asks_relied_on(self.point.id):
+            self._ask_relied_on()
+            return
+        waiting = self.session.waiting_reason(self.point.id)
+        if waiting:  # a workshop room holds the reveal until the facilitator releases it
+            self.reveal.value = message(waiting, "info")
+            self.reveal_box.children = [self.reveal]
+        else:
+            self._show_reveal(self.session.reveal(self.point.id))
+
+    def _ask_relied_on(self) -> None:
+        if self.relied_on is None:
+            self.relied_on = ReliedOnPart(self.session, self.point.id, self._relied_on_saved)
+        self.reveal_box.children = [self.relied_on.widget]
+
+    def _relied_on_saved(self) -> None:
+        self._after_commit()
+        self.case.refresh()
 
     @property
     def waiting(self) -> bool:
-        """True while a committed point's reveal is held by a workshop room."""
-        return self.session.decision(self.point.id) is not None and self.reveal_box.children == (self.reveal,)
+        """True while a committed point's reveal waits: held by a workshop room, or for the learner to say
+        what their reasons rested on."""
+        return self.session.decision(self.point.id) is not None and (
+            self.reveal_box.children == (self.reveal,) or self.session.asks_relied_on(self.point.id))
 
     def decide(self) -> None:
         try:
@@ -144,28 +164,10 @@ class PointView(View):
 
 
 def reveal_html(r: Reveal, second_thoughts: list[str]) -> str:
-    """The reveal as HTML: outcome, feedback on your choice, finding, and why it made sense then."""
-    parts = ["<h4>What happened</h4>", esc(r.what_happened)]
-    same = "the same as" if r.matched_actual else "different from"
-    review = "is" if r.matched_review else "is not one of the options"
-    parts.append(f"<p>Your choice was <strong>{same}</strong> what was done, and <strong>{review}</strong> "
-                 f"{_html.escape(COMPARED)}.</p>")
-    if r.feedback or r.chosen.kit_reading:
-        parts += ["<h4>About your choice</h4>", esc(r.feedback), _reading_para(r.chosen.kit_reading)]
-    if not r.matched_actual and (r.actual.feedback or r.actual.kit_reading):
-        parts += ["<h4>About what was actually done</h4>", esc(r.actual.feedback), _reading_para(r.actual.kit_reading)]
-    others = [(o.text, o.kit_reading) for o in r.point.options
-              if o.kit_reading and o.id not in (r.chosen.id, r.actual.id)]
-    if others:
-        parts += ["<h4>The other options</h4>", marked_list(others)]
-    parts += ["<h4>What the review found</h4>", esc(r.review_finding)]
-    if r.review_quote:
-        parts.append(f"<blockquote>&ldquo;{_html.escape(r.review_quote)}&rdquo; (the review)</blockquote>")
-    parts.append("<h4>Why it may have made sense at the time</h4>")
-    vocab = load_vocabulary()
-    for level, factors in r.factors_by_level.items():
-        parts.append(f"<h5>{_html.escape(vocab.label('levels', level))}</h5>"
-                     + marked_list((f.factor, f.kit_reading) for f in factors))
+    """The reveal in the systems order (SCIE's Learning Together): what happened, then why it may have
+    made sense at the time, then what the review found; then the options, what to reflect on and
+    second thoughts."""
+    parts = [_what_happened(r), _made_sense(r), _review_found(r), _about_options(r)]
     if r.point.reflection_prompts:
         parts += ["<h4>To reflect on</h4>", bullet_list(r.point.reflection_prompts)]
     if second_thoughts:
@@ -175,31 +177,45 @@ def reveal_html(r: Reveal, second_thoughts: list[str]) -> str:
     return '<div class="kit-reveal">' + "".join(parts) + "</div>"
 
 
+def _what_happened(r: Reveal) -> str:
+    same = "the same as" if r.matched_actual else "different from"
+    return (f"<h4>What happened</h4>{esc(r.what_happened)}"
+            f"<p>Your choice was <strong>{same}</strong> what was done.</p>")
+
+
+def _made_sense(r: Reveal) -> str:
+    vocab = load_vocabulary()
+    parts = ["<h4>Why it may have made sense at the time</h4>"]
+    for level, factors in r.factors_by_level.items():
+        parts.append(f"<h5>{_html.escape(vocab.label('levels', level))}</h5>"
+                     + marked_list((f.factor, f.kit_reading) for f in factors))
+    return "".join(parts)
+
+
+def _review_found(r: Reveal) -> str:
+    parts = ["<h4>What the review found</h4>", esc(r.review_finding)]
+    if r.review_quote:
+        parts.append(f"<blockquote>&ldquo;{_html.escape(r.review_quote)}&rdquo; (the review)</blockquote>")
+    review = "is" if r.matched_review else "is not one of the options"
+    parts.append(f"<p>Your choice <strong>{review}</strong> {_html.escape(COMPARED)}.</p>")
+    return "".join(parts)
+
+
+def _about_options(r: Reveal) -> str:
+    parts = []
+    if r.feedback or r.chosen.kit_reading:
+        parts += ["<h4>About your choice</h4>", esc(r.feedback), _reading_para(r.chosen.kit_reading)]
+    if not r.matched_actual and (r.actual.feedback or r.actual.kit_reading):
+        parts += ["<h4>About what was actually done</h4>", esc(r.actual.feedback), _reading_para(r.actual.kit_reading)]
+    others = [(o.text, o.kit_reading) for o in r.point.options
+              if o.kit_reading and o.id not in (r.chosen.id, r.actual.id)]
+    if others:
+        parts += ["<h4>The other options</h4>", marked_list(others)]
+    return "".join(parts)
+
+
 def _reading_para(note: str | None) -> str:
     return f"<p>{kit_reading_html(note).removeprefix('<br>')}</p>" if note else ""
-
-
-def reasoning_html(r: Reasoning) -> str:
-    """The patterns in the learner's choices: each named, how often and where, where their confidence
-    was highest, a question, and its source in the literature; then calibration. Never a mark."""
-    parts = [f"<p>{_html.escape(r.opening())}</p>"]
-    of = len(r.named)
-    for group, title in ((r.strengths, "Habits the literature recommends"),
-                         (r.cautions, "Patterns the literature cautions about")):
-        if not group:
-            continue
-        parts.append(f"<h5>{title}</h5>")
-        for p in group:
-            parts.append(f"<p><strong>{_html.escape(p.label)}</strong>. "
-                         f"{_html.escape(' '.join(p.summary(of, r.across_cases)))}</p>")
-            if p.question:
-                parts.append(f"<p><em>A question to consider:</em> {_html.escape(p.question)}</p>")
-            if p.reference:
-                parts.append(f'<p class="kit-reading">From the literature: {_html.escape(p.reference)}</p>')
-    cal = r.calibration_sentence()
-    if cal:
-        parts += ["<h5>Confidence</h5>", f"<p>{_html.escape(cal)}</p>"]
-    return "".join(parts)
 
 
 def full_review_html(pack) -> str:
@@ -285,11 +301,11 @@ class CaseView(View):
 
     def _draw_end(self) -> None:
         s = self.session
-        if not s.is_complete:
-            self.end.children = []
+        if not s.is_complete or any(s.asks_relied_on(p.id) for p in s.sequence):
+            self.end.children = []  # the end waits for the last point's reveal
             return
         self.ending.value = ("<h3>You have reached the end of the case</h3>"
-                             "<h4>Patterns in your reasoning</h4>" + reasoning_html(s.reasoning()))
+                             "<h4>Your reasoning in this case</h4>" + reasoning_html(s.reasoning(), level=5))
         self.outcome_warning.value = (
             "<h4>What became of the children</h4>"
             f"<p><strong>Before you read on:</strong> this part says {_html.escape(_lower_first(s.outcome_warning))}</p>"
@@ -345,8 +361,8 @@ def background_html(pack) -> str:
 
 
 def compare_html(session: CaseSession) -> str:
-    """Summary, the patterns in your reasoning, table and chart (with its text alternative) for a
-    learner's committed points."""
+    """Summary, table and chart (with its text alternative) for a learner's committed points. The
+    patterns in the learner's reasoning are shown once, at the end of the case, not here."""
     from ..charts import chart_html, comparison_chart, comparison_text
     from ..compare import display_table
 
@@ -358,7 +374,6 @@ def compare_html(session: CaseSession) -> str:
     table = (table_html(["Decision point", *columns], rows, caption="Your choices beside what was done and the review")
              if rows else "<p>Commit a decision first: only the points you have decided are compared.</p>")
     return ("<h4>In short</h4>" + esc(session.summary())
-            + "<h4>Patterns in your reasoning</h4>" + reasoning_html(session.reasoning())
             + "<h4>Point by point</h4>" + table
             + "<h4>As a chart</h4>" + chart_html(comparison_chart(df), comparison_text(df).splitlines()))
 
@@ -393,7 +408,7 @@ class ReasoningView(View):
         self.refresh()
 
     def refresh(self) -> None:
-        self.patterns.value = ("<h3>Patterns in your reasoning, across the cases</h3>"
+        self.patterns.value = ("<h3>Your reasoning, across the cases</h3>"
                                + reasoning_html(learner_reasoning(self.learner)))
 
 
