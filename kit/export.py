@@ -41,7 +41,13 @@ def _words():
         "level": lambda slug: vocab.label("levels", slug),
         "domain": lambda slug: vocab.label("pcf_domains", slug),
         "people": lambda slugs: ", ".join(vocab.label("holds_accountable", s) for s in slugs) or "nobody named",
+        "considerations": lambda slugs: "; ".join(vocab.consideration(s) for s in slugs),
     }
+
+
+def point_name(d) -> str:
+    """A decision's point as the record names it: its title, or when it happened (a version-1 pack)."""
+    return d.title or d.when
 
 
 def _code_words(k) -> tuple[str, str, str]:
@@ -79,10 +85,16 @@ def to_markdown(rec: Record) -> str:
         out += ["", f"## {e(c.title)}", "",
                 f"Decisions committed: {len(c.decisions)} of {c.points_total}; about {round(c.minutes_active)} minutes.", ""]
         for i, d in enumerate(c.decisions, 1):
-            out += [f"### {i}. {e(d.when)}", ""] + ([f"*{e(d.question)}*", ""] if d.question else [])
+            out += [f"### {i}. {e(point_name(d))}", ""] + ([f"{e(d.when)}", ""] if d.title else [])
+            out += [f"*{e(d.question)}*", ""] if d.question else []
             out.append(f"- **My decision** (confidence {d.confidence} of 5): {e(d.option_text or d.option_id)}")
             if d.rationale:
                 out.append(f"- **My reasons:** {e(d.rationale)}")
+            if d.change_mind:
+                out.append(f"- **What would change my mind:** {e(d.change_mind)}")
+            if d.relied_on:
+                out.append(f"- **What I said my reasons rested on** (before seeing what happened): "
+                           f"{e(w['considerations'](d.relied_on))}")
             out.append(f"- **What was done**{' (same as mine)' if d.matched_actual else ''}: "
                        f"{e(d.actual_option_text or d.actual_option_id)}")
             if d.what_happened:
@@ -139,7 +151,8 @@ def _chart(case) -> str:
 
     if not case.decisions:
         return ""
-    df = pd.DataFrame([{"committed": True, "when": d.when, "matched_actual": d.matched_actual,
+    df = pd.DataFrame([{"committed": True, "when": d.when, "label": point_name(d), "titled": bool(d.title),
+                        "matched_actual": d.matched_actual,
                         "matched_review": d.matched_review, "confidence": d.confidence} for d in case.decisions])
     text = comparison_text(df)
     return image_html(lambda: comparison_chart(df), text)  # one chart per case; a sentence if it cannot be drawn
@@ -156,7 +169,7 @@ def to_html(rec: Record) -> str:
         rec=rec, charts={c.pack_id: _chart(c) for c in rec.cases},
         domains=[vocab.label("pcf_domains", d) for d in rec.pcf_domains_covered],
         gibbs=[(k, label) for k, label, _ in GIBBS], cpd=[(k, label) for k, label, _ in CPD],
-        scale=RATING_SCALE, words=_words(), code_words=_code_words, cpd_text=cpd_text,
+        scale=RATING_SCALE, words=_words(), code_words=_code_words, cpd_text=cpd_text, point_name=point_name,
         exercises={title: [x for x in rec.exercises if x.exercise == title]
                    for title in dict.fromkeys(x.exercise for x in rec.exercises)})
 

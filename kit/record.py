@@ -58,12 +58,15 @@ class DecisionRecord(_Model):
     matched_review: bool
     confidence: int = Field(ge=1, le=5)
     committed_at: str
+    title: str | None = None  # the point's title (format 1.1); records name points by it, else by `when`
     question: str | None = None
     option_text: str | None = None
     actual_option_text: str | None = None
     what_happened: str | None = None
     review_finding: str | None = None
     rationale: str | None = None
+    change_mind: str | None = None  # what would change my mind (learner text: only when opted in)
+    relied_on: list[str] | None = None  # the considerations the learner ticked (vocabulary slugs, or "other")
     second_thoughts: list[str] | None = None
 
 
@@ -181,13 +184,15 @@ def _case_record(pack, state: CaseState, text: bool, compact: bool = False) -> C
         touched.update(dict.fromkeys(p.pcf_domains))
         chosen = p.option(d.option_id) or p.actual_option
         texts = {} if compact else {
-            "question": p.question, "option_text": chosen.text, "actual_option_text": p.actual_option.text,
+            "title": p.title, "question": p.question, "option_text": chosen.text, "actual_option_text": p.actual_option.text,
             "what_happened": p.what_happened, "review_finding": p.review_finding}
         drecs.append(DecisionRecord(
             point_id=p.id, when=p.when, option_id=chosen.id, actual_option_id=p.actual_option.id,
             supported_option_ids=[o.id for o in p.supported_options], matched_actual=chosen.actual,
             matched_review=chosen.review_supported, confidence=d.confidence or 3,
             committed_at=d.committed_at, rationale=d.rationale if text else None,
+            change_mind=(d.change_mind or None) if text else None,
+            relied_on=list(state.relied_on[p.id]) if p.id in state.relied_on else None,
             second_thoughts=state.second_thoughts.get(p.id, []) if text else None, **texts))
     debates = []
     for db in pack.debates:

@@ -113,3 +113,14 @@ def test_chart_has_a_text_alternative(done):
     assert "Point 2 (Spring 2015): confidence 2 of 5; consistent with the review's findings as reported." in text
     assert "Point 1 (Spring 2015): confidence 5 of 5; same as what was done." in text
     assert 'alt="Point 1 (Spring 2015): confidence 5' in img_html(png, text)
+
+
+def test_chart_labels_are_whole_point_titles(kit_home):
+    """A titled point's chart label is its whole title, wrapped, never cut short with an ellipsis."""
+    case = open_case("nadiya-plans-ended-early", learner="Robin")
+    case.acknowledge()
+    for p in case.pack.decision_points[:3]:
+        case.decide(p.id, p.options[0].id, confidence=3, rationale=WHY, change_mind="A word from another agency.")
+    fig = comparison_chart(case.compare())
+    labels = [" ".join(t.get_text().split()) for t in fig.axes[0].get_yticklabels()]
+    assert labels == [p.title for p in case.pack.decision_points[:3]]

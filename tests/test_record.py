@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from html import escape
 
 import pytest
 
@@ -279,3 +280,31 @@ def test_exercise_answers_in_the_record_named_in_words(kit_home, example_pack):
     assert build_record("Robin", "example-baby-k").exercises == []
     again = parse_record(to_json(rec).encode())
     assert again.exercises == rec.exercises
+
+
+def test_what_the_reasons_rested_on_is_in_the_record_and_every_export(kit_home):
+    """The considerations a learner ticked, and what would change their mind, are in the record and read
+    in words in Markdown and HTML; points are named by their titles, the chart's labels whole; a decision
+    from before the kit asked (no ticks) exports without them."""
+    case = open_case("robyn-front-door", learner="Robin")
+    case.acknowledge()
+    first, second = case.pack.decision_points[:2]
+    case.decide(first.id, first.options[0].id, confidence=4, rationale="The history of bruising worried me.",
+                change_mind="A clear account from the hospital.")
+    case.rely_on(first.id, ["history-informed", "other"])
+    case.decide(second.id, second.options[0].id, confidence=3, rationale="Reasons from an older kit, kept.",
+                change_mind="A word from another agency.")
+    case.reveal(second.id)  # revealed before any ticks: an old journal's point
+    rec = build_record("Robin")
+    d1, d2 = rec.cases[0].decisions
+    assert d1.relied_on == ["history-informed", "other"] and d1.change_mind == "A clear account from the hospital."
+    assert d1.title == first.title and d2.relied_on is None
+    assert build_record("Robin", include_text=False).cases[0].decisions[0].change_mind is None
+    assert parse_record(to_json(rec).encode()).cases[0].decisions[0].relied_on == ["history-informed", "other"]
+    md, html = to_markdown(rec), to_html(rec)
+    for text in (md, html):
+        assert "The history: what had happened before; Something not on this list" in text
+        assert "history-informed" not in text
+    assert f"### 1. {md_escape(first.title)}" in md
+    assert f"<h3>1. {escape(first.title)}</h3>" in html
+    assert "What would change my mind</dt><dd>A clear account from the hospital.</dd>" in html
