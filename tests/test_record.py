@@ -42,7 +42,7 @@ def worked(kit_home, example_pack):
     d = DebateSession(case)
     d.code("c1", 2, 2, ["practitioners", "managers"])
     d.reveal()
-    d.save_position("My position " + EVIL, "Other side")
+    d.save_position("My position " + EVIL, "Other side: the worker saw the family and could have asked for help.")
     d.save_moved("Moved a little")
     case.step_out()
     save_reflection(case, {"description": "What happened", "feelings": "Uneasy"})

@@ -16,6 +16,9 @@ from kit.views.reflection import RecordView, record_view
 DECISIONS = [("housing-referral", "visit"), ("manager-sign-off", "return"), ("police-callout", "refer")]
 
 
+OTHER = "Individuals still decide: the worker saw the family and could have asked for help, whatever the caseload."
+
+
 def _finish(case) -> None:
     for point, option in DECISIONS:
         case.decide(point, option, confidence=3, rationale="Reasons enough for this choice here.", change_mind="A word from another agency.")
@@ -49,6 +52,10 @@ def test_debate_waits_for_the_case_then_code_compare_and_position(kit_home, exam
     assert debate.moved_part.children == ()
     debate.other.value = "Individuals decide."
     debate.save.click()
+    assert "more fully (at least 12 words)" in debate.save_status.text and debate.moved_part.children == ()
+    assert "What a good case for the other side does" in debate.position_intro.value
+    debate.other.value = OTHER
+    debate.save.click()
     assert debate.moved in debate.moved_part.children
     debate.moved.value = "Not much."
     debate.save_moved.click()
@@ -56,7 +63,7 @@ def test_debate_waits_for_the_case_then_code_compare_and_position(kit_home, exam
     kinds = [e.kind for e in events]
     assert kinds.count(Kind.DEBATE_CODE) == 1 and Kind.DEBATE_REVEAL in kinds
     assert [e.payload for e in events if e.kind == Kind.DEBATE_POSITION][-1] == {
-        "position": "Both.", "other_side": "Individuals decide.", "moved": "Not much."}
+        "position": "Both.", "other_side": OTHER, "moved": "Not much."}
 
 
 def test_half_placed_comment_is_refused_and_nothing_saved(kit_home, example_pack):

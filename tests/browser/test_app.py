@@ -148,7 +148,8 @@ def test_a_case_from_start_to_exported_record(app, browser, pack, tmp_path, wher
         page.get_by_role("button", name="Compare my placings with the kit's coding").click()
         page.get_by_role("heading", name="Your placings beside the kit's coding").wait_for()
         page.get_by_label("My position").fill("Both: the worker decided, within a team that was short of staff.")
-        page.get_by_label("The strongest case for the other side").fill("Supervision should have caught it.")
+        page.get_by_label("The strongest case for the other side").fill(
+            "Supervision should have caught it: a manager who read the file would have seen the gaps and asked.")
         page.get_by_role("button", name="Save my position").click()
         page.get_by_text("Your position and the case for the other side are saved.").wait_for()
         look(page, "09-debate", found)
