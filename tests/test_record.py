@@ -16,6 +16,7 @@ from kit.errors import SessionError, SubmissionError
 from kit.export import export_record, md_escape, render, to_html, to_markdown
 from kit.record import build_record, parse_record, read_record, to_json
 from kit.reflection import (
+    CPD_ACTIVITIES,
     cpd_defaults,
     cpd_text,
     save_attribution,
@@ -47,7 +48,7 @@ def worked(kit_home, example_pack):
     case.step_out()
     save_reflection(case, {"description": "What happened", "feelings": "Uneasy"})
     save_pcf_evidence(case, {"knowledge": "I applied the law.", "values-and-ethics": "  "})
-    save_cpd(case, {**cpd_defaults(case), "learning": "Visit first"})
+    save_cpd(case, {**cpd_defaults(case), "activity_type": CPD_ACTIVITIES["self-directed"], "learning": "Visit first"})
     save_attribution(case, {"organisation": 3, "individual": 1})
     return case
 
@@ -96,7 +97,24 @@ def test_reflection_and_cpd_refuse_nonsense(kit_home, example_pack):
     with pytest.raises(SessionError, match="from 0"):
         save_attribution(case, {"policy": 7})
     with pytest.raises(SessionError, match="Write what you learnt"):
-        save_cpd(case, cpd_defaults(case) | {"description": ""})
+        save_cpd(case, cpd_defaults(case) | {"description": "", "activity_type": CPD_ACTIVITIES["workshop"]})
+
+
+def test_the_cpd_activity_type_is_chosen_never_preset_for_a_learner_alone(kit_home, example_pack):
+    """Working alone, the CPD entry starts with no activity type and saving without one says what to choose;
+    an exercise plan presets the one it names, a workshop room presets the facilitated workshop, and an
+    unknown type is refused in a sentence."""
+    case = open_case(example_pack, learner="Robin")
+    case.acknowledge()
+    assert "activity_type" not in cpd_defaults(case)
+    with pytest.raises(SessionError, match="Choose the type of activity.*facilitated workshop with peer discussion"):
+        save_cpd(case, cpd_defaults(case) | {"learning": "Visit first."})
+    assert case.state.cpd is None
+    assert cpd_defaults(case, "supervision")["activity_type"] == CPD_ACTIVITIES["supervision"]
+    case.room = object()  # a case worked in a workshop room (a RoomSession has its room)
+    assert cpd_defaults(case)["activity_type"].startswith("A facilitated workshop with peer discussion")
+    with pytest.raises(SessionError, match="not a type of CPD activity"):
+        cpd_defaults(case, "reading")
 
 
 def test_html_escapes_learner_text(worked):
@@ -246,7 +264,8 @@ def test_cpd_entry_as_plain_text_in_every_export(worked):
     assert text.startswith("Type of activity:\nSelf-directed learning")
     assert "What you learnt:\nVisit first" in text and "<" not in text and "**" not in text
     assert "PCF" not in text and "Standard:\nSocial Work England professional standard 4" in text
-    save_cpd(case, {**cpd_defaults(case), "learning": "```\n# not a heading " + EVIL})
+    save_cpd(case, {**cpd_defaults(case), "activity_type": CPD_ACTIVITIES["self-directed"],
+                    "learning": "```\n# not a heading " + EVIL})
     rec = build_record("Robin")
     md, html = to_markdown(rec), to_html(rec)
     fence = "````"  # one backtick longer than the learner's run

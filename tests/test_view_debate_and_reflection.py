@@ -7,6 +7,7 @@ import json
 
 from kit.events import DebateCode, Kind, comment_target
 from kit.journal import Journal
+from kit.reflection import CPD_ACTIVITIES
 from kit.session import open_case
 from kit.views.base import AfterTheGate, Notice
 from kit.views.case import case_view
@@ -151,14 +152,21 @@ def test_record_view_saves_and_exports(kit_home, example_pack):
     record = view.inner
     record.gibbs.stages["feelings"].value = "Uneasy about the closure."
     record.gibbs.saver.button.click()
-    assert "Saved" in record.gibbs.saver.status.text
+    assert record.gibbs.saver.status.text == ("Saved: Your reflection is kept with your work; each save is kept, "
+                                              "and your record shows the latest.")  # never "Saved: Saved."
     record.pcf.saver.button.click()
     assert "at least one domain" in record.pcf.saver.status.text
     record.pcf.evidence["values-and-ethics"].value = "I asked to see the baby's parents."
     record.pcf.saver.button.click()
     assert record.cpd.plain.value == "" and record.cpd.plain_part.layout.display == "none"
+    assert record.cpd.fields["activity_type"].value == ""  # chosen, never preset for a learner alone
     record.cpd.fields["learning"].value = "Visit before closing."
     record.cpd.saver.button.click()
+    assert "Choose the type of activity" in record.cpd.saver.status.text
+    record.cpd.fields["activity_type"].value = CPD_ACTIVITIES["workshop"]
+    record.cpd.saver.button.click()
+    assert record.cpd.saver.status.text == ("Saved: Your CPD entry is kept with your work; the plain text below is "
+                                            "ready to copy.")
     assert "What you learnt:\nVisit before closing." in record.cpd.plain.value
     assert record.cpd.plain_part.layout.display is None
     record.export.format.value = "json"
@@ -174,3 +182,11 @@ def test_record_view_saves_and_exports(kit_home, example_pack):
     assert c["pcf_evidence"] == {"values-and-ethics": "I asked to see the baby's parents."}
     assert "stepped" not in json.dumps(data)
     assert c["decisions"][0]["option_id"] == "visit"
+
+
+def test_an_exercise_plan_presets_the_cpd_activity(kit_home, example_pack):
+    """A notebook for a workshop exercise passes its activity, and the CPD entry starts with it chosen."""
+    case = open_case(example_pack, learner="Robin")
+    case.acknowledge()
+    record = record_view(example_pack, learner="Robin", activity="workshop").inner
+    assert record.cpd.fields["activity_type"].value == CPD_ACTIVITIES["workshop"]

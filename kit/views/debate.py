@@ -176,7 +176,7 @@ class DebateView(View):
         except KitError as exc:
             self.moved_status.say(str(exc), "error")
             return
-        self.moved_status.say("Saved.", "ok")
+        self.moved_status.say("Whether your position moved is kept with it.", "ok")
 
 
 def _int(value) -> int | None:
