@@ -418,3 +418,25 @@ def test_no_two_widgets_share_a_layout(kit_home, example_pack):
     for v in views:
         walk(v.widget)
     assert len(seen) > 20
+
+
+def test_a_reload_opens_the_case_at_the_point_the_learner_was_on(kit_home, example_pack):
+    """A view built afresh (a reload) marks the point the learner is on and asks the page to scroll there:
+    the next point after a commit, the ticks of a point committed but not yet ticked, the end of the case
+    once it is done; a case with nothing committed opens at the top."""
+    fresh = CaseView(open_case(example_pack, learner="Robin"))
+    assert not fresh.resume.active
+    fresh.go_on.click()
+    _commit(fresh.points["housing-referral"], "visit")
+    again = CaseView(open_case(example_pack, learner="Robin"))
+    assert again.resume.active and again.resume in again.widget.children
+    assert "kit-current" in again.points["manager-sign-off"].widget._dom_classes
+    assert "kit-current" not in again.points["housing-referral"].widget._dom_classes
+    _commit(again.points["manager-sign-off"], "return", rested_on=())
+    assert "kit-current" in again.points["manager-sign-off"].widget._dom_classes  # its ticks wait
+    again.points["manager-sign-off"].relied_on.ticks["child-focused"].value = True
+    again.points["manager-sign-off"].relied_on.save.click()
+    _commit(again.points["police-callout"], "refer")
+    done = CaseView(open_case(example_pack, learner="Robin"))
+    assert "kit-current" in done.end._dom_classes
+    assert not any("kit-current" in pv.widget._dom_classes for pv in done.points.values())

@@ -14,7 +14,7 @@ from ..html import Markup, bullet_list, callout, esc, message, table_html
 from ..reasoning import learner_reasoning
 from ..room import RoomSession, join
 from ..session import MIN_CHANGE_MIND_WORDS, MIN_REASON_WORDS, CaseSession, Reveal
-from ..vocabulary import CONFIDENCE_SCALE, load_vocabulary
+from ..vocabulary import CONFIDENCE_SCALE
 from .base import (
     ContentGate,
     Status,
@@ -31,22 +31,8 @@ from .base import (
 )
 from .feedback import ReliedOnPart, reasoning_html
 from .live import Every
-from .parts import Choice, card, checkbox, line_field
-
-COMPARED = "consistent with the review's findings as reported"
-
-
-def kit_reading_html(note: str | None) -> str:
-    """A format 1.1 kit_reading marker as learners see it: visibly the kit's, not the source's."""
-    if not note:
-        return ""
-    return f'<br><span class="kit-reading"><em>The kit&#x27;s reading:</em> {_html.escape(" ".join(note.split()))}</span>'
-
-
-def marked_list(items) -> str:
-    """A list of (text, kit_reading) pairs, each reading shown under its item; nothing for no items."""
-    rows = "".join(f"<li>{_html.escape(text)}{kit_reading_html(note)}</li>" for text, note in items)
-    return f"<ul>{rows}</ul>" if rows else ""
+from .parts import Choice, ResumeHere, card, checkbox, line_field
+from .reveal import kit_reading_html, marked_list, reveal_html
 
 
 class PointView(View):
@@ -163,61 +149,6 @@ class PointView(View):
         self.reveal_box.children = [self.reveal, self.second, self.save_second, self.second_status.widget]
 
 
-def reveal_html(r: Reveal, second_thoughts: list[str]) -> str:
-    """The reveal in the systems order (SCIE's Learning Together): what happened, then why it may have
-    made sense at the time, then what the review found; then the options, what to reflect on and
-    second thoughts."""
-    parts = [_what_happened(r), _made_sense(r), _review_found(r), _about_options(r)]
-    if r.point.reflection_prompts:
-        parts += ["<h4>To reflect on</h4>", bullet_list(r.point.reflection_prompts)]
-    if second_thoughts:
-        parts += ["<h4>Your second thoughts</h4>", bullet_list(second_thoughts)]
-    parts += ["<h4>A second thought</h4><p>Not with what you know now: with only what was known at the time, "
-              "what would you do differently, if anything? What would you have needed to know, and from whom?</p>"]
-    return '<div class="kit-reveal">' + "".join(parts) + "</div>"
-
-
-def _what_happened(r: Reveal) -> str:
-    same = "the same as" if r.matched_actual else "different from"
-    return (f"<h4>What happened</h4>{esc(r.what_happened)}"
-            f"<p>Your choice was <strong>{same}</strong> what was done.</p>")
-
-
-def _made_sense(r: Reveal) -> str:
-    vocab = load_vocabulary()
-    parts = ["<h4>Why it may have made sense at the time</h4>"]
-    for level, factors in r.factors_by_level.items():
-        parts.append(f"<h5>{_html.escape(vocab.label('levels', level))}</h5>"
-                     + marked_list((f.factor, f.kit_reading) for f in factors))
-    return "".join(parts)
-
-
-def _review_found(r: Reveal) -> str:
-    parts = ["<h4>What the review found</h4>", esc(r.review_finding)]
-    if r.review_quote:
-        parts.append(f"<blockquote>&ldquo;{_html.escape(r.review_quote)}&rdquo; (the review)</blockquote>")
-    review = "is" if r.matched_review else "is not one of the options"
-    parts.append(f"<p>Your choice <strong>{review}</strong> {_html.escape(COMPARED)}.</p>")
-    return "".join(parts)
-
-
-def _about_options(r: Reveal) -> str:
-    parts = []
-    if r.feedback or r.chosen.kit_reading:
-        parts += ["<h4>About your choice</h4>", esc(r.feedback), _reading_para(r.chosen.kit_reading)]
-    if not r.matched_actual and (r.actual.feedback or r.actual.kit_reading):
-        parts += ["<h4>About what was actually done</h4>", esc(r.actual.feedback), _reading_para(r.actual.kit_reading)]
-    others = [(o.text, o.kit_reading) for o in r.point.options
-              if o.kit_reading and o.id not in (r.chosen.id, r.actual.id)]
-    if others:
-        parts += ["<h4>The other options</h4>", marked_list(others)]
-    return "".join(parts)
-
-
-def _reading_para(note: str | None) -> str:
-    return f"<p>{kit_reading_html(note).removeprefix('<br>')}</p>" if note else ""
-
-
 def full_review_html(pack) -> str:
     """Where to read the full review, when the pack says (a link only for a web address)."""
     src = pack.source
@@ -261,7 +192,9 @@ class CaseView(View):
         self.compare_button.on_click(lambda _b: self.show_compare())
         self.room_note = html()  # in a workshop room: what the room is doing now
         self._lock = threading.RLock()  # live room updates and clicks never redraw at once
-        self.widget = box(self.title, self.warning, self.room_note, self.gate.widget, self.body)
+        # A reload opens the case where the learner left it: the page scrolls to the point they were on.
+        self.resume = ResumeHere(active=bool(session.decisions) and session.acknowledged)
+        self.widget = box(self.title, self.resume, self.warning, self.room_note, self.gate.widget, self.body)
         self.refresh()
         self.live = Every(2.0, self.room_tick) if isinstance(session, RoomSession) else None
 
@@ -284,10 +217,22 @@ class CaseView(View):
             if s.decision(pv.point.id) and (not pv.commit.disabled or pv.waiting):
                 pv.refresh()
         self._draw_end()
+        self._mark_current()
         self.body.children = [self.background, *[pv.widget for pv in self.points.values()], self.end,
                               html("<h3>Compare with the review</h3><p>You can compare at any time; "
                                    "only committed points are compared.</p>"),
                               self.compare_button, self.compare_out]
+
+    def _mark_current(self) -> None:
+        """The class `kit-current` on the part the learner is on: the point waiting for them (its ticks or
+        its commit), else the end of the case."""
+        s = self.session
+        here = next((pv.widget for pv in self.points.values() if s.asks_relied_on(pv.point.id)), None)
+        if here is None:
+            current = s.current_point
+            here = self.points[current.id].widget if current is not None and current.id in self.points else self.end
+        for part in [*(pv.widget for pv in self.points.values()), self.end]:
+            (part.add_class if part is here else part.remove_class)("kit-current")
 
     def room_tick(self) -> bool:
         """Redraw when the facilitator has changed the room (a point opened, a reveal released);
