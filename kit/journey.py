@@ -73,9 +73,31 @@ class PathPattern:
         return [self.summary, f"A question to consider: {self.question}"]
 
 
-def _and(items: Sequence[str]) -> str:
+_WORDS = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"]
+
+
+def number(n: int) -> str:
+    """3 -> 'three' (up to twelve), 15 -> '15'."""
+    return _WORDS[n] if 0 <= n < len(_WORDS) else str(n)
+
+
+def and_list(items: Sequence[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
     items = list(items)
     return "".join(items) if len(items) < 2 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+_and = and_list
+
+
+def _span(pts: Sequence[str]) -> str:
+    """Points in a row, named briefly: all of them up to three, else the first and the last."""
+    return _and(pts) if len(pts) <= 3 else f"{number(len(pts))} points in a row, from {pts[0]} to {pts[-1]}"
+
+
+def _some(pts: Sequence[str]) -> str:
+    """Points not necessarily in a row: all of them up to three, else two and how many more."""
+    return _and(pts) if len(pts) <= 3 else f"{pts[0]}, {pts[1]} and {number(len(pts) - 2)} other points"
 
 
 def _runs(steps: Sequence[Step], same) -> list[tuple[int, int]]:
@@ -102,8 +124,12 @@ def _shared(steps: Sequence[Step], attr: str, keep=lambda s: True) -> list[tuple
 
 def _not_revising(steps: Sequence[Step], vocab: Vocabulary, across: bool) -> PathPattern | None:
     term = vocab.term("reasoning", "fixed-view")
-    said = _shared(steps, "said", lambda s: s != "other")
-    kinds = _shared(steps, "relies_on", lambda s: (vocab.term("reasoning", s) or term).kind == "caution")
+    def caution(slug: str) -> bool:  # relying on a strength at every point is no failure to revise
+        t = vocab.term("reasoning", slug)
+        return t is not None and t.kind == "caution"
+
+    said = _shared(steps, "said", caution)
+    kinds = _shared(steps, "relies_on", caution)
     steady = _runs(steps, lambda x, y: x.confidence is not None and x.confidence == y.confidence)
     if not (said or kinds or steady):
         return None
@@ -111,19 +137,19 @@ def _not_revising(steps: Sequence[Step], vocab: Vocabulary, across: bool) -> Pat
     for a, b, slug in said:
         pts = [s.where(across) for s in steps[a:b]]
         where += pts
-        lines.append(f"At {_and(pts)} you said your reasons rested on the same thing each time: "
+        lines.append(f"At {_span(pts)} you said your reasons rested on the same thing each time: "
                      f"{vocab.consideration(slug)[0].lower()}{vocab.consideration(slug)[1:]}.")
     for a, b, slug in kinds:
         pts = [s.where(across) for s in steps[a:b]]
         where += pts
-        lines.append(f"At {_and(pts)} you chose the same kind of step each time: each option leans on "
+        lines.append(f"At {_span(pts)} you chose the same kind of step each time: each option leans on "
                      f"{vocab.label('reasoning', slug)[0].lower()}{vocab.label('reasoning', slug)[1:]}.")
     for a, b in steady:
         pts = [s.where(across) for s in steps[a:b]]
         where += pts
         c = steps[a].confidence
         lines.append(f"Your confidence stayed at {c} of 5 ({CONFIDENCE_SCALE.get(c, '')}) from {pts[0]} to "
-                     f"{pts[-1]}, {len(pts)} points in a row.")
+                     f"{pts[-1]}, {number(len(pts))} points in a row.")
     first = next((s for s in steps if s.where(across) in where and s.change_mind), None)
     if first is not None:
         said = " ".join(first.change_mind.split()).rstrip(".")
@@ -150,7 +176,7 @@ def _starting_again(steps: Sequence[Step], vocab: Vocabulary, across: bool) -> P
         return None
     term = vocab.term("reasoning", "start-again")
     pts = [s.where(across) for s in alone]
-    summary = (f"At {_and(pts)} your reasons read each point as if it stood alone: you did not tick the "
+    summary = (f"At {_some(pts)} your reasons read each point as if it stood alone: you did not tick the "
                "history, and your reasons do not speak of anything that came before. Reviews keep finding "
                "that each episode judged alone hides the pattern the episodes make together.")
     return PathPattern("starting-again", "Start-again syndrome", term.description if term else "",

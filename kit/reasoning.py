@@ -21,7 +21,8 @@ from dataclasses import dataclass
 
 from .events import replay_learner
 from .journal import Journal
-from .journey import HIGH_CONFIDENCE, PathPattern, path_patterns
+from .journey import HIGH_CONFIDENCE, PathPattern, number, path_patterns
+from .journey import and_list as _and
 from .models import Pack
 from .packs import find_pack
 from .vocabulary import CONFIDENCE_SCALE, OTHER_CONSIDERATION, Vocabulary, load_vocabulary
@@ -34,20 +35,6 @@ HOW_READ = ("Below, your own reasons come first, beside what the option you chos
             "patterns in your path through the case; then the patterns in the options you chose. None is a "
             "mark. A caution names a pattern that case reviews often find; on a given day it can still be a "
             "sound call, so each comes with a question rather than a verdict.")
-
-_WORDS = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"]
-
-
-def number(n: int) -> str:
-    """3 -> 'three' (up to twelve), 15 -> '15'."""
-    return _WORDS[n] if 0 <= n < len(_WORDS) else str(n)
-
-
-def _and(items: list[str]) -> str:
-    if len(items) < 2:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
-
 
 @dataclass(frozen=True)
 class Choice:

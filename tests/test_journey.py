@@ -39,7 +39,10 @@ def test_the_same_consideration_three_points_in_a_row_is_failure_to_revise():
 
 
 def test_two_in_a_row_or_a_changing_basis_is_not_failure_to_revise():
-    """Two points in a row, or a basis that changes each time with confidence moving, shows nothing."""
+    """Two points in a row, a basis that changes each time with confidence moving, or a strength (the
+    history) named at every point, shows nothing."""
+    assert "not-revising" not in patterns([step(0, 2, ["history-informed"]), step(1, 4, ["history-informed"]),
+                                           step(2, 3, ["history-informed"])])
     assert "not-revising" not in patterns([step(0, 2, ["deference"]), step(1, 4, ["deference"])])
     assert "not-revising" not in patterns([step(0, 2, ["deference"]), step(1, 4, ["child-focused"]),
                                            step(2, 3, ["deference"])])
@@ -49,7 +52,8 @@ def test_unmoved_confidence_and_the_same_kind_of_choice_are_failure_to_revise_to
     """The same confidence at three points in a row, or options leaning on the same caution, count; a
     strength shared across points does not."""
     steady = patterns([step(0, 4, ["child-focused"]), step(1, 4, ["deference"]), step(2, 4, ["history-informed"])])
-    assert "stayed at 4 of 5" in steady["not-revising"].summary
+    assert "stayed at 4 of 5 (quite confident) from \u201cA first referral\u201d to \u201cA missed visit\u201d, three " \
+           "points in a row" in steady["not-revising"].summary
     kinds = patterns([step(0, 2, relies_on=["single-agency-view"]), step(1, 4, relies_on=["single-agency-view"]),
                       step(2, 3, relies_on=["single-agency-view", "proportionality"])])
     assert "the same kind of step each time" in kinds["not-revising"].summary

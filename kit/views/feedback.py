@@ -30,8 +30,8 @@ class ReliedOnPart(View):
         self.ticks = {slug: checkbox(words) for slug, words in load_vocabulary().considerations()}
         group = W.VBox(list(self.ticks.values()), layout=W.Layout(width="100%", height="auto"))
         group.add_class("kit-checks")
-        self.save = button("Save and see what happened", primary=True,
-                           tooltip="Saves what you ticked (it stays as you first said), then shows what happened")
+        self.save = button("Save what my reasons rested on", primary=True,
+                           tooltip="Saves what you ticked (it stays as you first said); what happened comes next")
         self.status = Status()
         self.save.on_click(lambda _b: self.submit())
         self.widget = box(html(RELIED_ON_ASK), group, self.save, self.status.widget)
