@@ -156,9 +156,11 @@ class OwnReading:
                     "you chose, and would another option have carried it further?")
         return None
 
-    def sentences(self, across_cases: bool = False) -> list[str]:
+    def body(self) -> list[str]:
+        """The sentences after the point's name: the choice, the reasons quoted, what the learner said they
+        rested on, what the option relies on (cautions and strengths each together), where they agree."""
         c = self.choice
-        lines = [f"At {c.where(across_cases)} you chose: {quoted(c.option)}"]
+        lines = [f"You chose: {quoted(c.option)}"]
         if c.rationale:
             lines.append(f"You wrote: {quoted(c.rationale)}")
         if self.said:
@@ -166,12 +168,22 @@ class OwnReading:
         else:
             lines.append("You did not say what your reasons rested on here (this point was decided before the "
                          "kit asked).")
-        if self.relies_on:
-            named = [f"{_lower(label)} ({'a pattern the literature cautions about' if kind == CAUTION else 'a habit it recommends'})"
-                     for label, kind in self.relies_on]
-            lines.append(f"The kit reads the option you chose as relying on {_and(named)}.")
+        cautions = [_lower(label) for label, kind in self.relies_on if kind == CAUTION]
+        strengths = [_lower(label) for label, kind in self.relies_on if kind != CAUTION]
+        named = ([f"{_and(cautions)} ({'a pattern' if len(cautions) == 1 else 'patterns'} the literature cautions "
+                  "about)"] if cautions else []) + \
+                ([f"{_and(strengths)} ({'a habit' if len(strengths) == 1 else 'habits'} it recommends)"]
+                 if strengths else [])
+        if named:
+            lines.append(f"The kit reads the option you chose as relying on {' and on '.join(named)}.")
         if self.agree and self.relies_on:
             lines.append(f"The two agree on {_and([_lower(w) for w in self.agree])}.")
+        return lines
+
+    def sentences(self, across_cases: bool = False) -> list[str]:
+        """The point's name, the body, and the question where the two differ, as plain sentences."""
+        first, *rest = self.body()
+        lines = [f"At {self.choice.where(across_cases)} you chose: {first.removeprefix('You chose: ')}", *rest]
         q = self.question
         if q:
             lines.append(f"A question to consider: {q}")

@@ -59,13 +59,12 @@ def _question(q: str | None) -> str:
     return f"<p><em>A question to consider:</em> {_html.escape(q)}</p>" if q else ""
 
 
-def own_html(o: OwnReading, across_cases: bool = False) -> str:
-    """One point: the choice, the learner's reasons quoted, what they said beside what the option relies
-    on, and a question where the two differ."""
-    lines = o.sentences(across_cases)
-    q = o.question
-    body = [s for s in lines if not s.startswith("A question to consider:")]
-    return ('<div class="kit-own">' + _p(body[0]) + "".join(_p(s) for s in body[1:]) + _question(q) + "</div>")
+def own_html(o: OwnReading, across_cases: bool = False, level: int = 6) -> str:
+    """One point under its name: the choice, the learner's reasons quoted, what they said beside what the
+    option relies on, and a question where the two differ."""
+    h = f"h{min(level, 6)}"
+    return (f'<div class="kit-own"><{h}>{_html.escape(o.choice.where(across_cases))}</{h}>'
+            + "".join(_p(s) for s in o.body()) + _question(o.question) + "</div>")
 
 
 def path_html(r: Reasoning) -> str:
@@ -112,7 +111,7 @@ def reasoning_html(r: Reasoning, level: int = 4) -> str:
     if not r.choices:
         return "".join(parts)
     parts.append(f"<{h}>Your reasons beside your choices</{h}>")
-    parts += [own_html(o, r.across_cases) for o in r.own]
+    parts += [own_html(o, r.across_cases, level + 1) for o in r.own]
     parts += [f"<{h}>Patterns in your path through the case{'s' if r.across_cases else ''}</{h}>", path_html(r)]
     options = option_patterns_html(r)
     if options:
