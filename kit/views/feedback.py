@@ -62,8 +62,9 @@ def _question(q: str | None) -> str:
 def own_html(o: OwnReading, across_cases: bool = False, level: int = 6) -> str:
     """One point under its name: the choice, the learner's reasons quoted, what they said beside what the
     option relies on, and a question where the two differ."""
-    h = f"h{min(level, 6)}"
-    return (f'<div class="kit-own"><{h}>{_html.escape(o.choice.where(across_cases))}</{h}>'
+    h, c = f"h{min(level, 6)}", o.choice
+    name = f"{c.point}, in {c.case}" if across_cases else c.point
+    return (f'<div class="kit-own"><{h}>{_html.escape(name)}</{h}>'
             + "".join(_p(s) for s in o.body()) + _question(o.question) + "</div>")
 
 
