@@ -66,7 +66,10 @@ def _commit(pv, option, reasons="Because of the history in this family."):
     pv.choice.value = option
     pv.confidence.value = 3
     pv.rationale.value = reasons
+    pv.change_mind.value = "A word from the health visitor."
     pv.commit.click()
+    pv.relied_on.ticks["history-informed"].value = True  # what the reasons rested on, before any reveal
+    pv.relied_on.save.click()
 
 
 def test_learner_in_a_room_waits_then_sees_the_release(kit_home, tmp_path):
