@@ -54,6 +54,11 @@ def _short(label: str, width: int = 40) -> str:
     return label if len(label) <= width else label[: width - 1].rstrip() + "…"
 
 
+def axis_label(label: str, width: int = 34) -> str:
+    """A point's whole label, wrapped to lines that fit beside the bars (never cut short)."""
+    return textwrap.fill(" ".join(label.split()), width, break_on_hyphens=False)
+
+
 def short_title(title: str) -> str:
     """A case's short name for a chart label: its title up to the colon ('Baby C'), else shortened."""
     head = title.split(":", 1)[0].strip()
@@ -90,7 +95,9 @@ def _comparison_chart(df: pd.DataFrame):
     import seaborn as sns
 
     done = comparison_frame(df)
-    height = 1.2 + 0.6 * max(len(done), 1)
+    labels = [axis_label(r["label"] if r.get("titled") else f"{r['label']} ({r['when']})") for _, r in done.iterrows()]
+    rows = max([label.count("\n") + 1 for label in labels] + [2])  # a row holds its label's lines
+    height = 1.2 + (0.2 + 0.2 * rows) * max(len(done), 1)
     fig, ax = plt.subplots(figsize=(9, height))
     fig.subplots_adjust(left=0.36, right=0.98, top=1 - 0.5 / height, bottom=0.7 / height)  # fixed: faster than constrained
     if done.empty:
@@ -100,8 +107,7 @@ def _comparison_chart(df: pd.DataFrame):
     palette = dict(zip(CATEGORY_ORDER, sns.color_palette("colorblind", 4), strict=True))
     y = list(range(len(done)))  # plain barh with seaborn's palette: a fifth of the time of sns.barplot
     ax.barh(y, done["confidence"].fillna(0), color=[palette[c] for c in done["category"]], height=0.7)
-    ax.set_yticks(y, [_short(r["label"] if r.get("titled") else f"{r['label']} ({r['when']})")
-                      for _, r in done.iterrows()])
+    ax.set_yticks(y, labels, fontsize=9, linespacing=1.1)
     ax.invert_yaxis()
     for i, (_, row) in enumerate(done.iterrows()):
         ax.text((0 if pd.isna(row["confidence"]) else row["confidence"]) + 0.08, i,

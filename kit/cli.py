@@ -9,6 +9,7 @@ import argparse
 import json
 import shutil
 import sys
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from .files import write_atomic
 
 
 def _cmd_validate(args) -> int:
-    from .lint import lint_report
+    from .lint import lint_report, tag_balance
     from .packs import validate_tree
 
     paths = args.paths or [_default_packs_arg()]
@@ -38,15 +39,20 @@ def _cmd_validate(args) -> int:
                 r.problems += rename_warnings(r.pack, r.path, args.against)
     problems = [p for r in reports for p in r.problems]
     errors = [p for p in problems if p.severity == "error"]
+    balances = [tag_balance(r.pack) for r in reports if args.lint and r.pack]
     if args.format == "json":
         print(json.dumps({
             "ok": not errors,
             "packs": [{"path": r.path, "id": r.pack.id if r.pack else None, "ok": r.ok,
                        "problems": [p.as_dict() for p in r.problems]} for r in reports],
+            **({"tag_balance": [asdict(b) for b in balances]} if balances else {}),
         }, indent=2))
         return 1 if errors else 0
     for p in problems:
         print(p, file=sys.stderr if p.severity == "error" else sys.stdout)
+    for b in balances:
+        if b.cautioned:
+            print("Tag balance: " + b.sentence())
     good = sum(r.ok for r in reports)
     warn = len(problems) - len(errors)
     print(f"{good} of {len(reports)} pack(s) valid; {len(errors)} error(s), {warn} warning(s).")

@@ -49,56 +49,43 @@ def compare_table(pack: Pack, decisions: Mapping[str, Any]) -> pd.DataFrame:
     return df
 
 
-def comparison_summary(df: pd.DataFrame) -> str:
-    """A few plain sentences about the committed points (no marks, no judgement)."""
+def _named(rows: pd.DataFrame) -> list[str]:
+    return [f"\u201c{r.label}\u201d" if r.titled else r.label for r in rows.itertuples()]
+
+
+def _and(items: list[str]) -> str:
+    return "".join(items) if len(items) < 2 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def comparison_summary(df: pd.DataFrame, themes: list[str] | None = None) -> str:
+    """A few plain sentences on what the learner might take from the case: where to look again, where
+    they were surest, and the case's themes. No counts, no marks, and never a verdict that more (or
+    less) was needed: the review had hindsight the people deciding did not. `themes` are the case's
+    themes in words."""
     done = df[df["committed"]]
-    n = len(done)
-    total = len(df)
-    if n == 0:
+    if done.empty:
         return "You have not committed a decision yet, so there is nothing to compare."
-    lines = [f"You have committed decisions at {n} of {total} points."]
-    same = done[done["matched_actual"].astype(bool)]
-    lines.append(_at(len(same), n, "you chose what was actually done", "choose what was actually done"))
+    lines = ["You have decided every point in this case." if len(done) == len(df) else
+             "You have decided some of the points so far; the comparison below covers those."]
+    apart = done[~done["matched_actual"].astype(bool) & ~done["matched_review"].astype(bool)]
+    if len(apart):
+        lines.append(f"Worth a second look: {_and(_named(apart))}, where your choice stood apart from both "
+                     f"what was done and the options {COMPARED}. What were you weighing that the others were not?")
+    same = done[done["matched_actual"].astype(bool) & ~done["actual_was_supported"].astype(bool)]
     if len(same):
-        not_supported = same[~same["actual_was_supported"].astype(bool)]
-        if len(not_supported) == len(same):
-            which = {1: "At that point", 2: "At both of those"}.get(len(same), f"At all {len(same)} of those")
-            lines.append(f"{which}, the review found that more was needed.")
-        elif len(not_supported):
-            lines.append(f"At {len(not_supported)} of those {len(same)}, the review found that more was needed.")
-    review = done[done["matched_review"].astype(bool)]
-    lines.append(_at(len(review), n, f"your choice was {COMPARED}", f"choose an option {COMPARED}"))
-    conf = _confidence_pattern(done)
-    if conf:
-        lines.append(conf)
+        lines.append(f"At {_and(_named(same))} you chose what was done, and the review saw it differently "
+                     "afterwards: what made that step seem sound at the time, to you and to them?")
+    rated = done[done["confidence"].notna()]
+    if len(rated):
+        top = rated[rated["confidence"] == rated["confidence"].max()]
+        lines.append(f"You were surest at {_and(_named(top))}: a good place to ask what would have changed "
+                     "your mind.")
+    if themes:
+        lines.append(f"What you might take from this case: how {_and([t[:1].lower() + t[1:] for t in themes])} "
+                     "shaped the decisions, and what you would want to know, and from whom, before a decision "
+                     "like these in your own practice.")
     lines.append("This is a comparison, not a mark: the review had hindsight that you did not.")
     return " ".join(lines)
-
-
-def _at(k: int, n: int, did: str, did_not: str) -> str:
-    """'At 3 of 6 points you ...', or 'You did not ... at any of the 6 points.'"""
-    if k == 0:
-        return f"You did not {did_not} at {'that point' if n == 1 else f'any of the {n} points'}."
-    if n == 1:
-        return f"At that point {did}."
-    return f"At {'all ' + str(n) if k == n else f'{k} of {n}'} points {did}."
-
-
-def _confidence_pattern(done: pd.DataFrame) -> str:
-    rated = done[done["confidence"].notna()]
-    if rated.empty:
-        return ""
-    agree = rated[rated["matched_review"].astype(bool)]["confidence"].astype(float)
-    differ = rated[~rated["matched_review"].astype(bool)]["confidence"].astype(float)
-    if agree.empty or differ.empty:
-        return f"Your average confidence was {rated['confidence'].astype(float).mean():.1f} out of 5."
-    a, d = agree.mean(), differ.mean()
-    if abs(a - d) < 0.5:
-        return (f"Your confidence was about the same where your choice was {COMPARED} ({a:.1f}) "
-                f"and where it was not ({d:.1f}).")
-    where = "was not" if d > a else "was"
-    return (f"Your confidence was highest where your choice {where} {COMPARED} "
-            f"({max(a, d):.1f} against {min(a, d):.1f} out of 5).")
 
 
 def display_table(df: pd.DataFrame) -> pd.DataFrame:

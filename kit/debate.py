@@ -196,13 +196,17 @@ class DebateSession:
         return out
 
     def save_position(self, position: str, other_side: str) -> None:
-        """The learner's own position, saved only with the strongest case they can make for the other side."""
+        """The learner's own position, saved only with the strongest case they can make for the other side
+        (a few sentences at least: STEELMAN says what a good one does)."""
         self.case.require_acknowledged()
         position, other_side = (position or "").strip(), (other_side or "").strip()
         if not position:
             raise SessionError("Write your own position before saving.")
         if not other_side:
             raise SessionError("Write the strongest case for the other side first: your position is saved with it.")
+        if len(other_side.split()) < MIN_OTHER_SIDE_WORDS:
+            raise SessionError(f"Make the case for the other side more fully (at least {MIN_OTHER_SIDE_WORDS} words): "
+                               + STEELMAN)
         earlier = self.position
         self.case.save(DebatePosition(position, other_side, earlier.moved if earlier else ""), self.debate.id)
 
@@ -216,6 +220,11 @@ class DebateSession:
         if not moved:
             raise SessionError("Say whether your position moved (and how), or what held it, before saving.")
         self.case.save(DebatePosition(earlier.position, earlier.other_side, moved), self.debate.id)
+
+
+MIN_OTHER_SIDE_WORDS = 12  # the strongest case for the other side: a couple of sentences at least
+STEELMAN = ("A good case for the other side states that view's strongest reason in its own terms, as someone who "
+            "holds it would put it, and names what would have to be true for that view to be the sound one.")
 
 
 def _differences(c: Comment, code: Code) -> list[str]:

@@ -26,6 +26,7 @@ class Kind(str, Enum):
     STEP_OUT = "step_out"  # chose to stop; nothing more of the case is shown
     STEP_BACK_IN = "step_back_in"  # chose to come back after stepping out
     DECIDE = "decide"  # committed a decision (the first per point is final)
+    RELIED_ON = "relied_on"  # after committing, before the reveal: what the learner's reasons rested on
     REVEAL = "reveal"  # saw what happened at a committed point
     SECOND_THOUGHT = "second_thought"  # a thought added after a reveal, kept apart
     DEBATE_CODE = "debate_code"  # placed one comment of a debate
@@ -115,6 +116,23 @@ class Decided(Payload):
     def read(cls, p: dict[str, Any]) -> Decided:
         return cls(_text(p.get("option_id")), _int_or_none(p.get("confidence")), _text(p.get("rationale")),
                    _text(p.get("change_mind")))
+
+
+@dataclass(frozen=True)
+class ReliedOn(Payload):
+    """The considerations (vocabulary reasoning slugs, or "other") a learner ticked as what their
+    reasons rested on, after committing and before the reveal. The first save at a point stands."""
+
+    kind = Kind.RELIED_ON
+    considerations: tuple[str, ...] = ()
+
+    @classmethod
+    def read(cls, p: dict) -> ReliedOn:
+        given = p.get("considerations")
+        return cls(tuple(str(c) for c in given if isinstance(c, str)) if isinstance(given, list) else ())
+
+    def as_payload(self) -> dict:
+        return {"considerations": list(self.considerations)}
 
 
 @dataclass(frozen=True)
@@ -258,7 +276,7 @@ class RoomVote(Payload):
 
 
 PAYLOADS: dict[Kind, type[Payload]] = {cls.kind: cls for cls in (
-    Acknowledged, SteppedOut, SteppedBackIn, Decided, Revealed, SecondThought, DebateCode, DebateRevealed,
+    Acknowledged, SteppedOut, SteppedBackIn, Decided, ReliedOn, Revealed, SecondThought, DebateCode, DebateRevealed,
     DebatePosition, Reflection, CpdEntry, Attribution, ExerciseAnswer, PcfEvidence, RoomVote)}
 
 
@@ -313,6 +331,7 @@ class CaseState:
     pack_path: str = ""
     decisions: dict[str, Decision] = field(default_factory=dict)
     gone: dict[str, Decision] = field(default_factory=dict)  # answers at points the pack no longer has: kept, locked
+    relied_on: dict[str, tuple[str, ...]] = field(default_factory=dict)  # point id -> considerations (first save)
     revealed: set[str] = field(default_factory=set)
     second_thoughts: dict[str, list[str]] = field(default_factory=dict)
     debate_codes: dict[tuple[str, str], DebateCode] = field(default_factory=dict)  # latest per comment
@@ -362,6 +381,9 @@ class CaseState:
                     (self.decisions if known else self.gone)[event.target] = Decision(
                         event.target, data.option_id, data.confidence, data.rationale, event.created_at,
                         data.change_mind)
+            case ReliedOn():
+                if event.target in self.decisions and event.target not in self.relied_on:
+                    self.relied_on[event.target] = data.considerations
             case Revealed():
                 self.revealed.add(event.target)
                 if data.finding:

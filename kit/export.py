@@ -48,7 +48,13 @@ def _words():
         "level": lambda slug: vocab.label("levels", slug),
         "domain": lambda slug: vocab.label("pcf_domains", slug),
         "people": lambda slugs: ", ".join(vocab.label("holds_accountable", s) for s in slugs) or "nobody named",
+        "considerations": lambda slugs: "; ".join(vocab.consideration(s) for s in slugs),
     }
+
+
+def point_name(d) -> str:
+    """A decision's point as the record names it: its title, or when it happened (a version-1 pack)."""
+    return d.title or d.when
 
 
 def _code_words(k) -> tuple[str, str, str]:
@@ -77,7 +83,8 @@ def _chart(case) -> str:
 
     if not case.decisions:
         return ""
-    df = pd.DataFrame([{"committed": True, "when": d.when, "matched_actual": d.matched_actual,
+    df = pd.DataFrame([{"committed": True, "when": d.when, "label": point_name(d), "titled": bool(d.title),
+                        "matched_actual": d.matched_actual,
                         "matched_review": d.matched_review, "confidence": d.confidence} for d in case.decisions])
     text = comparison_text(df)
     return image_html(lambda: comparison_chart(df), text)  # one chart per case; a sentence if it cannot be drawn
@@ -106,7 +113,7 @@ def _record_context(rec: Record) -> dict:
     return dict(rec=rec, domains=[vocab.label("pcf_domains", d) for d in rec.pcf_domains_covered],
                 gibbs=[(k, label) for k, label, _ in GIBBS], cpd=[(k, label) for k, label, _ in CPD],
                 scale=RATING_SCALE, words=_words(), code_words=_code_words, cpd_text=cpd_text,
-                exercises={title: [x for x in rec.exercises if x.exercise == title]
+                point_name=point_name, exercises={title: [x for x in rec.exercises if x.exercise == title]
                            for title in dict.fromkeys(x.exercise for x in rec.exercises)})
 
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -322,3 +323,57 @@ def _name_like(text: str, allowed: set[str]) -> list[str]:
         if word not in found:
             found.append(word)
     return found
+
+
+# -- tag balance: do a pack's cautions describe reasoning, or only mark disagreement with the review? --
+
+@dataclass(frozen=True)
+class TagBalance:
+    """How far a pack's cautions coincide with 'not consistent with the review': if every caution sat on an
+    option the review does not back, and every such option had a caution, the cautions would only mirror
+    the answer key."""
+
+    pack: str  # the pack's id (educators read this, not learners)
+    cautioned: int  # options relying on at least one caution
+    cautioned_apart: int  # of those, options not consistent with the review
+    review_backed: int  # options consistent with the review
+    review_backed_cautioned: int  # of those, options relying on a caution
+    actual: int  # what was done, one per point
+    actual_strength: int  # of those, options relying on at least one strength
+
+    @property
+    def coincidence(self) -> float | None:
+        """The share of cautioned options that are not consistent with the review (None with no cautions)."""
+        return self.cautioned_apart / self.cautioned if self.cautioned else None
+
+    @property
+    def total(self) -> bool:
+        """True when the cautions simply mark 'not consistent with the review'."""
+        return self.cautioned > 0 and self.cautioned_apart == self.cautioned
+
+    def sentence(self) -> str:
+        if not self.cautioned:
+            return f"{self.pack}: no option names a caution, so there is nothing to balance."
+        share = f"{self.coincidence:.0%}"
+        return (f"{self.pack}: {self.cautioned_apart} of {self.cautioned} options with a caution are not consistent "
+                f"with the review ({share}{', total: the cautions mirror the answer key' if self.total else ''}); "
+                f"{self.review_backed_cautioned} of {self.review_backed} review-backed options carry a caution; "
+                f"{self.actual_strength} of {self.actual} options that were done carry a strength.")
+
+
+def tag_balance(pack) -> TagBalance:
+    """The balance of a format 1.1 pack's reasoning tags (a version-1 pack has none)."""
+    from .vocabulary import load_vocabulary
+
+    vocab = load_vocabulary()
+
+    def kinds(option) -> set[str]:
+        return {(vocab.term("reasoning", s).kind if vocab.term("reasoning", s) else "") for s in option.relies_on or ()}
+
+    options = [o for p in pack.decision_points for o in p.options]
+    cautioned = [o for o in options if "caution" in kinds(o)]
+    backed = [o for o in options if o.review_supported]
+    actual = [o for o in options if o.actual]
+    return TagBalance(pack.id, len(cautioned), sum(not o.review_supported for o in cautioned), len(backed),
+                      sum("caution" in kinds(o) for o in backed), len(actual),
+                      sum("strength" in kinds(o) for o in actual))

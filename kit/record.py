@@ -72,12 +72,15 @@ class DecisionRecord(_Model):
     matched_review: bool
     confidence: int = Field(ge=1, le=5)
     committed_at: str
+    title: str | None = None  # the point's title (format 1.1); records name points by it, else by `when`
     question: str | None = None
     option_text: str | None = None
     actual_option_text: str | None = None
     what_happened: str | None = None
     review_finding: str | None = None
     rationale: str | None = None
+    change_mind: str | None = None  # what would change my mind (learner text: only when opted in)
+    relied_on: list[str] | None = None  # the considerations the learner ticked (vocabulary slugs, or "other")
     second_thoughts: list[str] | None = None
     gone: bool | None = None  # the point or option is no longer in the pack: kept as the learner answered
 
@@ -199,7 +202,7 @@ def _case_record(pack: Pack, state: CaseState, text: bool, compact: bool = False
         touched.update(dict.fromkeys(p.pcf_domains))
         chosen = p.option(d.option_id)  # None: an option the pack no longer has, kept as the learner chose it
         texts = {} if compact else {
-            "question": p.question, "option_text": chosen.text if chosen else GONE_OPTION,
+            "title": p.title, "question": p.question, "option_text": chosen.text if chosen else GONE_OPTION,
             "actual_option_text": p.actual_option.text, "what_happened": p.what_happened,
             "review_finding": p.review_finding}
         drecs.append(DecisionRecord(
@@ -207,6 +210,8 @@ def _case_record(pack: Pack, state: CaseState, text: bool, compact: bool = False
             supported_option_ids=[o.id for o in p.supported_options], matched_actual=bool(chosen and chosen.actual),
             matched_review=bool(chosen and chosen.review_supported), confidence=d.confidence or 3,
             committed_at=d.committed_at, rationale=d.rationale if text else None,
+            change_mind=(d.change_mind or None) if text else None,
+            relied_on=list(state.relied_on[p.id]) if p.id in state.relied_on else None,
             second_thoughts=state.second_thoughts.get(p.id, []) if text else None, gone=None if chosen else True,
             **texts))
     known = {p.id for p in pack.decision_points}

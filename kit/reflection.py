@@ -24,7 +24,7 @@ GIBBS = [
 ]
 
 CPD = [
-    ("activity_type", "Type of activity", "e.g. self-directed learning: a case review exercise"),
+    ("activity_type", "Type of activity", "Choose the type of activity"),
     ("description", "What you did, and why it is relevant to your practice", ""),
     ("date", "Date", "the date of the activity"),
     ("learning", "What you learnt", ""),
@@ -33,6 +33,13 @@ CPD = [
     ("peer_reflection", "What you learnt from discussing it with a peer (optional)",
      "a colleague, supervision or a training discussion"),
 ]
+# The types of activity a learner chooses from (no preset for a learner working alone; a workshop room or
+# an exercise plan presets its own). The words are what the entry and the record hold.
+CPD_ACTIVITIES = {
+    "self-directed": "Self-directed learning: working through a published case review",
+    "workshop": "A facilitated workshop with peer discussion: working through a published case review",
+    "supervision": "Supervision: discussing a published case review with my supervisor",
+}
 CPD_STANDARD = "Social Work England professional standard 4: maintain my continuing professional development"
 CPD_KEYS = {k for k, _, _ in CPD} | {"standard"}  # what a CPD entry holds (older entries also held tags)
 PCF_EVIDENCE_HINT = "What you did or wrote in this case that shows this capability (a few sentences)"
@@ -56,9 +63,21 @@ def save_reflection(case: CaseSession, stages: dict[str, str]) -> dict[str, str]
     return cleaned
 
 
-def cpd_defaults(case: CaseSession) -> dict[str, str]:
-    """A CPD entry started for the learner: the activity, date and case (they write the rest)."""
-    return {"activity_type": "Self-directed learning: working through a published case review",
+def cpd_activity(case: CaseSession, activity: str | None = None) -> str:
+    """The activity type to preset, in words, or "" (the learner chooses). `activity` is a key of
+    CPD_ACTIVITIES an exercise plan or notebook gives; a case worked in a workshop room is a workshop."""
+    if activity is not None and activity not in CPD_ACTIVITIES:
+        raise SessionError(f"'{activity}' is not a type of CPD activity: use {', '.join(CPD_ACTIVITIES)}.")
+    if activity is None and getattr(case, "room", None) is not None:
+        activity = "workshop"
+    return CPD_ACTIVITIES.get(activity or "", "")
+
+
+def cpd_defaults(case: CaseSession, activity: str | None = None) -> dict[str, str]:
+    """A CPD entry started for the learner: the date and case, and the activity type only when a room or
+    an exercise plan says which it is (they choose it, and write the rest)."""
+    preset = cpd_activity(case, activity)
+    return {**({"activity_type": preset} if preset else {}),
             "description": f"Worked through the case '{case.pack.title}' decision by decision, then compared "
                            "my decisions with the review's findings.",
             "date": date.today().isoformat()}
@@ -67,6 +86,9 @@ def cpd_defaults(case: CaseSession) -> dict[str, str]:
 def save_cpd(case: CaseSession, fields: dict[str, str]) -> dict[str, str]:
     """Save a CPD entry in Social Work England's fields, tagged to standard 4."""
     cleaned = _cleaned(case, fields, CPD, "CPD field(s)")
+    if not cleaned.get("activity_type"):
+        raise SessionError("Choose the type of activity before saving the CPD entry: self-directed learning, a "
+                           "facilitated workshop with peer discussion, or supervision.")
     if not any(v for k, v in cleaned.items() if k not in ("activity_type", "date")):
         raise SessionError("Write what you learnt (or another field) before saving the CPD entry.")
     case.save(CpdEntry({**cleaned, "standard": CPD_STANDARD}))

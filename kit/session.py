@@ -21,6 +21,7 @@ from .events import (
     Decision,
     Event,
     Payload,
+    ReliedOn,
     Revealed,
     SecondThought,
     SteppedBackIn,
@@ -39,9 +40,10 @@ if TYPE_CHECKING:
 
     from .reasoning import Reasoning
 
-__all__ = ["CaseSession", "Decision", "GoneAnswer", "Reveal", "open_case", "MIN_REASON_WORDS"]
+__all__ = ["CaseSession", "Decision", "GoneAnswer", "Reveal", "open_case", "MIN_REASON_WORDS", "MIN_CHANGE_MIND_WORDS"]
 
 MIN_REASON_WORDS = 5  # a commit needs reasons: a short sentence at least
+MIN_CHANGE_MIND_WORDS = 3  # and what would change the learner's mind: a short sentence too
 
 
 @dataclass(frozen=True)
@@ -154,6 +156,16 @@ class CaseSession:
         out += [GoneAnswer(None, d) for d in self.state.gone.values()]
         return sorted(out, key=lambda g: g.decision.committed_at)
 
+    def relied_on(self, point_id: str) -> tuple[str, ...]:
+        """The considerations the learner said their reasons at this point rested on (none if not said)."""
+        return self.state.relied_on.get(point_id, ())
+
+    def asks_relied_on(self, point_id: str) -> bool:
+        """True when a committed point waits for the learner to say what their reasons rested on: after
+        the commit and before the reveal (a point already revealed is not asked: that would be hindsight)."""
+        return (point_id in self.state.decisions and point_id not in self.state.relied_on
+                and point_id not in self.state.revealed)
+
     def second_thoughts(self, point_id: str) -> list[str]:
         return list(self.state.second_thoughts.get(point_id, []))
 
@@ -205,8 +217,8 @@ class CaseSession:
 
     def decide(self, point_id: str, option_id: str | None, confidence: int | None = None,
                rationale: str = "", change_mind: str = "") -> Decision:
-        """Commit a decision with a chosen confidence and reasons (and, if the learner says, what would
-        change their mind). The first commit is final; later thoughts are second thoughts."""
+        """Commit a decision with a chosen confidence, reasons and what would change the learner's mind.
+        The first commit is final; later thoughts are second thoughts."""
         self.require_acknowledged()
         if self.state.stepped_out:
             raise SessionError("You stepped out of this case. Choose to come back to it before you decide.")
@@ -237,6 +249,9 @@ class CaseSession:
             raise SessionError(f"Say a little more about your reasons (at least {MIN_REASON_WORDS} words): "
                                "why this choice, and what it rests on?")
         change_mind = (change_mind or "").strip()
+        if len(change_mind.split()) < MIN_CHANGE_MIND_WORDS:
+            raise SessionError("Say what would change your mind before you commit (a short sentence at least): "
+                               "what would you need to see or hear to choose differently?")
         try:
             self.save(Decided(option_id, confidence, rationale, change_mind), point_id)
         except DuplicateDecision:
@@ -246,6 +261,30 @@ class CaseSession:
                 "that first answer stands. This view now shows it."
             ) from None
         return self.state.decisions[point_id]
+
+    def rely_on(self, point_id: str, considerations) -> tuple[str, ...]:
+        """Save what the learner's reasons at a committed point rested on (vocabulary considerations, in
+        their plain words on the page), before the reveal. The first save stands."""
+        from .vocabulary import load_vocabulary
+
+        self._point(point_id)
+        if point_id not in self.state.decisions:
+            raise SessionError("Commit your decision first, then say what your reasons rested on.")
+        if point_id in self.state.relied_on:
+            raise SessionError("You have already said what your reasons rested on here; it stays as you first said.")
+        if point_id in self.state.revealed:
+            raise SessionError("You have already seen what happened here, so ticking now would be with hindsight. "
+                               "Add a second thought instead.")
+        known = dict(load_vocabulary().considerations())
+        chosen = tuple(dict.fromkeys(c for c in considerations or ()))
+        unknown = [c for c in chosen if c not in known]
+        if unknown:
+            raise SessionError(f"'{unknown[0]}' is not one of the considerations on the list.")
+        if not chosen:
+            raise SessionError("Tick at least one consideration your reasons rested on (or 'Something this list "
+                               "does not name').")
+        self.save(ReliedOn(chosen), point_id)
+        return chosen
 
     def waiting_reason(self, point_id: str) -> str | None:
         """Why a committed point's reveal must wait (a workshop room holds it), or None."""
@@ -299,16 +338,19 @@ class CaseSession:
         return compare_table(self.pack, self.state.decisions)
 
     def summary(self) -> str:
-        """A short plain-language summary of the comparison (no marks)."""
+        """A short plain-language summary of what the learner might take from the case (no marks, no counts)."""
         from .compare import comparison_summary
+        from .vocabulary import load_vocabulary
 
-        return comparison_summary(self.compare())
+        vocab = load_vocabulary()
+        return comparison_summary(self.compare(), [vocab.label("themes", t) for t in self.pack.themes])
 
     def reasoning(self) -> Reasoning:
-        """The reasoning patterns in this case's committed choices, with a question about each (no marks)."""
+        """The feedback on this case's committed choices: the learner's reasons beside their choices, the
+        patterns in their path and in the options, with a question about each (no marks)."""
         from .reasoning import case_reasoning
 
-        return case_reasoning(self.pack, self.state.decisions)
+        return case_reasoning(self.pack, self.state.decisions, relied_on=self.state.relied_on)
 
     # -- helpers ---------------------------------------------------------------------
 

@@ -19,6 +19,9 @@ from .yamlfile import load
 LISTS = ("themes", "levels", "pcf_domains", "holds_accountable")  # required in every vocabulary.yaml
 OPTIONAL_LISTS = ("reasoning", "level_groups")  # format 1.1; an older vocabulary without them still loads
 
+OTHER_CONSIDERATION = "other"  # a learner's reasons rested on something the list does not name
+OTHER_WORDS = "Something not on this list"
+
 # The kit's scales: one home each, in display order.
 CONFIDENCE_SCALE = {1: "not at all confident", 2: "a little confident", 3: "fairly confident",
                     4: "quite confident", 5: "very confident"}
@@ -41,6 +44,7 @@ class Term:
     reference: str = ""
     question: str = ""
     kind: str = ""  # reasoning patterns: "caution" or "strength"
+    consideration: str = ""  # reasoning patterns: the pattern in a learner's plain words, for ticking
     group: str = ""  # levels: the level group it belongs to (level_groups), "" for a group of its own
 
 
@@ -74,6 +78,20 @@ class Vocabulary:
         """The known slug closest to an unknown one, for 'did you mean' hints."""
         match = difflib.get_close_matches(str(slug), self.slugs(name), n=1, cutoff=0.5)
         return match[0] if match else None
+
+    def considerations(self) -> list[tuple[str, str]]:
+        """(slug, plain words) for each reasoning pattern a learner can say their reasons rested on,
+        in alphabetical order of the words (cautions and strengths mixed, so the list hints at
+        neither), then OTHER_CONSIDERATION."""
+        terms = [(t.slug, t.consideration) for t in self.lists.get("reasoning", {}).values() if t.consideration]
+        return sorted(terms, key=lambda t: t[1].lower()) + [(OTHER_CONSIDERATION, OTHER_WORDS)]
+
+    def consideration(self, slug: str) -> str:
+        """A consideration's plain words (a slug this vocabulary does not know comes back as words)."""
+        if slug == OTHER_CONSIDERATION:
+            return OTHER_WORDS
+        term = self.term("reasoning", slug)
+        return (term.consideration or term.label) if term else slug.replace("-", " ").capitalize()
 
     @property
     def levels(self) -> list[str]:
@@ -132,7 +150,7 @@ def _load_cached(path: str, mtime: float) -> Vocabulary:
             terms[str(slug)] = Term(
                 str(slug), str(value.get("label", slug)), str(value.get("description", "")),
                 str(value.get("reference", "")), str(value.get("question", "")), str(value.get("kind", "")),
-                str(value.get("group", "")),
+                consideration=str(value.get("consideration", "")), group=str(value.get("group", "")),
             )
         lists[name] = terms
     return Vocabulary(str(path), lists)

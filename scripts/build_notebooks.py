@@ -133,11 +133,13 @@ case itself starts with this note again and a *Step out* button, and shows where
 Everything here is buttons and boxes: nothing needs you to write or change code.
 
 At each decision point you read the situation as it looked **at the time**, choose what you
-would do, say how confident you are and why, then **commit**. Your first answer is then
-locked, so it stays an honest record of what you thought before you knew the outcome. Only
-then do you see what happened, what the review found, and why the decision may have made
-sense at the time. You can add a *second thought* afterwards; it is kept beside your first
-answer, not instead of it.
+would do, say how confident you are, why, and what would change your mind, then **commit**.
+Your first answer is then locked, so it stays an honest record of what you thought before you
+knew the outcome. You tick what your reasons rested on; only then do you see what happened, why
+the decision may have made sense at the time, and what the review found. You can add a *second
+thought* afterwards; it is kept beside your first answer, not instead of it. At the end of the
+case your own reasons are set beside the reasoning of the options you chose, with a question
+where they differ.
 
 Themes in this case: {themes}.{debate}
 """),
@@ -229,10 +231,11 @@ review, now a child safeguarding practice review) looks at what happened and why
 Each case here lets you stand at those moments yourself:
 
 1. You read the situation **as it looked at the time**: no outcome, no review wording.
-2. You choose what you would do, rate your confidence from 1 to 5, and write your reasons.
-3. You **commit**. Your first answer is locked.
-4. Only then you see what happened, what the review found, and the reasons the decision may
-   have made sense at the time.
+2. You choose what you would do, rate your confidence from 1 to 5, and write your reasons and
+   what would change your mind.
+3. You **commit**. Your first answer is locked, and you tick what your reasons rested on.
+4. Only then you see what happened, the reasons the decision may have made sense at the time,
+   and what the review found.
 5. At any point you can compare your choices with what was done and what the review supports.
 
 **Why lock the first answer?** Once we know how a story ended, the warning signs look obvious
@@ -449,11 +452,11 @@ reasons?*). Here your view sits beside each review's, with your placing of the d
         md("""
 ## The reasoning in your own choices
 
-Across every case you worked through, the kit names the patterns your choices leaned on, with the
-literature's names where they fit (the rule of optimism, start-again syndrome, professional
-curiosity, ...), how often, where your confidence was highest, and a question about each. It is
-not a mark: set it beside your written reasons, and ask where accountability and context each
-show in them.
+Across every case you worked through, the kit sets your own reasons, and what you said they
+rested on, beside the reasoning of the options you chose; then it names the patterns in your path
+through each case (Munro's failure to revise, start-again syndrome, confidence drift) and in your
+choices (the rule of optimism, professional curiosity, ...), with a question about each. It is
+not a mark: ask where accountability and context each show in your reasons.
 """),
         code("kit.my_reasoning()"),
         md("""

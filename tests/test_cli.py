@@ -147,3 +147,13 @@ def test_bad_usage_exits_2(argv):
     """argparse's usage errors exit 2 with a usage line."""
     r = run_kit(*argv)
     assert r.returncode == 2 and "usage:" in r.stderr
+
+
+def test_lint_reports_each_pack_s_tag_balance():
+    """kit lint prints a line per bundled pack saying how far its cautions coincide with 'not consistent
+    with the review', none of them total."""
+    r = run_kit("lint", "casepacks")
+    lines = [line for line in r.stdout.splitlines() if line.startswith("Tag balance: ")]
+    assert len(lines) == len(repository_pack_ids())
+    assert all("options with a caution are not consistent with the review" in line for line in lines)
+    assert not any("total" in line for line in lines)

@@ -29,7 +29,7 @@ def _packs(example_pack):
 def _learner(name, example_pack, option="visit", rationale="My reason for this choice here"):
     case = open_case(example_pack, learner=name)
     case.acknowledge()
-    case.decide("housing-referral", option, confidence=4, rationale=rationale)
+    case.decide("housing-referral", option, confidence=4, rationale=rationale, change_mind="A word from another agency.")
     return case
 
 
@@ -124,7 +124,7 @@ def test_collect_keeps_newest_hand_in_per_learner(kit_home, example_pack, tmp_pa
     ex = tmp_path / "ex"
     case = _learner("Robin", example_pack)
     submit("Robin", folder=ex)
-    case.decide("manager-sign-off", "return", confidence=2, rationale="My reason for this choice here")
+    case.decide("manager-sign-off", "return", confidence=2, rationale="My reason for this choice here", change_mind="A word from another agency.")
     submit("Robin", folder=ex)
     cohort = collect(ex, packs=_packs(example_pack))
     assert cohort.size == 1 and len(cohort.records[0].decisions) == 2
@@ -170,7 +170,7 @@ def test_dashboard_for_one_learner_and_case_nobody_did(kit_home, example_pack, t
     case = open_case("robyn-front-door", learner="Solo")
     case.acknowledge()
     case.decide(case.current_point.id, case.current_point.options[0].id, confidence=3,
-                rationale="My reason for this choice here")
+                rationale="My reason for this choice here", change_mind="A word from another agency.")
     submit("Solo", folder=ex)
     cohort = collect(ex)
     html = summary_html(cohort)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from kit.charts import comparison_chart, comparison_text, figure_image
@@ -16,9 +18,9 @@ WHY = "My reasons for this choice, in a sentence."
 def done(kit_home, example_pack):
     case = open_case(example_pack, learner="Robin")
     case.acknowledge()
-    case.decide("housing-referral", "close", confidence=5, rationale=WHY)   # actual, not supported
-    case.decide("manager-sign-off", "return", confidence=2, rationale=WHY)  # supported
-    case.decide("police-callout", "no-referral", confidence=4, rationale=WHY)  # actual, not supported
+    case.decide("housing-referral", "close", confidence=5, rationale=WHY, change_mind="A word from another agency.")   # actual, not supported
+    case.decide("manager-sign-off", "return", confidence=2, rationale=WHY, change_mind="A word from another agency.")  # supported
+    case.decide("police-callout", "no-referral", confidence=4, rationale=WHY, change_mind="A word from another agency.")  # actual, not supported
     return case
 
 
@@ -32,15 +34,27 @@ def test_table_columns_and_matches(done):
 
 
 def test_summary_is_computed_from_the_data(done):
-    """The summary counts matches and states the confidence pattern; it gives no mark."""
+    """The summary says what the learner might take from the case: the points where they chose what was
+    done and the review saw it differently, where they were surest, the case's themes in words; it
+    names no counts, never says more was needed, and gives no mark."""
     text = done.summary()
-    assert "At 2 of 3 points you chose what was actually done." in text
-    assert "At both of those, the review found that more was needed." in text
-    assert "At 1 of 3 points your choice was consistent with the review's findings as reported." in text
-    assert ("highest where your choice was not consistent with the review's findings as reported "
-            "(4.5 against 2.0") in text
+    assert text.startswith("You have decided every point in this case.")
+    assert "At Point 1 and Point 3 you chose what was done, and the review saw it differently afterwards" in text
+    assert "You were surest at Point 1: a good place to ask what would have changed your mind." in text
+    assert "What you might take from this case: how feedback to referrer and information sharing shaped" in text
     assert "not a mark" in text
+    assert "more was needed" not in text and not re.search(r"\d+ of \d+|\d\.\d|points? you", text)  # no counts or averages
     assert "supports" not in text  # the kit reads reports of reviews: it never says what a review supports
+
+
+def test_summary_names_where_a_choice_stood_apart(kit_home, example_pack):
+    """A choice neither done nor consistent with the review is named as worth a second look, with a question."""
+    case = open_case(example_pack, learner="Robin")
+    case.acknowledge()
+    case.decide("housing-referral", "phone", confidence=3, rationale=WHY, change_mind="A word from another agency.")
+    text = case.summary()
+    assert "some of the points so far" in text
+    assert "Worth a second look: Point 1, where your choice stood apart from both" in text
 
 
 def test_summary_with_nothing_committed(kit_home, example_pack):
@@ -55,7 +69,7 @@ def test_display_table_marks_undecided_points(kit_home, example_pack):
     line breaks (a literal \\n once showed after each)."""
     case = open_case(example_pack, learner="Robin")
     case.acknowledge()
-    case.decide("housing-referral", "visit", confidence=3, rationale=WHY)
+    case.decide("housing-referral", "visit", confidence=3, rationale=WHY, change_mind="A word from another agency.")
     t = display_table(case.compare())
     assert t.loc["Point 2", "Your choice"] == "not decided yet"
     assert t.loc["Point 1", "How your choice compares"] == (
@@ -99,3 +113,14 @@ def test_chart_has_a_text_alternative(done):
     assert "Point 2 (Spring 2015): confidence 2 of 5; consistent with the review's findings as reported." in text
     assert "Point 1 (Spring 2015): confidence 5 of 5; same as what was done." in text
     assert 'alt="Point 1 (Spring 2015): confidence 5' in img_html(png, text)
+
+
+def test_chart_labels_are_whole_point_titles(kit_home):
+    """A titled point's chart label is its whole title, wrapped, never cut short with an ellipsis."""
+    case = open_case("nadiya-plans-ended-early", learner="Robin")
+    case.acknowledge()
+    for p in case.pack.decision_points[:3]:
+        case.decide(p.id, p.options[0].id, confidence=3, rationale=WHY, change_mind="A word from another agency.")
+    fig = comparison_chart(case.compare())
+    labels = [" ".join(t.get_text().split()) for t in fig.axes[0].get_yticklabels()]
+    assert labels == [p.title for p in case.pack.decision_points[:3]]

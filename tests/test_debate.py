@@ -11,6 +11,8 @@ from kit.events import DebateCode, Kind, comment_target
 from kit.journal import Journal
 from kit.session import open_case
 
+OTHER = "Individuals still decide: the worker saw the family and could have asked for help, whatever the caseload."
+
 
 @pytest.fixture
 def debate(kit_home, example_pack):
@@ -114,17 +116,21 @@ def test_position_needs_the_other_side_then_asks_whether_it_moved(kit_home, exam
         debate.save_position("  ", "x")
     with pytest.raises(SessionError, match="strongest case for the other side first"):
         debate.save_position("Both matter.", " ")
+    with pytest.raises(SessionError, match=r"more fully \(at least 12 words\).*in its own terms.*would have to be true"):
+        debate.save_position("Both matter.", "x")  # a single character is no case for the other side
+    with pytest.raises(SessionError, match="more fully"):
+        debate.save_position("Both matter.", "Individuals still decide what to do, in the end.")
     assert debate.position is None
-    debate.save_position("Both matter.", "Individuals still decide.")
+    debate.save_position("Both matter.", OTHER)
     with pytest.raises(SessionError, match="Say whether your position moved"):
         debate.save_moved(" ")
     debate.save_moved("A little: I give workload more weight.")
-    debate.save_position("Both matter, workload more.", "Individuals still decide.")
+    debate.save_position("Both matter, workload more.", OTHER)
     again = DebateSession(open_case(example_pack, learner="Robin"))
     assert again.revealed and again.codes["c1"].accountability == 3
     pos = again.position
     assert (pos.position, pos.other_side, pos.moved) == (
-        "Both matter, workload more.", "Individuals still decide.", "A little: I give workload more weight.")
+        "Both matter, workload more.", OTHER, "A little: I give workload more weight.")
     kinds = [e.kind for e in Journal().events("Robin")]
     assert kinds.count(Kind.DEBATE_POSITION) == 3
 

@@ -43,8 +43,8 @@ def maths_packs(tmp_path, example_pack, monkeypatch):
 def _worked(pack_dir, name="Robin"):
     case = open_case(pack_dir, learner=name)
     case.acknowledge()
-    case.decide("housing-referral", "visit", confidence=4, rationale="why, for the reasons given here")
-    case.decide("manager-sign-off", "sign", confidence=2, rationale="for the reasons given here in full")
+    case.decide("housing-referral", "visit", confidence=4, rationale="why, for the reasons given here", change_mind="A word from another agency.")
+    case.decide("manager-sign-off", "sign", confidence=2, rationale="for the reasons given here in full", change_mind="A word from another agency.")
     return case
 
 

@@ -237,7 +237,7 @@ set_learner("Robin")  # the same pseudonym for both learners: their homes keep t
 case = open_case("{case}", learner="Robin")
 case.acknowledge()
 point = case.pack.decision_points[0]
-case.decide(point.id, point.options[{option}].id, confidence=3, rationale="{who}'s reason, from what was known then")
+case.decide(point.id, point.options[{option}].id, confidence=3, rationale="{who}'s reason, from what was known then", change_mind="A word from another agency.")
 path = submit("Robin")
 print(json.dumps({{"home": str(settings.kit_home()), "option": point.options[{option}].id,
                   "handin": str(path), "learner_id": learner_id("Robin")}}))

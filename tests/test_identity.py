@@ -46,7 +46,7 @@ def commit_first_point(learner: str, option_index: int = 0) -> str:
     case.acknowledge()
     point = case.pack.decision_points[0]
     option = point.options[option_index]
-    case.decide(point.id, option.id, confidence=4, rationale=f"{learner} chose {option.id} for these reasons")
+    case.decide(point.id, option.id, confidence=4, rationale=f"{learner} chose {option.id} for these reasons", change_mind="A word from another agency.")
     return option.id
 
 

@@ -71,9 +71,9 @@ def test_two_notebooks_committing_the_same_point_keep_the_first(kit_home, exampl
     b = open_case(example_pack, learner="Robin")
     a.acknowledge()
     b.acknowledge()
-    a.decide("housing-referral", "close", confidence=2, rationale="from A, the first notebook")
+    a.decide("housing-referral", "close", confidence=2, rationale="from A, the first notebook", change_mind="A word from another agency.")
     with pytest.raises(SessionError, match="already committed"):
-        b.decide("housing-referral", "visit", confidence=5, rationale="from B, the second notebook")
+        b.decide("housing-referral", "visit", confidence=5, rationale="from B, the second notebook", change_mind="A word from another agency.")
     assert b.decision("housing-referral").rationale == "from A, the first notebook"
     assert len(Journal().events(kinds=["decide"])) == 1
 
@@ -146,7 +146,7 @@ def test_unwritable_home_keeps_work_in_memory_and_saves_when_it_can(tmp_path, mo
     case = open_case(example_pack, learner="Robin")
     assert case.warning and "could not be saved" in case.warning
     case.acknowledge()
-    case.decide("housing-referral", "visit", confidence=4, rationale="kept in memory until it saves")
+    case.decide("housing-referral", "visit", confidence=4, rationale="kept in memory until it saves", change_mind="A word from another agency.")
     assert case.decision("housing-referral").rationale == "kept in memory until it saves"
     blocker.unlink()
     blocker.mkdir()
@@ -181,7 +181,7 @@ def test_read_only_home_warns_and_goes_on(kit_home, example_pack):
         case = open_case(example_pack, learner="Robin")
         assert case.warning and "read-only" in case.warning, case.warning
         case.acknowledge()
-        case.decide("housing-referral", "visit", confidence=4, rationale="kept in memory, never on disk")
+        case.decide("housing-referral", "visit", confidence=4, rationale="kept in memory, never on disk", change_mind="A word from another agency.")
         assert case.decision("housing-referral").rationale == "kept in memory, never on disk"
         assert case.journal.in_memory
     assert list(kit_home.iterdir()) == []
@@ -197,7 +197,7 @@ def test_full_disk_warns_and_keeps_work_in_memory(kit_home, example_pack):
         resource.setrlimit(resource.RLIMIT_FSIZE, ({size}, {size}))
         from kit.session import open_case
         case = open_case({str(example_pack)!r}, learner="Robin")
-        case.decide("housing-referral", "visit", confidence=4, rationale="xxxxx , for the reasons given here" * 50000)
+        case.decide("housing-referral", "visit", confidence=4, rationale="xxxxx , for the reasons given here" * 50000, change_mind="A word from another agency.")
         assert case.warning and "could not be saved" in case.warning, case.warning
         assert case.decision("housing-referral").option_id == "visit"
         print("OK", case.warning)
@@ -226,15 +226,15 @@ def test_full_disk_keeps_what_is_on_disk_visible_and_locked(tmp_path, monkeypatc
         other_notebook.execute("SELECT count(*) FROM events").fetchall()
         try:
             case.acknowledge()
-            case.decide("housing-referral", "visit", confidence=4, rationale="first answer, for the reasons given here")
+            case.decide("housing-referral", "visit", confidence=4, rationale="first answer, for the reasons given here", change_mind="A word from another agency.")
             filler = fill(disk)
             case.reveal("housing-referral")  # this write fails: the disk is full
             assert case.warning and "the disk is full" in case.warning, case.warning
             case.reload()  # every view re-reads the journal like this
             assert case.acknowledged and case.decision("housing-referral").rationale == "first answer, for the reasons given here"
             with pytest.raises(SessionError, match="already committed"):
-                case.decide("housing-referral", "close", confidence=1, rationale="second answer, for the reasons given here")
-            case.decide("manager-sign-off", "return", confidence=3, rationale="made on a full disk")
+                case.decide("housing-referral", "close", confidence=1, rationale="second answer, for the reasons given here", change_mind="A word from another agency.")
+            case.decide("manager-sign-off", "return", confidence=3, rationale="made on a full disk", change_mind="A word from another agency.")
             assert case.decision("manager-sign-off").rationale == "made on a full disk"
             assert case.journal.in_memory
             again = open_case(example_pack, learner="Robin")  # another view of the case in this kernel
@@ -258,13 +258,13 @@ def test_held_commit_that_another_notebook_beat_is_refused_with_a_sentence(tmp_p
         a = open_case(example_pack, learner="Robin", journal=Journal(path, separate=True))
         b = open_case(example_pack, learner="Robin", journal=Journal(path, separate=True))
         a.acknowledge()
-        a.decide("housing-referral", "visit", confidence=4, rationale="one, for the reasons given here")
+        a.decide("housing-referral", "visit", confidence=4, rationale="one, for the reasons given here", change_mind="A word from another agency.")
         filler = fill(disk)
-        a.decide("manager-sign-off", "return", confidence=2, rationale="held in notebook A, for the reasons given here")
+        a.decide("manager-sign-off", "return", confidence=2, rationale="held in notebook A, for the reasons given here", change_mind="A word from another agency.")
         assert a.journal.in_memory
         filler.unlink()
         b.reload()
-        b.decide("manager-sign-off", "sign", confidence=5, rationale="saved from notebook B, for the reasons given here")
+        b.decide("manager-sign-off", "sign", confidence=5, rationale="saved from notebook B, for the reasons given here", change_mind="A word from another agency.")
         a.second_thought("housing-referral", "written after space came back")  # A writes what it held
         assert not a.journal.in_memory
         assert "was not saved" in a.warning and "held in notebook A, for the reasons given here" in a.warning, a.warning
@@ -287,11 +287,11 @@ def test_read_only_disk_keeps_work_in_memory_for_export_and_hand_in(tmp_path, mo
         monkeypatch.setenv("KIT_HOME", str(disk / "home"))
         case = open_case(example_pack, learner="Robin")
         case.acknowledge()
-        case.decide("housing-referral", "visit", confidence=4, rationale="saved before, for the reasons given here")
+        case.decide("housing-referral", "visit", confidence=4, rationale="saved before, for the reasons given here", change_mind="A word from another agency.")
         remount(disk, "ro")
         try:
             assert set_learner("Robin") == "Robin" and current_learner() == "Robin"
-            case.decide("manager-sign-off", "return", confidence=3, rationale="only in memory, for the reasons given here")
+            case.decide("manager-sign-off", "return", confidence=3, rationale="only in memory, for the reasons given here", change_mind="A word from another agency.")
             assert case.warning and "read-only" in case.warning, case.warning
             rec = build_record("Robin")
             assert [d.rationale for d in rec.cases[0].decisions] == ["saved before, for the reasons given here", "only in memory, for the reasons given here"]
@@ -319,7 +319,7 @@ def test_folder_where_the_journal_should_be_gets_a_sentence(kit_home, example_pa
     assert "journal.sqlite3 is a folder, where a file should be" in case.warning
     assert "Move or rename it" in case.warning and "Errno" not in case.warning
     case.acknowledge()
-    case.decide("housing-referral", "visit", confidence=4, rationale="for the reasons given here in full")
+    case.decide("housing-referral", "visit", confidence=4, rationale="for the reasons given here in full", change_mind="A word from another agency.")
     assert case.decision("housing-referral") is not None and case.journal.in_memory
 
 
@@ -337,7 +337,7 @@ def test_kit_home_that_is_a_file_gets_a_sentence(tmp_path, monkeypatch, example_
     case = open_case(example_pack, learner="Robin")
     assert f"{home} is a file, where a folder should be" in case.warning and "Errno" not in case.warning
     case.acknowledge()
-    case.decide("housing-referral", "visit", confidence=4, rationale="for the reasons given here in full")
+    case.decide("housing-referral", "visit", confidence=4, rationale="for the reasons given here in full", change_mind="A word from another agency.")
     assert main(["export", "--learner", "Robin", "--format", "md"]) == 1
     err = capsys.readouterr().err
     assert f"{home} is a file, where a folder should be" in err and "Errno" not in err
@@ -349,11 +349,11 @@ def test_journal_that_cannot_be_read_keeps_what_this_kernel_saw(tmp_path, monkey
     monkeypatch.setenv("KIT_HOME", str(tmp_path / "home"))
     case = open_case(example_pack, learner="Robin")
     case.acknowledge()
-    case.decide("housing-referral", "visit", confidence=4, rationale="seen, for the reasons given here")
+    case.decide("housing-referral", "visit", confidence=4, rationale="seen, for the reasons given here", change_mind="A word from another agency.")
     path = case.journal.path
     path.write_bytes(b"\0" * path.stat().st_size)  # damaged under the running kernel
     case.reload()
     assert case.acknowledged and case.decision("housing-referral").rationale == "seen, for the reasons given here"
     assert "could not be read just now" in case.warning
     with pytest.raises(SessionError, match="already committed"):
-        case.decide("housing-referral", "close", confidence=1, rationale="for the reasons given here in full")
+        case.decide("housing-referral", "close", confidence=1, rationale="for the reasons given here in full", change_mind="A word from another agency.")

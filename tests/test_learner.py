@@ -79,7 +79,7 @@ def test_salt_that_is_not_utf8_still_gives_a_stable_id(kit_home, example_pack, t
     (kit_home / "salt").write_bytes(b"\xff\xfe\x00binary salt\x80")
     case = open_case(example_pack, learner="Robin")
     case.acknowledge()
-    case.decide("housing-referral", "visit", confidence=4, rationale="for the reasons given here in full")
+    case.decide("housing-referral", "visit", confidence=4, rationale="for the reasons given here in full", change_mind="A word from another agency.")
     out = tmp_path / "r.json"
     assert main(["export", "--learner", "Robin", "--format", "json", "-o", str(out)]) == 0, capsys.readouterr().err
     assert learner_id("Robin") in out.read_text() and learner_id("Robin") == learner_id("Robin")
@@ -92,7 +92,7 @@ def test_decomposed_accent_is_the_same_learner(kit_home, example_pack):
     assert check_learner(decomposed) == composed
     case = open_case(example_pack, learner=decomposed)
     case.acknowledge()
-    case.decide("housing-referral", "visit", confidence=4, rationale="typed decomposed, for the reasons given here")
+    case.decide("housing-referral", "visit", confidence=4, rationale="typed decomposed, for the reasons given here", change_mind="A word from another agency.")
     again = open_case(example_pack, learner=composed)
     assert again.decision("housing-referral").rationale == "typed decomposed, for the reasons given here"
     assert learner_id(decomposed) == learner_id(composed)
@@ -125,7 +125,7 @@ def test_names_differing_in_punctuation_get_their_own_export_files(kit_home, exa
     for name in names:
         case = open_case(example_pack, learner=name)
         case.acknowledge()
-        case.decide("housing-referral", "visit", confidence=4, rationale=f"by {name}, for the reasons given here")
+        case.decide("housing-referral", "visit", confidence=4, rationale=f"by {name}, for the reasons given here", change_mind="A word from another agency.")
         paths.append(export_record(name, fmt="md"))
     assert len({p.name.lower() for p in paths}) == len(names)  # apart even on a disk that ignores case
     for name, path in zip(names, paths, strict=True):

@@ -270,3 +270,66 @@ def test_a_content_note_repeating_the_actual_option_is_an_error(example_pack):
     """Five words in a row from an actual option, in the content note, are an error."""
     (p,) = _note(example_pack, "Domestic abuse; conditions are said to have improved.")[0]
     assert "6 words in a row with the actual option decision_points[0].options[0].text" in p.problem
+
+
+# -- tag balance -----------------------------------------------------------------------------
+
+def _bundled():
+    from kit.packs import load_pack
+    from tests.conftest import repository_pack_ids
+
+    return [load_pack(CASEPACKS / pid) for pid in repository_pack_ids()]
+
+
+def test_no_bundled_pack_s_cautions_simply_mark_disagreement_with_the_review():
+    """In every bundled pack some cautions sit on options consistent with the review, so the cautions
+    describe reasoning rather than mirror the answer key; no review-backed option is tagged as defensive
+    practice; Munro's failure to revise is tagged in every pack with more than three points."""
+    from kit.lint import tag_balance
+
+    for pack in _bundled():
+        b = tag_balance(pack)
+        assert b.cautioned and not b.total and b.coincidence < 1, b.sentence()
+        assert b.review_backed_cautioned >= 1, b.sentence()
+        backed = [o for p in pack.decision_points for o in p.options if o.review_supported]
+        assert not [o.id for o in backed if "defensive-practice" in (o.relies_on or [])], pack.id
+        if len(pack.decision_points) > 3:
+            assert any("fixed-view" in (o.relies_on or []) for p in pack.decision_points for o in p.options), pack.id
+
+
+def test_tag_balance_says_when_the_cautions_are_total(tagged_example):
+    """A pack whose every caution sits on an option not consistent with the review is reported as total,
+    in a sentence that names the pack and the counts; the same pack with one review-backed caution is not."""
+    from kit.lint import tag_balance
+    from kit.packs import load_pack
+
+    pack = load_pack(tagged_example)
+    b = tag_balance(pack)
+    assert b.total and b.coincidence == 1.0
+    assert b.sentence().startswith(f"{pack.id}: {b.cautioned} of {b.cautioned} options with a caution are not "
+                                   "consistent with the review (100%, total: the cautions mirror the answer key)")
+    first = pack.decision_points[0]
+    backed = next(o for o in first.options if o.review_supported)
+    moved = first.model_copy(update={"options": [o.model_copy(update={"relies_on": ["deference"]}) if o is backed
+                                                 else o for o in first.options]})
+    b2 = tag_balance(pack.model_copy(update={"decision_points": [moved, *pack.decision_points[1:]]}))
+    assert not b2.total and b2.review_backed_cautioned == 1
+
+
+@pytest.fixture
+def tagged_example(example_pack):
+    """The example pack as format 1.1, cautions only on options the review does not back."""
+    import re
+
+    tags = {"close": ["rule-of-optimism"], "visit": ["professional-curiosity"], "phone": ["single-agency-view"],
+            "sign": ["deference"], "return": ["constructive-challenge"], "no-referral": ["start-again"],
+            "refer": ["history-informed"]}
+    f = example_pack / "pack.yaml"
+    out = []
+    for line in f.read_text().replace("schema_version: 1\n", "schema_version: 1.1\n").splitlines():
+        out.append(line)
+        m = re.match(r"^(\s+)- id: (\S+)$", line)
+        if m and m.group(2) in tags:
+            out.append(f"{m.group(1)}  relies_on: [{', '.join(tags[m.group(2)])}]")
+    f.write_text("\n".join(out) + "\n")
+    return example_pack

@@ -1,6 +1,6 @@
-"""Reasoning patterns in a learner's own choices: counted only from committed choices and what the
-chosen options rely on, named with the literature's labels, a question on each, calibration said
-gently, and never a mark."""
+"""The learner's reasoning: their own reasons and what they said they rested on, beside what the
+chosen options rely on; patterns counted only from committed choices, named with the literature's
+labels, a question on each, calibration said gently, and never a mark."""
 
 from __future__ import annotations
 
@@ -44,7 +44,7 @@ def tagged_pack(example_pack) -> Path:
 def _decide(case, choices):
     case.acknowledge()
     for point, option, confidence in choices:
-        case.decide(point, option, confidence=confidence, rationale=WHY)
+        case.decide(point, option, confidence=confidence, rationale=WHY, change_mind="A word from another agency.")
     return case.reasoning()
 
 
@@ -78,14 +78,15 @@ def test_a_caution_is_a_question_to_consider_with_where_confidence_was_highest(k
 def test_strengths_are_named_too(kit_home, tagged_pack):
     """Strengths the literature recommends are named, with 'drew on', before the cautions."""
     r = _decide(open_case(tagged_pack, learner="Robin"),
-                [("housing-referral", "visit", 4), ("manager-sign-off", "return", 4), ("police-callout", "refer", 4)])
+                [("housing-referral", "visit", 4), ("manager-sign-off", "return", 3), ("police-callout", "refer", 4)])
     assert {p.slug for p in r.strengths} == {"professional-curiosity", "constructive-challenge",
                                               "history-informed", "child-focused"}
     assert r.cautions == ()
     lines = r.sentences()
-    assert lines[1] == "Habits the literature recommends:"
+    headings = [line for line in lines if line.endswith(":") and not line.startswith("At ")]
+    assert headings == ["Your reasons beside your choices:", "Habits the literature recommends, in the options you chose:"]
     assert any("drew on this" in line for line in lines)
-    assert r.calibration == () and r.calibration_sentence() is None
+    assert r.calibration == () and "confident-apart" not in {p.slug for p in r.path}
 
 
 def test_calibration_is_said_gently_only_where_confidence_was_high_and_the_choice_matched_neither(
@@ -96,19 +97,24 @@ def test_calibration_is_said_gently_only_where_confidence_was_high_and_the_choic
     r = _decide(open_case(tagged_pack, learner="Robin"),
                 [("housing-referral", "phone", 5), ("manager-sign-off", "return", 5), ("police-callout", "advise", 2)])
     assert [c.point for c in r.calibration] == ["Point 1"]
-    sentence = r.calibration_sentence()
+    calibration = next(p for p in r.path if p.slug == "confident-apart")
+    assert calibration.where == ("Point 1",)
+    sentence = calibration.summary
     assert sentence.startswith("At Point 1 (5 of 5) you were very confident in a choice that was neither what "
                                "was done nor consistent with the review's findings as reported.")
     assert "calibration, not as a mark" in sentence and sentence in r.text
-    assert not MARKS.search(sentence)
+    assert not MARKS.search(sentence + calibration.question)
 
 
 def test_a_version_1_pack_says_plainly_there_is_nothing_to_name(kit_home, example_pack):
-    """With no relies_on (a version-1 pack), the summary says so in a sentence and names no pattern."""
+    """With no relies_on (a version-1 pack), the summary says so in a sentence and names no pattern in the
+    options; the learner's own reasons are still set out, with no question the options cannot ground."""
     r = _decide(open_case(example_pack, learner="Robin"), [("housing-referral", "close", 4)])
     assert r.patterns == () and r.named == ()
     assert r.opening().startswith("The options in this case do not name the reasoning they rely on")
-    assert r.sentences() == [r.opening()]
+    assert r.sentences()[:2] == [r.opening(), "Your reasons beside your choices:"]
+    assert f"You wrote: \u201c{WHY}\u201d" in r.text and "in the options you chose" not in r.text
+    assert r.own[0].question is None
 
 
 def test_nothing_committed_says_so(kit_home, tagged_pack):
@@ -155,7 +161,7 @@ def test_an_unknown_slug_is_left_out_not_a_crash(kit_home, tagged_pack):
                                                                  if k != "rule-of-optimism"}})
     case = open_case(tagged_pack, learner="Robin")
     case.acknowledge()
-    case.decide("housing-referral", "close", confidence=3, rationale=WHY)
+    case.decide("housing-referral", "close", confidence=3, rationale=WHY, change_mind="A word from another agency.")
     r = case_reasoning(case.pack, case.decisions, slim)
     assert [p.slug for p in r.patterns] == ["thresholds-not-needs"]
 
@@ -179,7 +185,7 @@ def test_across_cases_names_each_case_and_skips_packs_that_no_longer_load(kit_ho
     robyn.acknowledge()
     first = robyn.pack.decision_points[0]
     option = next(o for o in first.options if o.relies_on)
-    robyn.decide(first.id, option.id, confidence=5, rationale=WHY)
+    robyn.decide(first.id, option.id, confidence=5, rationale=WHY, change_mind="A word from another agency.")
     Journal().append(_orphan())
     r = learner_reasoning("Robin")
     assert r.across_cases and len(r.choices) == 2
@@ -193,3 +199,40 @@ def _orphan():
     from kit.events import new_event
 
     return new_event("Robin", "a-pack-that-is-gone", Decided("x", 3, WHY), "somewhere")
+
+
+def test_two_learners_with_the_same_choices_for_different_reasons_read_different_feedback(kit_home, tagged_pack):
+    """The feedback quotes each learner's own reasons and sets what they said they relied on beside what
+    the option relies on, so the same choices made for different reasons read differently; a question
+    comes only where the two differ."""
+    texts = {}
+    for who, said, why in (("Robin", ["rule-of-optimism", "thresholds-not-needs"], "The mother agreed to every "
+                            "step and nothing met the threshold."),
+                           ("Sam", ["history-informed"], "The earlier injury made me want a fuller picture first.")):
+        case = open_case(tagged_pack, learner=who)
+        case.acknowledge()
+        case.decide("housing-referral", "close", confidence=3, rationale=why, change_mind="A word from the midwife.")
+        case.rely_on("housing-referral", said)
+        r = case.reasoning()
+        texts[who] = r.text
+        assert f"You wrote: \u201c{why}\u201d" in r.text
+    robin, sam = (open_case(tagged_pack, learner=w).reasoning().own[0] for w in ("Robin", "Sam"))
+    assert texts["Robin"] != texts["Sam"]
+    assert robin.agree == ("What the parents said, agreed to or showed", "Whether it met the threshold for a service")
+    assert robin.question is None and "The two agree on" in texts["Robin"]
+    assert sam.only_option == ("The rule of optimism", "Thresholds before needs")
+    assert sam.only_said == ("The history: what had happened before",)
+    assert sam.question.startswith("The option leans on the rule of optimism and thresholds before needs, which you "
+                                   "did not name, and you named the history: what had happened before")
+    assert not MARKS.search(texts["Sam"])
+
+
+def test_an_old_journal_without_ticks_still_reads(kit_home, tagged_pack):
+    """A decision from before the kit asked what the reasons rested on is read all the same: the feedback
+    says it was not asked, and asks no question it cannot ground."""
+    case = open_case(tagged_pack, learner="Robin")
+    case.acknowledge()
+    case.save(Decided("close", 3, "older reasons, from an older kit"), "housing-referral")
+    own = case.reasoning().own[0]
+    assert own.said == () and own.question is None
+    assert "You did not say what your reasons rested on here" in " ".join(own.sentences())

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from html import escape
 
 import pytest
 
@@ -15,6 +16,7 @@ from kit.errors import SessionError, SubmissionError
 from kit.export import export_record, md_escape, render, to_html, to_markdown
 from kit.record import build_record, parse_record, read_record, to_json
 from kit.reflection import (
+    CPD_ACTIVITIES,
     cpd_defaults,
     cpd_text,
     save_attribution,
@@ -35,18 +37,18 @@ def worked(kit_home, example_pack):
     """A learner who decided two points, debated, reflected and wrote a CPD entry."""
     case = open_case(example_pack, learner="Robin")
     case.acknowledge()
-    case.decide("housing-referral", "visit", confidence=4, rationale=EVIL)
+    case.decide("housing-referral", "visit", confidence=4, rationale=EVIL, change_mind="A word from another agency.")
     case.second_thought("housing-referral", "second " + EVIL)
-    case.decide("manager-sign-off", "sign", confidence=2, rationale="busy day, no time to visit")
+    case.decide("manager-sign-off", "sign", confidence=2, rationale="busy day, no time to visit", change_mind="A word from another agency.")
     d = DebateSession(case)
     d.code("c1", 2, 2, ["practitioners", "managers"])
     d.reveal()
-    d.save_position("My position " + EVIL, "Other side")
+    d.save_position("My position " + EVIL, "Other side: the worker saw the family and could have asked for help.")
     d.save_moved("Moved a little")
     case.step_out()
     save_reflection(case, {"description": "What happened", "feelings": "Uneasy"})
     save_pcf_evidence(case, {"knowledge": "I applied the law.", "values-and-ethics": "  "})
-    save_cpd(case, {**cpd_defaults(case), "learning": "Visit first"})
+    save_cpd(case, {**cpd_defaults(case), "activity_type": CPD_ACTIVITIES["self-directed"], "learning": "Visit first"})
     save_attribution(case, {"organisation": 3, "individual": 1})
     return case
 
@@ -95,7 +97,24 @@ def test_reflection_and_cpd_refuse_nonsense(kit_home, example_pack):
     with pytest.raises(SessionError, match="from 0"):
         save_attribution(case, {"policy": 7})
     with pytest.raises(SessionError, match="Write what you learnt"):
-        save_cpd(case, cpd_defaults(case) | {"description": ""})
+        save_cpd(case, cpd_defaults(case) | {"description": "", "activity_type": CPD_ACTIVITIES["workshop"]})
+
+
+def test_the_cpd_activity_type_is_chosen_never_preset_for_a_learner_alone(kit_home, example_pack):
+    """Working alone, the CPD entry starts with no activity type and saving without one says what to choose;
+    an exercise plan presets the one it names, a workshop room presets the facilitated workshop, and an
+    unknown type is refused in a sentence."""
+    case = open_case(example_pack, learner="Robin")
+    case.acknowledge()
+    assert "activity_type" not in cpd_defaults(case)
+    with pytest.raises(SessionError, match="Choose the type of activity.*facilitated workshop with peer discussion"):
+        save_cpd(case, cpd_defaults(case) | {"learning": "Visit first."})
+    assert case.state.cpd is None
+    assert cpd_defaults(case, "supervision")["activity_type"] == CPD_ACTIVITIES["supervision"]
+    case.room = object()  # a case worked in a workshop room (a RoomSession has its room)
+    assert cpd_defaults(case)["activity_type"].startswith("A facilitated workshop with peer discussion")
+    with pytest.raises(SessionError, match="not a type of CPD activity"):
+        cpd_defaults(case, "reading")
 
 
 def test_html_escapes_learner_text(worked):
@@ -270,7 +289,8 @@ def test_cpd_entry_as_plain_text_in_every_export(worked):
     assert text.startswith("Type of activity:\nSelf-directed learning")
     assert "What you learnt:\nVisit first" in text and "<" not in text and "**" not in text
     assert "PCF" not in text and "Standard:\nSocial Work England professional standard 4" in text
-    save_cpd(case, {**cpd_defaults(case), "learning": "```\n# not a heading " + EVIL})
+    save_cpd(case, {**cpd_defaults(case), "activity_type": CPD_ACTIVITIES["self-directed"],
+                    "learning": "```\n# not a heading " + EVIL})
     rec = build_record("Robin")
     md, html = to_markdown(rec), to_html(rec)
     fence = "````"  # one backtick longer than the learner's run
@@ -304,3 +324,31 @@ def test_exercise_answers_in_the_record_named_in_words(kit_home, example_pack):
     assert build_record("Robin", "example-baby-k").exercises == []
     again = parse_record(to_json(rec).encode())
     assert again.exercises == rec.exercises
+
+
+def test_what_the_reasons_rested_on_is_in_the_record_and_every_export(kit_home):
+    """The considerations a learner ticked, and what would change their mind, are in the record and read
+    in words in Markdown and HTML; points are named by their titles, the chart's labels whole; a decision
+    from before the kit asked (no ticks) exports without them."""
+    case = open_case("robyn-front-door", learner="Robin")
+    case.acknowledge()
+    first, second = case.pack.decision_points[:2]
+    case.decide(first.id, first.options[0].id, confidence=4, rationale="The history of bruising worried me.",
+                change_mind="A clear account from the hospital.")
+    case.rely_on(first.id, ["history-informed", "other"])
+    case.decide(second.id, second.options[0].id, confidence=3, rationale="Reasons from an older kit, kept.",
+                change_mind="A word from another agency.")
+    case.reveal(second.id)  # revealed before any ticks: an old journal's point
+    rec = build_record("Robin")
+    d1, d2 = rec.cases[0].decisions
+    assert d1.relied_on == ["history-informed", "other"] and d1.change_mind == "A clear account from the hospital."
+    assert d1.title == first.title and d2.relied_on is None
+    assert build_record("Robin", include_text=False).cases[0].decisions[0].change_mind is None
+    assert parse_record(to_json(rec).encode()).cases[0].decisions[0].relied_on == ["history-informed", "other"]
+    md, html = to_markdown(rec), to_html(rec)
+    for text in (md, html):
+        assert "The history: what had happened before; Something not on this list" in text
+        assert "history-informed" not in text
+    assert f"### 1. {md_escape(first.title)}" in md
+    assert f"<h3>1. {escape(first.title)}</h3>" in html
+    assert "What would change my mind</dt><dd>A clear account from the hospital.</dd>" in html

@@ -36,7 +36,7 @@ def test_four_writers_500_commits_each_lose_nothing(kit_home):
             for p in case.pack.decision_points:
                 if done == 500:
                     break
-                case.decide(p.id, p.options[0].id, confidence=3, rationale=f"{w}-{done} my reasons for this choice")
+                case.decide(p.id, p.options[0].id, confidence=3, rationale=f"{w}-{done} my reasons for this choice", change_mind="A word from another agency.")
                 done += 1
             assert case.warning is None, case.warning
             k += 1
@@ -58,7 +58,7 @@ def _good_record(kit_home, example_pack) -> bytes:
 
     case = open_case(example_pack, learner="Robin")
     case.acknowledge()
-    case.decide("housing-referral", "visit", confidence=4, rationale="why: my reasons for this choice")
+    case.decide("housing-referral", "visit", confidence=4, rationale="why: my reasons for this choice", change_mind="A word from another agency.")
     return to_json(build_record("Robin", compact=True)).encode()
 
 

@@ -23,7 +23,7 @@ PACK = "robyn-front-door"
 
 
 def decide(case, point, option, text="Because of what was known then.", confidence=3):
-    return case.decide(point, option, confidence=confidence, rationale=text)
+    return case.decide(point, option, confidence=confidence, rationale=text, change_mind="A word from another agency.")
 
 
 @pytest.fixture
@@ -240,7 +240,7 @@ def test_the_room_module_runs_in_a_fresh_process(room):
 from kit.roomsession import open_case
 c = open_case({PACK!r}, learner="Other", room={str(room.folder)!r})
 c.acknowledge()
-c.decide("health-concerns", "explore", confidence=2, rationale="Another kernel gives these reasons here")
+c.decide("health-concerns", "explore", confidence=2, rationale="Another kernel gives these reasons here", change_mind="A word from another agency.")
 """
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert out.returncode == 0, out.stderr

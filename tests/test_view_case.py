@@ -15,14 +15,22 @@ from kit.views.case import CaseView, ReasoningView, case_view, my_reasoning
 from kit.views.page import LearnerFirst
 
 WHY = "I would want to see the home first."
+CHANGE = "A recent visit by the health visitor."
 
 
-def _commit(pv, option: str, confidence: int = 3, reasons: str = WHY) -> None:
-    """Choose, rate confidence, give reasons and commit, as a learner's clicks would."""
+def _commit(pv, option: str, confidence: int = 3, reasons: str = WHY,
+            rested_on: tuple[str, ...] = ("history-informed",)) -> None:
+    """Choose, rate confidence, give reasons and what would change my mind, commit, then tick what the
+    reasons rested on and save (which opens the reveal), as a learner's clicks would."""
     pv.choice.value = option
     pv.confidence.value = confidence
     pv.rationale.value = reasons
+    pv.change_mind.value = CHANGE
     pv.commit.click()
+    if rested_on and pv.relied_on is not None:
+        for slug in rested_on:
+            pv.relied_on.ticks[slug].value = True
+        pv.relied_on.save.click()
 
 
 def _finish(view) -> None:
@@ -63,6 +71,9 @@ def test_commit_locks_reveals_and_opens_next(kit_home, example_pack):
     pv.commit.click()
     assert pv.choice.disabled and pv.rationale.disabled and pv.commit.disabled
     assert pv.confidence.disabled and pv.change_mind.disabled
+    assert pv.reveal_box.children == (pv.relied_on.widget,) and pv.reveal.value == ""  # the ticks come first
+    pv.relied_on.ticks["professional-curiosity"].value = True
+    pv.relied_on.save.click()
     reveal = pv.reveal.value
     assert "The case was closed without a visit." in reveal
     assert "an outline of the process followed" in reveal
@@ -92,7 +103,48 @@ def test_confidence_starts_unset_and_reasons_are_needed(kit_home, example_pack):
     assert Journal().events(kinds=["decide"]) == [] and not pv.commit.disabled
     pv.rationale.value = WHY
     pv.commit.click()
+    assert "Say what would change your mind" in pv.status.text and not pv.commit.disabled
+    pv.change_mind.value = "midwife"
+    pv.commit.click()
+    assert "a short sentence at least" in pv.status.text and Journal().events(kinds=["decide"]) == []
+    pv.change_mind.value = CHANGE
+    pv.commit.click()
     assert pv.commit.disabled and view.session.decision("housing-referral").confidence == 2
+
+
+def test_after_the_commit_the_learner_ticks_what_their_reasons_rested_on_before_the_reveal(kit_home, example_pack):
+    """The considerations come in plain words, none ticked; saving none is a sentence and no reveal;
+    ticking and saving opens the reveal; a view built afresh shows the ticks as saved, and the reveal."""
+    view = CaseView(open_case(example_pack, learner="Robin"))
+    view.go_on.click()
+    pv = view.points["housing-referral"]
+    _commit(pv, "close", rested_on=())
+    part = pv.relied_on
+    assert pv.reveal.value == "" and part.widget in pv.reveal_box.children
+    words = [t.description for t in part.ticks.values()]
+    assert "The history: what had happened before" in words and "Something not on this list" in words
+    assert not any(t.value for t in part.ticks.values())
+    assert "history-informed" not in " ".join(words)  # slugs never shown
+    part.save.click()
+    assert "Tick at least one" in part.status.text and Journal().events(kinds=["relied_on"]) == []
+    part.ticks["rule-of-optimism"].value = part.ticks["other"].value = True
+    part.save.click()
+    assert "The case was closed without a visit." in pv.reveal.value
+    assert view.session.relied_on("housing-referral") == ("rule-of-optimism", "other")
+    again = CaseView(open_case(example_pack, learner="Robin"))
+    assert "The case was closed without a visit." in again.points["housing-referral"].reveal.value
+
+
+def test_the_reveal_follows_the_systems_order(kit_home, example_pack):
+    """What happened, then why it may have made sense at the time, then what the review found."""
+    view = CaseView(open_case(example_pack, learner="Robin"))
+    view.go_on.click()
+    pv = view.points["housing-referral"]
+    _commit(pv, "close")
+    reveal = pv.reveal.value
+    order = [reveal.index(h) for h in ("<h4>What happened</h4>", "<h4>Why it may have made sense at the time</h4>",
+                                       "<h4>What the review found</h4>")]
+    assert order == sorted(order)
 
 
 def test_second_thought_from_the_view(kit_home, example_pack):
@@ -139,16 +191,19 @@ def test_view_resumes_after_restart(kit_home, example_pack):
 
 
 def test_whole_case_with_clicks_then_compare(kit_home, example_pack):
-    """Deciding every point by clicks reaches the end, and compare shows the summary, the reasoning
-    section, the table and the chart with its words, in the comparison's own terms."""
+    """Deciding every point by clicks reaches the end, which holds the learner's reasoning; compare shows
+    the summary, the table and the chart with its words, in the comparison's own terms, and does not
+    repeat the reasoning (it is shown once, at the end of the case)."""
     view = CaseView(open_case(example_pack, learner="Robin"))
     view.go_on.click()
     _finish(view)
     assert "You have reached the end of the case" in view.ending.value
+    assert "Your reasons beside your choices" in view.ending.value
     view.compare_button.click()
     out = view.compare_out.value
-    assert "At 1 of 3 points you chose what was actually done." in out
-    assert "Patterns in your reasoning" in out and "do not name the reasoning they rely on" in out
+    assert "You have decided every point in this case." in out
+    assert "Your reasons beside your choices" not in out and "Patterns in your path" not in out
+    assert "do not name the reasoning they rely on" not in out
     assert "<table" in out and 'src="data:image/svg+xml;base64,' in out and "The chart in words" in out
     assert "consistent with the review&#x27;s findings as reported" in out
     assert "review supports" not in out
@@ -181,7 +236,8 @@ def test_version_1_case_end_says_there_is_nothing_to_name(kit_home, example_pack
     _finish(view)
     assert "do not name the reasoning they rely on" in view.ending.value
     assert "what would have changed your mind?" in view.ending.value
-    assert "A question to consider" not in view.ending.value
+    assert "Patterns in the options you chose" not in view.ending.value  # none to name
+    assert _html.escape(f"You wrote: \u201c{WHY}\u201d") in view.ending.value  # their own reasons, all the same
 
 
 def test_outcome_waits_behind_a_warning_the_learner_chooses_to_pass(kit_home, example_pack):
@@ -208,7 +264,8 @@ def test_version_1_1_case_end_names_patterns_links_review_and_uses_outcome_note(
     for p in case.pack.decision_points:
         _commit(view.points[p.id], p.actual_option.id, confidence=4)
     ending = view.ending.value
-    assert "Patterns in your reasoning" in ending and "A question to consider" in ending
+    assert "Your reasons beside your choices" in ending and "A question to consider" in ending
+    assert "Patterns in your path through the case" in ending and "Patterns in the options you chose" in ending
     assert any(_html.escape(case.pack.point_label(p.id)) in ending for p in case.pack.decision_points)
     assert _html.escape(case.pack.outcome_note[1:]) in view.outcome_warning.value
     assert f'href="{case.pack.source.full_review_url}"' in view.after_outcome.value
@@ -251,7 +308,7 @@ def test_my_reasoning_across_cases(kit_home):
     case.acknowledge()
     p = case.pack.decision_points[0]
     tagged = next(o for o in p.options if o.relies_on)
-    case.decide(p.id, tagged.id, confidence=5, rationale=WHY)
+    case.decide(p.id, tagged.id, confidence=5, rationale=WHY, change_mind="A word from another agency.")
     view.refresh_button.click()
     assert "A question to consider" in view.patterns.value
     assert _html.escape(case.pack.title) in view.patterns.value
@@ -362,3 +419,25 @@ def test_no_two_widgets_share_a_layout(kit_home, example_pack):
     for v in views:
         walk(v.widget)
     assert len(seen) > 20
+
+
+def test_a_reload_opens_the_case_at_the_point_the_learner_was_on(kit_home, example_pack):
+    """A view built afresh (a reload) marks the point the learner is on and asks the page to scroll there:
+    the next point after a commit, the ticks of a point committed but not yet ticked, the end of the case
+    once it is done; a case with nothing committed opens at the top."""
+    fresh = CaseView(open_case(example_pack, learner="Robin"))
+    assert not fresh.resume.active
+    fresh.go_on.click()
+    _commit(fresh.points["housing-referral"], "visit")
+    again = CaseView(open_case(example_pack, learner="Robin"))
+    assert again.resume.active and again.resume in again.widget.children
+    assert "kit-current" in again.points["manager-sign-off"].widget._dom_classes
+    assert "kit-current" not in again.points["housing-referral"].widget._dom_classes
+    _commit(again.points["manager-sign-off"], "return", rested_on=())
+    assert "kit-current" in again.points["manager-sign-off"].widget._dom_classes  # its ticks wait
+    again.points["manager-sign-off"].relied_on.ticks["child-focused"].value = True
+    again.points["manager-sign-off"].relied_on.save.click()
+    _commit(again.points["police-callout"], "refer")
+    done = CaseView(open_case(example_pack, learner="Robin"))
+    assert "kit-current" in done.end._dom_classes
+    assert not any("kit-current" in pv.widget._dom_classes for pv in done.points.values())

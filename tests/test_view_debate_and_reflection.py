@@ -7,6 +7,7 @@ import json
 
 from kit.events import DebateCode, Kind, comment_target
 from kit.journal import Journal
+from kit.reflection import CPD_ACTIVITIES
 from kit.session import open_case
 from kit.views.base import AfterTheGate, Notice
 from kit.views.case import case_view
@@ -16,9 +17,12 @@ from kit.views.reflection import RecordView, record_view
 DECISIONS = [("housing-referral", "visit"), ("manager-sign-off", "return"), ("police-callout", "refer")]
 
 
+OTHER = "Individuals still decide: the worker saw the family and could have asked for help, whatever the caseload."
+
+
 def _finish(case) -> None:
     for point, option in DECISIONS:
-        case.decide(point, option, confidence=3, rationale="Reasons enough for this choice here.")
+        case.decide(point, option, confidence=3, rationale="Reasons enough for this choice here.", change_mind="A word from another agency.")
 
 
 def test_debate_waits_for_the_case_then_code_compare_and_position(kit_home, example_pack):
@@ -49,6 +53,10 @@ def test_debate_waits_for_the_case_then_code_compare_and_position(kit_home, exam
     assert debate.moved_part.children == ()
     debate.other.value = "Individuals decide."
     debate.save.click()
+    assert "more fully (at least 12 words)" in debate.save_status.text and debate.moved_part.children == ()
+    assert "What a good case for the other side does" in debate.position_intro.value
+    debate.other.value = OTHER
+    debate.save.click()
     assert debate.moved in debate.moved_part.children
     debate.moved.value = "Not much."
     debate.save_moved.click()
@@ -56,7 +64,7 @@ def test_debate_waits_for_the_case_then_code_compare_and_position(kit_home, exam
     kinds = [e.kind for e in events]
     assert kinds.count(Kind.DEBATE_CODE) == 1 and Kind.DEBATE_REVEAL in kinds
     assert [e.payload for e in events if e.kind == Kind.DEBATE_POSITION][-1] == {
-        "position": "Both.", "other_side": "Individuals decide.", "moved": "Not much."}
+        "position": "Both.", "other_side": OTHER, "moved": "Not much."}
 
 
 def test_half_placed_comment_is_refused_and_nothing_saved(kit_home, example_pack):
@@ -137,21 +145,28 @@ def test_record_view_saves_and_exports(kit_home, example_pack):
     offered as plain text for Social Work England's form."""
     case = open_case(example_pack, learner="Robin")
     case.acknowledge()
-    case.decide("housing-referral", "visit", confidence=4, rationale="r: my reasons for this choice")
+    case.decide("housing-referral", "visit", confidence=4, rationale="r: my reasons for this choice", change_mind="A word from another agency.")
     case.step_out()  # stepping out (and back) never shows in the record
     case.step_back_in()
     view = record_view(example_pack, learner="Robin")
     record = view.inner
     record.gibbs.stages["feelings"].value = "Uneasy about the closure."
     record.gibbs.saver.button.click()
-    assert "Saved" in record.gibbs.saver.status.text
+    assert record.gibbs.saver.status.text == ("Saved: Your reflection is kept with your work; each save is kept, "
+                                              "and your record shows the latest.")  # never "Saved: Saved."
     record.pcf.saver.button.click()
     assert "at least one domain" in record.pcf.saver.status.text
     record.pcf.evidence["values-and-ethics"].value = "I asked to see the baby's parents."
     record.pcf.saver.button.click()
     assert record.cpd.plain.value == "" and record.cpd.plain_part.layout.display == "none"
+    assert record.cpd.fields["activity_type"].value == ""  # chosen, never preset for a learner alone
     record.cpd.fields["learning"].value = "Visit before closing."
     record.cpd.saver.button.click()
+    assert "Choose the type of activity" in record.cpd.saver.status.text
+    record.cpd.fields["activity_type"].value = CPD_ACTIVITIES["workshop"]
+    record.cpd.saver.button.click()
+    assert record.cpd.saver.status.text == ("Saved: Your CPD entry is kept with your work; the plain text below is "
+                                            "ready to copy.")
     assert "What you learnt:\nVisit before closing." in record.cpd.plain.value
     assert record.cpd.plain_part.layout.display is None
     record.export.format.value = "json"
@@ -167,3 +182,11 @@ def test_record_view_saves_and_exports(kit_home, example_pack):
     assert c["pcf_evidence"] == {"values-and-ethics": "I asked to see the baby's parents."}
     assert "stepped" not in json.dumps(data)
     assert c["decisions"][0]["option_id"] == "visit"
+
+
+def test_an_exercise_plan_presets_the_cpd_activity(kit_home, example_pack):
+    """A notebook for a workshop exercise passes its activity, and the CPD entry starts with it chosen."""
+    case = open_case(example_pack, learner="Robin")
+    case.acknowledge()
+    record = record_view(example_pack, learner="Robin", activity="workshop").inner
+    assert record.cpd.fields["activity_type"].value == CPD_ACTIVITIES["workshop"]

@@ -97,6 +97,7 @@ def test_two_learners_with_one_pseudonym_see_only_their_own_commit(shared, monke
         pv.choice.value = option.id
         pv.confidence.value = 3
         pv.rationale.value = f"reason {pick}, from what was known then"
+        pv.change_mind.value = "A word from the health visitor."
         pv.commit.click()
         chosen[joined.identity.id] = option.id
     for joined in (a, b):

@@ -23,7 +23,7 @@ def rooms(tmp_path, monkeypatch):
 def _decide(room, name, option, reasons="", share=False):
     case = open_case(PACK, learner=name, room=room.folder, share_reasons=share)
     case.acknowledge()
-    case.decide("bruising-contact", option, confidence=4, rationale=reasons or "Because of the history in this family.")
+    case.decide("bruising-contact", option, confidence=4, rationale=reasons or "Because of the history in this family.", change_mind="A word from another agency.")
 
 
 def test_console_paces_the_room_and_never_names_anyone(kit_home, tmp_path):
@@ -79,7 +79,10 @@ def _commit(pv, option, reasons="Because of the history in this family."):
     pv.choice.value = option
     pv.confidence.value = 3
     pv.rationale.value = reasons
+    pv.change_mind.value = "A word from the health visitor."
     pv.commit.click()
+    pv.relied_on.ticks["history-informed"].value = True  # what the reasons rested on, before any reveal
+    pv.relied_on.save.click()
 
 
 def test_learner_in_a_room_waits_then_sees_the_release(kit_home, tmp_path):

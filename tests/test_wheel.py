@@ -115,7 +115,7 @@ def test_installed_wheel_works_outside_the_checkout(installed):
     code = ("from kit.packs import load_pack; from kit.session import open_case\n"
             "p = load_pack('robyn-front-door'); d = p.decision_points[0]\n"
             "c = open_case('robyn-front-door', learner='Wheel Learner'); c.acknowledge()\n"
-            "c.decide(d.id, d.options[0].id, confidence=3, rationale='Reasons from the wheel, installed elsewhere')\n")
+            "c.decide(d.id, d.options[0].id, confidence=3, rationale='Reasons from the wheel, installed elsewhere', change_mind='A word from another agency.')\n")
     done = _run([*py, "-c", code], cwd=installed["cwd"], env=installed["env"])
     assert done.returncode == 0, done.stderr
     out = installed["cwd"] / "record.html"

@@ -191,7 +191,7 @@ class Saver(View):
     """A save button for a group of named fields, with a status line."""
 
     def __init__(self, description: str, save: Callable[[dict], object], fields: dict[str, W.Widget],
-                 saved: str = "Saved."):
+                 saved: str = "Kept with your work."):
         self.fields = fields
         self.button = button(description)
         self.status = Status()

@@ -13,10 +13,10 @@ from typing import Any
 from ..errors import KitError
 from ..html import Markup, bullet_list, callout, esc, message, table_html
 from ..identity import page_param
-from ..reasoning import Reasoning, learner_reasoning
+from ..reasoning import learner_reasoning
 from ..roomsession import RoomSession, join
-from ..session import MIN_REASON_WORDS, CaseSession, Reveal
-from ..vocabulary import CONFIDENCE_SCALE, load_vocabulary
+from ..session import MIN_CHANGE_MIND_WORDS, MIN_REASON_WORDS, CaseSession, Reveal
+from ..vocabulary import CONFIDENCE_SCALE
 from .base import (
     ContentGate,
     Status,
@@ -29,25 +29,12 @@ from .base import (
     support_html,
     text_area,
 )
+from .feedback import ReliedOnPart, reasoning_html
 from .live import Watch
 from .page import for_learner, picker
-from .parts import Choice, card, checkbox, line_field
+from .parts import Choice, ResumeHere, card, checkbox, line_field
+from .reveal import kit_reading_html, marked_list, reveal_html
 from .roomvote import RoomDebate, room_vote_parts
-
-COMPARED = "consistent with the review's findings as reported"
-
-
-def kit_reading_html(note: str | None) -> str:
-    """A format 1.1 kit_reading marker as learners see it: visibly the kit's, not the source's."""
-    if not note:
-        return ""
-    return f'<br><span class="kit-reading"><em>The kit&#x27;s reading:</em> {_html.escape(" ".join(note.split()))}</span>'
-
-
-def marked_list(items) -> str:
-    """A list of (text, kit_reading) pairs, each reading shown under its item; nothing for no items."""
-    rows = "".join(f"<li>{_html.escape(text)}{kit_reading_html(note)}</li>" for text, note in items)
-    return f"<ul>{rows}</ul>" if rows else ""
 
 
 class PointView(View):
@@ -73,7 +60,7 @@ class PointView(View):
         self.rationale = text_area(
             f"Your reasons (at least {MIN_REASON_WORDS} words)", "Why this choice, knowing only what was known "
             "then? What would you want to know, and from whom?", rows=4)
-        self.change_mind = text_area("What would change your mind? (optional)",
+        self.change_mind = text_area(f"What would change your mind? (a short sentence, at least {MIN_CHANGE_MIND_WORDS} words)",
                                      "What would you need to see or hear to choose differently?", rows=2)
         self.share = (checkbox("Share these reasons with the room (shown without my name)")
                       if getattr(self.session, "asks_to_share", False) else None)  # asked with each room vote
@@ -89,6 +76,7 @@ class PointView(View):
         self.second_status = Status()
         self.commit.on_click(lambda _b: self.decide())
         self.save_second.on_click(lambda _b: self.add_second_thought())
+        self.relied_on: ReliedOnPart | None = None  # after the commit, before the reveal
         self.widget = card(self.header, self.choice, self.confidence, self.rationale, self.change_mind,
                            *([self.share] if self.share else []), self.commit, self.status.widget, self.reveal_box)
         self.refresh()
@@ -109,18 +97,36 @@ class PointView(View):
             self.rationale.value = d.rationale
             self.change_mind.value = d.change_mind
             self.commit.description = "Decision committed (locked)"
-            waiting = self.session.waiting_reason(self.point.id)
-            if waiting:  # a workshop room holds the reveal until the facilitator releases it
-                self.reveal.value = message(waiting, "info")
-                self.reveal_box.children = [self.reveal, *room_vote_parts(self)]
-                self._held = True
-            else:
-                self._show_reveal(self.session.reveal(self.point.id))
+            self._after_commit()
+
+    def _after_commit(self) -> None:
+        """First what the learner's reasons rested on; then the reveal, unless a room holds it."""
+        if self.session.asks_relied_on(self.point.id):
+            self._ask_relied_on()
+            return
+        waiting = self.session.waiting_reason(self.point.id)
+        if waiting:  # a workshop room holds the reveal until the facilitator releases it
+            self.reveal.value = message(waiting, "info")
+            self.reveal_box.children = [self.reveal, *room_vote_parts(self)]
+            self._held = True
+        else:
+            self._show_reveal(self.session.reveal(self.point.id))
+
+    def _ask_relied_on(self) -> None:
+        if self.relied_on is None:
+            self.relied_on = ReliedOnPart(self.session, self.point.id, self._relied_on_saved)
+        self.reveal_box.children = [self.relied_on.widget]
+
+    def _relied_on_saved(self) -> None:
+        self._after_commit()
+        self.case.refresh()
 
     @property
     def waiting(self) -> bool:
-        """True while a workshop room holds any part of a committed point's reveal."""
-        return self.session.decision(self.point.id) is not None and getattr(self, "_held", True)
+        """True while a committed point's reveal waits: for the learner to say what their reasons rested
+        on, or for a workshop room to release any part of it."""
+        return self.session.decision(self.point.id) is not None and (
+            self.session.asks_relied_on(self.point.id) or getattr(self, "_held", True))
 
     def decide(self) -> None:
         try:
@@ -156,40 +162,6 @@ class PointView(View):
         self._held = r.held is not None
 
 
-def reveal_html(r: Reveal, second_thoughts: list[str]) -> str:
-    """The reveal as HTML: outcome, feedback on your choice, finding, and why it made sense then."""
-    if r.held:
-        return held_reveal_html(r)
-    parts = ["<h4>What happened</h4>", esc(r.what_happened)]
-    same = "the same as" if r.matched_actual else "different from"
-    review = "is" if r.matched_review else "is not one of the options"
-    parts.append(f"<p>Your choice was <strong>{same}</strong> what was done, and <strong>{review}</strong> "
-                 f"{_html.escape(COMPARED)}.</p>")
-    if r.feedback or r.chosen.kit_reading:
-        parts += ["<h4>About your choice</h4>", esc(r.feedback), _reading_para(r.chosen.kit_reading)]
-    if not r.matched_actual and (r.actual.feedback or r.actual.kit_reading):
-        parts += ["<h4>About what was actually done</h4>", esc(r.actual.feedback), _reading_para(r.actual.kit_reading)]
-    others = [(o.text, o.kit_reading) for o in r.point.options
-              if o.kit_reading and o.id not in (r.chosen.id, r.actual.id)]
-    if others:
-        parts += ["<h4>The other options</h4>", marked_list(others)]
-    parts += ["<h4>What the review found</h4>", esc(r.review_finding)]
-    if r.review_quote:
-        parts.append(f"<blockquote>&ldquo;{_html.escape(r.review_quote)}&rdquo; (the review)</blockquote>")
-    parts.append("<h4>Why it may have made sense at the time</h4>")
-    vocab = load_vocabulary()
-    for level, factors in r.factors_by_level.items():
-        parts.append(f"<h5>{_html.escape(vocab.label('levels', level))}</h5>"
-                     + marked_list((f.factor, f.kit_reading) for f in factors))
-    if r.point.reflection_prompts:
-        parts += ["<h4>To reflect on</h4>", bullet_list(r.point.reflection_prompts)]
-    if second_thoughts:
-        parts += ["<h4>Your second thoughts</h4>", bullet_list(second_thoughts)]
-    parts += ["<h4>A second thought</h4><p>Not with what you know now: with only what was known at the time, "
-              "what would you do differently, if anything? What would you have needed to know, and from whom?</p>"]
-    return '<div class="kit-reveal">' + "".join(parts) + "</div>"
-
-
 def gone_answers_html(session: CaseSession, point_id: str | None = None) -> str:
     """The learner's answers the case no longer has a place for (an educator changed it after they
     answered), each with their reasons, said as 'no longer in this case': at one point's card
@@ -207,40 +179,6 @@ def gone_answers_html(session: CaseSession, point_id: str | None = None) -> str:
                      + reasons + "</li>")
     head = "" if point_id else "<h3>Answers no longer in this case</h3>"
     return f'<div class="kit-gone">{head}<ul>{"".join(items)}</ul></div>'
-
-
-def held_reveal_html(r: Reveal) -> str:
-    """What happened only (a workshop room holds the review's finding until the facilitator releases it)."""
-    same = "the same as" if r.matched_actual else "different from"
-    return ('<div class="kit-reveal"><h4>What happened</h4>' + esc(r.what_happened)
-            + f"<p>Your choice was <strong>{same}</strong> what was done.</p>" + message(r.held, "info") + "</div>")
-
-
-def _reading_para(note: str | None) -> str:
-    return f"<p>{kit_reading_html(note).removeprefix('<br>')}</p>" if note else ""
-
-
-def reasoning_html(r: Reasoning) -> str:
-    """The patterns in the learner's choices: each named, how often and where, where their confidence
-    was highest, a question, and its source in the literature; then calibration. Never a mark."""
-    parts = [f"<p>{_html.escape(r.opening())}</p>"]
-    of = len(r.named)
-    for group, title in ((r.strengths, "Habits the literature recommends"),
-                         (r.cautions, "Patterns the literature cautions about")):
-        if not group:
-            continue
-        parts.append(f"<h5>{title}</h5>")
-        for p in group:
-            parts.append(f"<p><strong>{_html.escape(p.label)}</strong>. "
-                         f"{_html.escape(' '.join(p.summary(of, r.across_cases)))}</p>")
-            if p.question:
-                parts.append(f"<p><em>A question to consider:</em> {_html.escape(p.question)}</p>")
-            if p.reference:
-                parts.append(f'<p class="kit-reading">From the literature: {_html.escape(p.reference)}</p>')
-    cal = r.calibration_sentence()
-    if cal:
-        parts += ["<h5>Confidence</h5>", f"<p>{_html.escape(cal)}</p>"]
-    return "".join(parts)
 
 
 def full_review_html(pack) -> str:
@@ -287,7 +225,9 @@ class CaseView(View):
         self.room_note = html()  # in a workshop room: what the room is doing now
         self.gone = html()  # answers at points the case no longer has (gone_answers_html)
         self._lock = threading.RLock()  # live room updates and clicks never redraw at once
-        self.widget = box(self.title, self.warning, self.room_note, self.gate.widget, self.body)
+        # A reload opens the case where the learner left it: the page scrolls to the point they were on.
+        self.resume = ResumeHere(active=bool(session.decisions) and session.acknowledged)
+        self.widget = box(self.title, self.resume, self.warning, self.room_note, self.gate.widget, self.body)
         self.refresh()
         self.live = (Watch(lambda: [session.room.file], self.room_tick) if isinstance(session, RoomSession)
                      else None)  # the room's file changes when the facilitator acts: redraw within 0.1 s
@@ -314,10 +254,22 @@ class CaseView(View):
         self.gone.value = gone_answers_html(s)
         for also in getattr(self, "also_refresh", []):  # parts beside the case (a room's debate)
             also()
+        self._mark_current()
         self.body.children = [self.background, *[pv.widget for pv in self.points.values()], self.gone, self.end,
                               html("<h3>Compare with the review</h3><p>You can compare at any time; "
                                    "only committed points are compared.</p>"),
                               self.compare_button, self.compare_out]
+
+    def _mark_current(self) -> None:
+        """The class `kit-current` on the part the learner is on: the point waiting for them (its ticks or
+        its commit), else the end of the case."""
+        s = self.session
+        here = next((pv.widget for pv in self.points.values() if s.asks_relied_on(pv.point.id)), None)
+        if here is None:
+            current = s.current_point
+            here = self.points[current.id].widget if current is not None and current.id in self.points else self.end
+        for part in [*(pv.widget for pv in self.points.values()), self.end]:
+            (part.add_class if part is here else part.remove_class)("kit-current")
 
     def room_tick(self) -> bool:
         """Redraw when the facilitator has changed the room (a point opened, a reveal released);
@@ -330,11 +282,11 @@ class CaseView(View):
 
     def _draw_end(self) -> None:
         s = self.session
-        if not s.is_complete:
-            self.end.children = []
+        if not s.is_complete or any(s.asks_relied_on(p.id) for p in s.sequence):
+            self.end.children = []  # the end waits for the last point's reveal
             return
         self.ending.value = ("<h3>You have reached the end of the case</h3>"
-                             "<h4>Patterns in your reasoning</h4>" + reasoning_html(s.reasoning()))
+                             "<h4>Your reasoning in this case</h4>" + reasoning_html(s.reasoning(), level=5))
         self.outcome_warning.value = (
             "<h4>What became of the children</h4>"
             f"<p><strong>Before you read on:</strong> this part says {_html.escape(_lower_first(s.outcome_warning))}</p>"
@@ -398,8 +350,8 @@ def background_html(pack) -> str:
 
 
 def compare_html(session: CaseSession) -> str:
-    """Summary, the patterns in your reasoning, table and chart (with its text alternative) for a
-    learner's committed points."""
+    """Summary, table and chart (with its text alternative) for a learner's committed points. The
+    patterns in the learner's reasoning are shown once, at the end of the case, not here."""
     from ..charts import chart_html, comparison_chart, comparison_text
     from ..compare import display_table
 
@@ -411,7 +363,6 @@ def compare_html(session: CaseSession) -> str:
     table = (table_html(["Decision point", *columns], rows, caption="Your choices beside what was done and the review")
              if rows else "<p>Commit a decision first: only the points you have decided are compared.</p>")
     return ("<h4>In short</h4>" + esc(session.summary())
-            + "<h4>Patterns in your reasoning</h4>" + reasoning_html(session.reasoning())
             + "<h4>Point by point</h4>" + table
             + "<h4>As a chart</h4>" + chart_html(comparison_chart(df), comparison_text(df).splitlines()))
 
@@ -446,7 +397,7 @@ class ReasoningView(View):
         self.refresh()
 
     def refresh(self) -> None:
-        self.patterns.value = ("<h3>Patterns in your reasoning, across the cases</h3>"
+        self.patterns.value = ("<h3>Your reasoning, across the cases</h3>"
                                + reasoning_html(learner_reasoning(self.learner)))
 
 

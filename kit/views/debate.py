@@ -12,7 +12,7 @@ from typing import cast
 
 import ipywidgets as W
 
-from ..debate import DebateSession, one_scale_words, people, rating
+from ..debate import MIN_OTHER_SIDE_WORDS, STEELMAN, DebateSession, one_scale_words, people, rating
 from ..errors import KitError
 from ..html import bullet_list, esc, message, table_html
 from ..models import Comment
@@ -80,7 +80,8 @@ class DebateView(View):
         saved = debate.position
         self.position = text_area("My position", "Where do you stand, and why?",
                                   saved.position if saved else "")
-        self.other = text_area("The strongest case for the other side (needed before saving)",
+        self.other = text_area(f"The strongest case for the other side (needed before saving; at least "
+                               f"{MIN_OTHER_SIDE_WORDS} words)",
                                "Argue the view you disagree with as well as you can",
                                saved.other_side if saved else "")
         self.save = button("Save my position")
@@ -101,10 +102,13 @@ class DebateView(View):
                    "points to context and system</strong>. A comment can do both, or neither. Place the "
                    "comments you want to (one you leave unplaced is not counted), tick whom each holds "
                    "accountable, then compare with the kit's coding: neither coding is the answer.</p>")
+        self.position_intro = W.HTML("<h4>Your position</h4><p>Write where you stand, and the strongest case "
+                                     "for the other side: your position is saved with both.</p>"
+                                     f"<p><strong>What a good case for the other side does:</strong> "
+                                     f"{html.escape(STEELMAN)}</p>")
         prompts = W.HTML("<h4>To discuss</h4>" + bullet_list(d.prompts) if d.prompts else "")
         self.widget = box(W.HTML(intro), *rows, self.compare, self.status.widget, self.result, prompts,
-                          W.HTML("<h4>Your position</h4><p>Write where you stand, and the strongest case "
-                               "for the other side: your position is saved with both.</p>"),
+                          self.position_intro,
                           self.position, self.other, self.save, self.save_status.widget, self.moved_part)
         if debate.revealed:
             self._show()
@@ -174,7 +178,7 @@ class DebateView(View):
         except KitError as exc:
             self.moved_status.say(str(exc), "error")
             return
-        self.moved_status.say("Saved.", "ok")
+        self.moved_status.say("Whether your position moved is kept with it.", "ok")
 
 
 def _int(value) -> int | None:

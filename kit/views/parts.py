@@ -6,9 +6,10 @@
   options, the control before its text), driven from Python through `.value` like any widget.
 - `Live`: a status line that screen readers announce when it changes (a live region that stays
   on the page, so each new message is read out).
+- `ResumeHere`: on a reload, the page scrolls back to the point the learner was on.
 - Form rows: `text_field`, `line_field`, `rating_row`, `checkbox`; and `actions`, `card`.
 
-The two small custom widgets are anywidget modules (plain JavaScript, no build step); the rest
+The small custom widgets are anywidget modules (plain JavaScript, no build step); the rest
 are ipywidgets with the stylesheet's classes.
 """
 
@@ -176,6 +177,40 @@ class Live(anywidget.AnyWidget):
 
     def __init__(self) -> None:
         super().__init__(layout=W.Layout(width="100%"))
+
+
+RESUME_JS = r"""
+function render({ model, el }) {
+  // Once, when the page is drawn (a reload in Voila or Lab): bring the learner back to where they were.
+  if (!model.get("active")) return;
+  let tries = 0;
+  const look = () => {
+    const root = el.closest(".kit") || document;
+    const here = root.querySelector("." + model.get("target"));
+    if (here) {
+      here.scrollIntoView({ block: "start" });
+      const heading = here.querySelector("h3");
+      if (heading) { heading.setAttribute("tabindex", "-1"); heading.focus({ preventScroll: true }); }
+    } else if (tries++ < 50) {
+      setTimeout(look, 100);
+    }
+  };
+  setTimeout(look, 50);
+}
+export default { render };
+"""
+
+
+class ResumeHere(anywidget.AnyWidget):
+    """Shows nothing; when the page is drawn, scrolls to the part marked with the class `target` (the
+    point the learner was on) and puts the keyboard there, if `active`."""
+
+    _esm = RESUME_JS
+    target = t.Unicode("kit-current").tag(sync=True)
+    active = t.Bool(False).tag(sync=True)
+
+    def __init__(self, active: bool = False) -> None:
+        super().__init__(active=active, layout=W.Layout(height="0px", margin="0", overflow="hidden"))
 
 
 def _field(widget: W.Widget, css: str = "kit-field") -> W.Widget:

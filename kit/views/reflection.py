@@ -10,6 +10,7 @@ from ..files import why, write_atomic
 from ..html import MIME, download_link
 from ..reflection import (
     CPD,
+    CPD_ACTIVITIES,
     CPD_STANDARD,
     GIBBS,
     PCF_EVIDENCE_HINT,
@@ -45,7 +46,8 @@ class AttributionForm(View):
         saved = case.state.attribution or {}
         options = [(f"{v} {label}", v) for v, label in RATING_SCALE.items()]
         self.ratings = {lv: rating_row(vocab.label("levels", lv), options, int(saved.get(lv, 0))) for lv in vocab.levels}
-        self.saver = Saver("Save where I place the reasons", lambda v: save_attribution(case, v), self.ratings)
+        self.saver = Saver("Save where I place the reasons", lambda v: save_attribution(case, v), self.ratings,
+                           saved="Where you place the reasons is kept with your work.")
         self.widget = box(html("<h3>Where do you place the reasons?</h3><p>How much did each level contribute to "
                                "what happened, in your view? There is no right answer; the workshop compares views.</p>"),
                           *self.ratings.values(), self.saver.widget)
@@ -55,7 +57,8 @@ class GibbsForm(View):
     def __init__(self, case: CaseSession):
         saved = case.state.reflection or {}
         self.stages = {k: text_area(label, prompt, saved.get(k, "")) for k, label, prompt in GIBBS}
-        self.saver = Saver("Save my reflection", lambda v: save_reflection(case, v), self.stages)
+        self.saver = Saver("Save my reflection", lambda v: save_reflection(case, v), self.stages,
+                           saved="Your reflection is kept with your work; each save is kept, and your record shows the latest.")
         self.widget = box(html("<h3>Reflection (Gibbs' cycle)</h3><p>Six stages, each optional. Write as much or "
                                "as little as helps you.</p>"), *self.stages.values(), self.saver.widget)
 
@@ -69,7 +72,8 @@ class PcfEvidenceForm(View):
         self.evidence = {d: text_area(vocab.label("pcf_domains", d), PCF_EVIDENCE_HINT, saved.get(d, ""), rows=2)
                          for d in vocab.slugs("pcf_domains")}
         touched = ", ".join(vocab.label("pcf_domains", d) for d in case.pack.pcf_domains)
-        self.saver = Saver("Save my PCF evidence", lambda v: save_pcf_evidence(case, v), self.evidence)
+        self.saver = Saver("Save my PCF evidence", lambda v: save_pcf_evidence(case, v), self.evidence,
+                           saved="Your PCF evidence is kept with your work; your record lists the domains you wrote for.")
         self.widget = box(html("<h3>Evidence against the Professional Capabilities Framework</h3><p>Write a few "
                                "sentences under any domain where your work in this case shows that capability: "
                                "what you decided or wrote, and why it shows it. Leave the others empty. Your "
@@ -82,11 +86,11 @@ class PcfEvidenceForm(View):
 class CpdForm(View):
     """A CPD entry in Social Work England's fields, then as plain text to paste into its online form."""
 
-    def __init__(self, case: CaseSession):
-        saved = case.state.cpd or cpd_defaults(case)
-        self.fields = {k: (line_field(label, hint, saved.get(k, ""), short=True) if k == "date"
-                           else text_area(label, hint, saved.get(k, ""), rows=3)) for k, label, hint in CPD}
-        self.saver = Saver("Save my CPD entry", self._save, self.fields)
+    def __init__(self, case: CaseSession, activity: str | None = None):
+        saved = case.state.cpd or cpd_defaults(case, activity)
+        self.fields = {k: self._field(k, label, hint, saved.get(k, "")) for k, label, hint in CPD}
+        self.saver = Saver("Save my CPD entry", self._save, self.fields,
+                           saved="Your CPD entry is kept with your work; the plain text below is ready to copy.")
         self._case = case
         self.plain = text_area("Plain text for Social Work England's online form", value=cpd_text(case.state.cpd),
                                rows=10)
@@ -97,6 +101,15 @@ class CpdForm(View):
                                "of CPD each registration year, at least one including reflection with a peer.</p>"),
                           *self.fields.values(), self.saver.widget, self.plain_part)
         self._refresh()
+
+    @staticmethod
+    def _field(key: str, label: str, hint: str, value: str):
+        if key == "date":
+            return line_field(label, hint, value, short=True)
+        if key == "activity_type":  # chosen, never preset for a learner alone (an older entry's words kept)
+            kinds = list(CPD_ACTIVITIES.values()) + ([value] if value and value not in CPD_ACTIVITIES.values() else [])
+            return rating_row(label, [(hint, ""), *[(k, k) for k in kinds]], value)
+        return text_area(label, hint, value, rows=3)
 
     def _save(self, values: dict[str, str]) -> None:
         save_cpd(self._case, values)
@@ -152,19 +165,21 @@ class ExportForm(View):
 class RecordView(View):
     """The end-of-case activities for a pack: attribution, reflection, CPD entry and export."""
 
-    def __init__(self, case: CaseSession):
+    def __init__(self, case: CaseSession, activity: str | None = None):
         self.case = case
         self.attribution, self.gibbs, self.pcf = AttributionForm(case), GibbsForm(case), PcfEvidenceForm(case)
-        self.cpd, self.export = CpdForm(case), ExportForm(case.learner, case.pack.id)
+        self.cpd, self.export = CpdForm(case, activity), ExportForm(case.learner, case.pack.id)
         self.widget = box(self.attribution.widget, self.gibbs.widget, self.pcf.widget, self.cpd.widget,
                           self.export.widget)
 
 
-def record_view(pack: str | Path, learner: str | None = None) -> View:
-    """Reflect and export: where I place the reasons, Gibbs, PCF evidence, a CPD entry, and the record."""
+def record_view(pack: str | Path, learner: str | None = None, activity: str | None = None) -> View:
+    """Reflect and export: where I place the reasons, Gibbs, PCF evidence, a CPD entry, and the record.
+    `activity` presets the CPD entry's type for an exercise plan ("workshop", "supervision" or
+    "self-directed"); without it the learner chooses."""
 
     def build(who: str) -> View:
         session = shared_session(pack, who)
-        return AfterTheGate(session, lambda: RecordView(session), "your reflection")
+        return AfterTheGate(session, lambda: RecordView(session, activity), "your reflection")
 
     return for_learner(build, learner)

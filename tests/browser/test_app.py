@@ -19,11 +19,23 @@ import pytest
 
 from kit.packs import load_pack
 from tests.browser.conftest import ROOT, free_port, stop, wait_http
-from tests.browser.looks import AXE, WIDTHS, axe, focus_ring, look, problems, report
+from tests.browser.looks import (
+    AXE,
+    SCREENSHOTS,
+    WIDTHS,
+    axe,
+    focus_ring,
+    grow,
+    look,
+    problems,
+    report,
+)
 
 CASE = "baby-c-closed-without-visit"
 NOTEBOOK = "03_baby_c.ipynb"
 REASONS = "I would want to meet the mother and see the home first."
+CHANGE = "A home visit that found the baby's needs were met."
+HISTORY = "The history: what had happened before"
 
 
 @pytest.fixture(scope="module")
@@ -62,12 +74,22 @@ def point_card(page, n: int):
     return page.locator(".kit-card", has=page.locator("h3", has_text=f"Decision point {n} of"))
 
 
-def commit_point(card, option: str, confidence: str = "3 - fairly confident", reasons: str = REASONS) -> None:
+def rest_on(card, *considerations: str) -> None:
+    """Tick what the reasons rested on (after the commit, before the reveal) and save."""
+    for words in considerations or (HISTORY,):
+        card.get_by_role("checkbox", name=words).check()
+    card.get_by_role("button", name="Save what my reasons rested on").click()
+
+
+def commit_point(card, option: str, confidence: str = "3 - fairly confident", reasons: str = REASONS,
+                 rested_on: tuple[str, ...] = (HISTORY,)) -> None:
     card.get_by_role("radio", name=option, exact=True).check()
     card.get_by_role("radio", name=confidence).check()
     card.get_by_label("Your reasons").fill(reasons)
+    card.get_by_label("What would change your mind?").fill(CHANGE)
     card.get_by_role("button", name="Commit my decision").click()
     card.get_by_text("Your decision is committed and saved.").wait_for()
+    rest_on(card, *rested_on)
 
 
 @pytest.mark.parametrize("where", list(WIDTHS))
@@ -104,6 +126,7 @@ def test_a_case_from_start_to_exported_record(app, browser, pack, tmp_path, wher
         option = " ".join(pack.decision_points[0].supported_options[0].text.split())
         first.get_by_role("radio", name=option, exact=True).check()
         first.get_by_label("Your reasons").fill(REASONS)
+        first.get_by_label("What would change your mind?").fill(CHANGE)
         first.get_by_role("button", name="Commit my decision").click()
         refused = first.get_by_role("status").filter(has_text="Choose how confident you are")
         refused.wait_for()  # in a live region: read out as it appears
@@ -111,6 +134,9 @@ def test_a_case_from_start_to_exported_record(app, browser, pack, tmp_path, wher
         first.get_by_role("radio", name="4 - quite confident").check()
         first.get_by_role("button", name="Commit my decision").click()
         first.get_by_role("status").filter(has_text="Your decision is committed and saved.").wait_for()
+        first.get_by_role("heading", name="What did your reasons rest on?").wait_for()
+        assert first.get_by_role("heading", name="What the review found").count() == 0  # the ticks come first
+        rest_on(first, HISTORY, "What I still needed to find out, and from whom")
         first.get_by_role("heading", name="What the review found").wait_for()
         look(page, "05-reveal", found)
         violations["case after a commit"] = axe(page)
@@ -121,6 +147,12 @@ def test_a_case_from_start_to_exported_record(app, browser, pack, tmp_path, wher
         look(page, "06-stepped-out", found)
         page.get_by_role("button", name="Come back to this case").click()
         page.get_by_role("button", name="Decision committed (locked)").wait_for()
+        page.reload()  # a reload opens the case where the learner left it: at the point they are on
+        point_card(page, 2).wait_for()
+        # Voila's page scrolls inside its panel: the point, far down the page, is brought to the top
+        page.wait_for_function("() => { const c = document.querySelector('.kit-current');"
+                               " return !!c && Math.abs(c.getBoundingClientRect().top) < 40; }")
+        assert "Decision point 2 of" in page.locator(".kit-current h3").first.inner_text()
 
         for n, point in enumerate(pack.decision_points[1:], 2):
             commit_point(point_card(page, n), " ".join(point.options[0].text.split()))
@@ -131,10 +163,25 @@ def test_a_case_from_start_to_exported_record(app, browser, pack, tmp_path, wher
         page.get_by_role("button", name="Read it now").click()
         page.get_by_role("heading", name="You have reached the end of the case").wait_for()
         look(page, "07-end-of-case", found)
+        feedback = page.locator(".widget-html", has=page.get_by_role("heading", name="Your reasoning in this case"))
+        size = grow(page)  # Voila scrolls an inner panel: the whole feedback is drawn only at full height
+        try:
+            page.wait_for_timeout(150)
+            feedback.screenshot(path=str(SCREENSHOTS / str(width) / "07b-end-of-case-feedback.png"))
+        finally:
+            page.set_viewport_size(size)
+        assert feedback.get_by_role("heading", name="Your reasons beside your choices").count() == 1
+        assert feedback.get_by_role("heading", name="Patterns in your path through the case").count() == 1
+        assert feedback.get_by_text(f"You wrote: \u201c{REASONS}\u201d").count() == len(pack.decision_points)
+        assert feedback.get_by_text("You said your reasons rested on: the history: what had happened before").count()
 
         page.get_by_role("button", name="Compare my choices with the review").click()
         table = page.locator("table.kit-table", has_text="Your choices beside what was done")
         table.wait_for()
+        caption, whole = table.locator("caption").bounding_box(), table.bounding_box()
+        assert caption["y"] <= whole["y"] + 2 and caption["width"] > 0.9 * whole["width"]  # a caption, above
+        assert caption["height"] < 60, "the caption reads as one or two lines, not squeezed into a column"
+        assert page.get_by_role("heading", name="Patterns in your path through the case").count() == 1  # once
         assert table.get_by_role("rowheader").count() == len(pack.decision_points)
         page.locator("figure.kit-chart img").first.wait_for()
         assert page.locator("figure.kit-chart img").first.get_attribute("alt")  # the chart keeps its words
@@ -148,7 +195,8 @@ def test_a_case_from_start_to_exported_record(app, browser, pack, tmp_path, wher
         page.get_by_role("button", name="Compare my placings with the kit's coding").click()
         page.get_by_role("heading", name="Your placings beside the kit's coding").wait_for()
         page.get_by_label("My position").fill("Both: the worker decided, within a team that was short of staff.")
-        page.get_by_label("The strongest case for the other side").fill("Supervision should have caught it.")
+        page.get_by_label("The strongest case for the other side").fill(
+            "Supervision should have caught it: a manager who read the file would have seen the gaps and asked.")
         page.get_by_role("button", name="Save my position").click()
         page.get_by_text("Your position and the case for the other side are saved.").wait_for()
         look(page, "09-debate", found)
@@ -238,9 +286,18 @@ def test_the_journey_with_the_keyboard_alone(app, browser, pack):
             assert page.evaluate("document.activeElement.tagName") == "TEXTAREA"
             rings.append(focus_ring(page))
             page.keyboard.type("Chosen with the keyboard, for these reasons.")
+            page.keyboard.press("Tab")
+            assert page.evaluate("document.activeElement.tagName") == "TEXTAREA"
+            page.keyboard.type("A word from the midwife would change it.")
             tab_until(page, "el.textContent.trim() === 'Commit my decision'", rings=rings)
             page.keyboard.press("Enter")
             point_card(page, n).get_by_text("Your decision is committed and saved.").wait_for()
+            tab_until(page, f"el.type === 'checkbox' && el.closest('label')?.textContent.includes({json.dumps(HISTORY)})",
+                      rings=rings)
+            page.keyboard.press("Space")
+            tab_until(page, "el.textContent.trim() === 'Save what my reasons rested on'", rings=rings)
+            page.keyboard.press("Enter")
+            point_card(page, n).get_by_role("heading", name="What happened").wait_for()
         from kit.journal import Journal  # everything typed and chosen reached the journal
 
         decided = Journal(app["home"] / "journal.sqlite3").events("Keyboard Learner", kinds=["decide"])

@@ -92,7 +92,10 @@ def test_release_reaches_three_learners_in_stages_without_a_reload(browser, serv
             page.get_by_placeholder("Why this choice").first.fill(f"Reasons from what was known then, {shared}.")
             if name == "Ash":
                 page.get_by_text("Share these reasons with the room").first.click()
+            page.get_by_label("What would change your mind?").first.fill("A word from the health visitor.")
             page.get_by_role("button", name="Commit my decision").first.click()
+            page.get_by_role("checkbox", name="The history: what had happened before").first.check()
+            page.get_by_role("button", name="Save what my reasons rested on").first.click()
             page.get_by_text("The room is waiting: your facilitator").wait_for()
             assert page.get_by_role("heading", name="What the review found").count() == 0
         shot(learners["Ash"], "room-02-learner-waiting")
