@@ -35,6 +35,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from html import escape
+from typing import Any
 from urllib.parse import unquote
 
 from jupyter_server.auth.decorator import allow_unauthenticated
@@ -436,8 +437,8 @@ class KitIdentityProvider(PasswordIdentityProvider):
         user = self.get_user_cookie(handler)
         return user or self.generate_anonymous_user(handler)
 
-    def get_handlers(self) -> list[tuple[str, object]]:
-        voila = self.parent
+    def get_handlers(self) -> list[tuple[Any, ...]]:
+        voila: Any = self.parent  # Voila's app, which loads this provider
         page = {"template_paths": voila.template_paths, "config": voila.config,
                 "voila_configuration": voila.voila_configuration}
         facilitator = [(r"/facilitator", FacilitatorEntry)] if settings.shared_dir() is not None else []

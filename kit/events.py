@@ -127,11 +127,11 @@ class ReliedOn(Payload):
     considerations: tuple[str, ...] = ()
 
     @classmethod
-    def read(cls, p: dict) -> ReliedOn:
+    def read(cls, p: dict[str, Any]) -> ReliedOn:
         given = p.get("considerations")
         return cls(tuple(str(c) for c in given if isinstance(c, str)) if isinstance(given, list) else ())
 
-    def as_payload(self) -> dict:
+    def as_payload(self) -> dict[str, Any]:
         return {"considerations": list(self.considerations)}
 
 
@@ -141,7 +141,7 @@ class Revealed(Payload):
     finding: bool = True  # False: only what happened was shown (a workshop room held the review's finding)
 
     @classmethod
-    def read(cls, p: dict) -> Revealed:
+    def read(cls, p: dict[str, Any]) -> Revealed:
         return cls(p.get("finding") is not False)
 
 
@@ -269,7 +269,7 @@ class RoomVote(Payload):
     before: bool = False  # a decision made alone before the room
 
     @classmethod
-    def read(cls, p: dict) -> RoomVote:
+    def read(cls, p: dict[str, Any]) -> RoomVote:
         return cls(_text(p.get("room")), _int_or_none(p.get("round")) or 1, _text(p.get("file")),
                    _text(p.get("sha256")), _text(p.get("option_id")), _int_or_none(p.get("confidence")),
                    p.get("late") is True, p.get("before") is True)

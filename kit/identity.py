@@ -199,7 +199,7 @@ class Registry:
         return self._mac("learner-key", value)[:32]
 
     @staticmethod
-    def _generation(body: dict) -> int:
+    def _generation(body: dict[str, Any]) -> int:
         value = body.get("key_generation", 0)
         return value if isinstance(value, int) and 0 <= value < 10_000 else 0
 

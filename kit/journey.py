@@ -18,8 +18,9 @@ They need nothing from a pack but its points in order, so they read version-1 pa
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Protocol
 
 from .vocabulary import CONFIDENCE_SCALE, Vocabulary
@@ -44,15 +45,32 @@ KAHNEMAN = ("Kahneman (2011) Thinking, Fast and Slow; Munro (1999) Common errors
 class Step(Protocol):
     """One committed choice as the path reads it (reasoning.Choice is one)."""
 
-    case: str
-    point: str
-    confidence: int | None
-    relies_on: tuple[str, ...]
-    said: tuple[str, ...]
-    rationale: str
-    change_mind: str
-    matched_actual: bool
-    matched_review: bool
+    @property
+    def case(self) -> str: ...
+
+    @property
+    def point(self) -> str: ...
+
+    @property
+    def confidence(self) -> int | None: ...
+
+    @property
+    def relies_on(self) -> tuple[str, ...]: ...
+
+    @property
+    def said(self) -> tuple[str, ...]: ...
+
+    @property
+    def rationale(self) -> str: ...
+
+    @property
+    def change_mind(self) -> str: ...
+
+    @property
+    def matched_actual(self) -> bool: ...
+
+    @property
+    def matched_review(self) -> bool: ...
 
     def where(self, across_cases: bool) -> str: ...
 
@@ -100,9 +118,10 @@ def _some(pts: Sequence[str]) -> str:
     return _and(pts) if len(pts) <= 3 else f"{pts[0]}, {pts[1]} and {number(len(pts) - 2)} other points"
 
 
-def _runs(steps: Sequence[Step], same) -> list[tuple[int, int]]:
+def _runs(steps: Sequence[Step], same: Callable[[Step, Step], bool]) -> list[tuple[int, int]]:
     """(start, end) of each run of RUN or more steps in a row for which same(a, b) holds pairwise."""
-    runs, start = [], 0
+    runs: list[tuple[int, int]] = []
+    start = 0
     for i in range(1, len(steps) + 1):
         if i == len(steps) or not same(steps[i - 1], steps[i]):
             if i - start >= RUN:
@@ -111,12 +130,16 @@ def _runs(steps: Sequence[Step], same) -> list[tuple[int, int]]:
     return runs
 
 
-def _shared(steps: Sequence[Step], attr: str, keep=lambda s: True) -> list[tuple[int, int, str]]:
+def _both_hold(attr: str, slug: str, x: Step, y: Step) -> bool:
+    return slug in getattr(x, attr) and slug in getattr(y, attr)
+
+
+def _shared(steps: Sequence[Step], attr: str, keep: Callable[[str], bool] = lambda s: True) -> list[tuple[int, int, str]]:
     """Runs of RUN or more steps in a row that all hold one slug in `attr` (the first such slug)."""
-    found = []
+    found: list[tuple[int, int, str]] = []
     slugs = dict.fromkeys(s for st in steps for s in getattr(st, attr) if keep(s))
     for slug in slugs:
-        for a, b in _runs(steps, lambda x, y, s=slug: s in getattr(x, attr) and s in getattr(y, attr)):
+        for a, b in _runs(steps, partial(_both_hold, attr, slug)):
             if not any(a < e and s < b for s, e, _ in found):  # one run of points is named once
                 found.append((a, b, slug))
     return sorted(found)
@@ -148,13 +171,13 @@ def _not_revising(steps: Sequence[Step], vocab: Vocabulary, across: bool) -> Pat
         pts = [s.where(across) for s in steps[a:b]]
         where += pts
         c = steps[a].confidence
-        lines.append(f"Your confidence stayed at {c} of 5 ({CONFIDENCE_SCALE.get(c, '')}) from {pts[0]} to "
+        lines.append(f"Your confidence stayed at {c} of 5 ({CONFIDENCE_SCALE.get(c or 0, '')}) from {pts[0]} to "
                      f"{pts[-1]}, {number(len(pts))} points in a row.")
     first = next((s for s in steps if s.where(across) in where and s.change_mind), None)
     if first is not None:
-        said = " ".join(first.change_mind.split()).rstrip(".")
+        wrote = " ".join(first.change_mind.split()).rstrip(".")
         lines.append(f"Each point brought something new. At {first.where(across)} you wrote that this would "
-                     f"change your mind: \u201c{said}\u201d. Did any of it arrive later?")
+                     f"change your mind: \u201c{wrote}\u201d. Did any of it arrive later?")
     else:
         lines.append("Each of those points brought something new.")
     return PathPattern("not-revising", "Munro's failure to revise", term.description if term else "",
@@ -188,7 +211,7 @@ def _drift(steps: Sequence[Step], across: bool) -> PathPattern | None:
     rated = [s for s in steps if s.confidence is not None]
     if len(rated) < RUN:
         return None
-    values = [s.confidence for s in rated]
+    values = [s.confidence for s in rated if s.confidence is not None]
     rising = all(b >= a for a, b in zip(values, values[1:], strict=False)) and values[-1] - values[0] >= 2
     falling = all(b <= a for a, b in zip(values, values[1:], strict=False)) and values[0] - values[-1] >= 2
     if not (rising or falling):

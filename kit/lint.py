@@ -34,6 +34,7 @@ from typing import Any
 
 from . import settings
 from .errors import Problem
+from .models import Option, Pack
 from .packs import Report
 from .yamlfile import PathKey, dotted
 
@@ -361,14 +362,14 @@ class TagBalance:
                 f"{self.actual_strength} of {self.actual} options that were done carry a strength.")
 
 
-def tag_balance(pack) -> TagBalance:
+def tag_balance(pack: Pack) -> TagBalance:
     """The balance of a format 1.1 pack's reasoning tags (a version-1 pack has none)."""
     from .vocabulary import load_vocabulary
 
     vocab = load_vocabulary()
 
-    def kinds(option) -> set[str]:
-        return {(vocab.term("reasoning", s).kind if vocab.term("reasoning", s) else "") for s in option.relies_on or ()}
+    def kinds(option: Option) -> set[str]:
+        return {term.kind if (term := vocab.term("reasoning", s)) is not None else "" for s in option.relies_on or ()}
 
     options = [o for p in pack.decision_points for o in p.options]
     cautioned = [o for o in options if "caution" in kinds(o)]

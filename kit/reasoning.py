@@ -277,10 +277,15 @@ def _own(c: Choice, vocab: Vocabulary) -> OwnReading:
     known = [s for s in c.relies_on if vocab.term("reasoning", s) is not None]
     return OwnReading(
         c, tuple(vocab.consideration(s) for s in c.said),
-        tuple((vocab.label("reasoning", s), vocab.term("reasoning", s).kind or CAUTION) for s in known),
+        tuple((vocab.label("reasoning", s), _kind(vocab, s)) for s in known),
         tuple(vocab.consideration(s) for s in c.said if s in known),
         tuple(vocab.label("reasoning", s) for s in known if s not in c.said),
         tuple(vocab.consideration(s) for s in c.said if s not in known and s != OTHER_CONSIDERATION))
+
+
+def _kind(vocab: Vocabulary, slug: str) -> str:
+    term = vocab.term("reasoning", slug)
+    return (term.kind if term is not None else "") or CAUTION
 
 
 def _summarise(choices: list[Choice], vocab: Vocabulary, across_cases: bool) -> Reasoning:

@@ -217,12 +217,12 @@ def _case_record(pack: Pack, state: CaseState, text: bool, compact: bool = False
     known = {p.id for p in pack.decision_points}
     for pid, d in state.decisions.items():  # answers at points the pack no longer has: kept, after the rest
         if pid not in known:
-            texts = {} if compact else {"option_text": GONE_OPTION, "actual_option_text": GONE_POINT}
             drecs.append(DecisionRecord(
                 point_id=pid, when=GONE_POINT, option_id=d.option_id, actual_option_id="", supported_option_ids=[],
                 matched_actual=False, matched_review=False, confidence=d.confidence or 3,
                 committed_at=d.committed_at, rationale=d.rationale if text else None,
-                second_thoughts=state.second_thoughts.get(pid, []) if text else None, gone=True, **texts))
+                second_thoughts=state.second_thoughts.get(pid, []) if text else None, gone=True,
+                option_text=None if compact else GONE_OPTION, actual_option_text=None if compact else GONE_POINT))
     debates = []
     for db in pack.debates:
         codes = state.codes_for(db.id)

@@ -8,7 +8,7 @@ exactly where the learner was.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -262,7 +262,7 @@ class CaseSession:
             ) from None
         return self.state.decisions[point_id]
 
-    def rely_on(self, point_id: str, considerations) -> tuple[str, ...]:
+    def rely_on(self, point_id: str, considerations: Iterable[str]) -> tuple[str, ...]:
         """Save what the learner's reasons at a committed point rested on (vocabulary considerations, in
         their plain words on the page), before the reveal. The first save stands."""
         from .vocabulary import load_vocabulary
@@ -309,6 +309,8 @@ class CaseSession:
         for f in point.contributing_factors:
             by_level.setdefault(f.level, []).append(f)
         chosen = point.option(d.option_id)
+        if chosen is None:  # answer_gone above: never reached
+            raise SessionError("The option you chose here is no longer in this case.")
         return Reveal(point, chosen, point.actual_option, point.supported_options, point.what_happened,
                       chosen.feedback, point.review_finding, point.review_quote, by_level)
 

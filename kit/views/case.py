@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import html as _html
 import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from ..errors import KitError
 from ..html import Markup, bullet_list, callout, esc, message, table_html
@@ -224,6 +225,7 @@ class CaseView(View):
         self.compare_button.on_click(lambda _b: self.show_compare())
         self.room_note = html()  # in a workshop room: what the room is doing now
         self.gone = html()  # answers at points the case no longer has (gone_answers_html)
+        self.also_refresh: list[Callable[[], None]] = []  # parts beside the case that redraw with it (a room's debate)
         self._lock = threading.RLock()  # live room updates and clicks never redraw at once
         # A reload opens the case where the learner left it: the page scrolls to the point they were on.
         self.resume = ResumeHere(active=bool(session.decisions) and session.acknowledged)
@@ -252,7 +254,7 @@ class CaseView(View):
                 pv.refresh()
         self._draw_end()
         self.gone.value = gone_answers_html(s)
-        for also in getattr(self, "also_refresh", []):  # parts beside the case (a room's debate)
+        for also in self.also_refresh:
             also()
         self._mark_current()
         self.body.children = [self.background, *[pv.widget for pv in self.points.values()], self.gone, self.end,
@@ -274,11 +276,12 @@ class CaseView(View):
     def room_tick(self) -> bool:
         """Redraw when the facilitator has changed the room (a point opened, a reveal released);
         returns False once the room is closed, which ends the live updates."""
-        key = self.session.room_key()
+        session = cast(RoomSession, self.session)  # room_tick runs only on a room's page
+        key = session.room_key()
         if key != getattr(self, "_room_key", None):
             self._room_key = key
             self.refresh()
-        return not self.session.room.state().closed
+        return not session.room.state().closed
 
     def _draw_end(self) -> None:
         s = self.session
