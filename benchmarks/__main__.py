@@ -107,7 +107,7 @@ def bench_commit(results):
         case.acknowledge()
         for p in case.pack.decision_points:
             t = time.perf_counter()
-            case.decide(p.id, p.options[0].id, confidence=3, rationale="A reason " * 20)
+            case.decide(p.id, p.options[0].id, confidence=3, rationale="A reason " * 20, change_mind="A word from another agency.")
             times.append(time.perf_counter() - t)
     times.sort()
     p95 = times[int(len(times) * 0.95)]
@@ -187,7 +187,7 @@ def bench_export(results):
         case.acknowledge()
         for p in pack.decision_points:
             if case.decision(p.id) is None:
-                case.decide(p.id, p.options[-1].id, confidence=4, rationale="Reasons " * 30)
+                case.decide(p.id, p.options[-1].id, confidence=4, rationale="Reasons " * 30, change_mind="A word from another agency.")
     t = statistics.median(timed(lambda: render(build_record("Exporter"), "html"), 3))
     results.append(("export the HTML record of a learner who did every case", f"{t * 1000:.0f} ms", "", "< 1 s",
                     t < 1))

@@ -35,7 +35,8 @@ def real_hand_in(ex: Path, name: str = "Ash", key=None) -> Path:
     case.acknowledge()
     if case.current_point is not None:
         p = case.current_point
-        case.decide(p.id, p.options[0].id, confidence=3, rationale="Because of what was known then, I would ask.")
+        case.decide(p.id, p.options[0].id, confidence=3, rationale="Because of what was known then, I would ask.",
+                    change_mind="A word from another agency.")
     return submit(name, folder=ex, key=key)
 
 
@@ -130,7 +131,8 @@ def room_bomb(base: Path, label: str) -> str:
     case = room_case(PACK, learner=f"Room learner {n}", room=room.folder)
     case.acknowledge()
     case.decide(point, room.pack().point(point).options[0].id, confidence=3,
-                rationale="Because of what was known then, I would ask.")
+                rationale="Because of what was known then, I would ask.",
+                change_mind="A word from another agency.")
     votes = room.folder / "votes"
     if label == "named pipe":
         os.mkfifo(votes / "pipe.json")

@@ -55,7 +55,8 @@ def _learner(i: int, folder: str, home: str, rooms: str, commands, results) -> N
         point, at = command
         time.sleep(max(0.0, at - time.time()))
         option = session.pack.point(point).options[i % len(session.pack.point(point).options)].id
-        session.decide(point, option, confidence=3, rationale="Reasons from what was known at the time, here.")
+        session.decide(point, option, confidence=3, rationale="Reasons from what was known at the time, here.",
+                       change_mind="A word from another agency.")
         results.put(("committed", i, point, time.time()))
     watch.stop()
 

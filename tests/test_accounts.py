@@ -116,7 +116,7 @@ def workshop(hub):
         case = open_case({PACK!r}, learner="Ash")
         case.acknowledge()
         p = case.current_point
-        case.decide(p.id, p.options[0].id, confidence=4, rationale="Because of what was known then, I would ask.")
+        case.decide(p.id, p.options[0].id, confidence=4, rationale="Because of what was known then, I would ask.", change_mind="A word from the health visitor.")
         print(submit("Ash", folder={str(hub["exchange"])!r}))
     """
     real = Path(ok(run_as(hub, "ash", decide, {"KIT_WORKSHOP_KEY": keys["ash"]})).strip())

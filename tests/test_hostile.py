@@ -165,7 +165,7 @@ def exchange_with_bombs(kit_home, tmp_path, monkeypatch):
         case = open_case(PACK, learner=name)
         case.acknowledge()
         p = case.current_point
-        case.decide(p.id, p.options[0].id, confidence=3, rationale="Because of what was known then.")
+        case.decide(p.id, p.options[0].id, confidence=3, rationale="Because of what was known then.", change_mind="A word from the health visitor.")
         submit(name, folder=ex)
     for name, raw in BOMBS.items():
         (ex / name).write_bytes(raw)
@@ -208,7 +208,7 @@ def test_a_room_status_runs_beside_hostile_votes(kit_home, tmp_path, monkeypatch
     room.open_point()
     case = room_case(PACK, learner="Ash", room=room.folder)
     case.acknowledge()
-    case.decide("health-concerns", "explore", confidence=3, rationale="Because of what was known then.")
+    case.decide("health-concerns", "explore", confidence=3, rationale="Because of what was known then.", change_mind="A word from the health visitor.")
     votes = room.folder / "votes"
     for name, raw in BOMBS.items():
         (votes / name).write_bytes(raw)

@@ -27,8 +27,8 @@ def answered_then_edited(kit_home, example_pack):
     educator renames the option 'visit' to 'home-visit' and the point 'manager-sign-off' to 'sign-off'."""
     case = open_case(example_pack, learner="Robin")
     case.acknowledge()
-    case.decide("housing-referral", "visit", confidence=4, rationale=HOUSING)
-    case.decide("manager-sign-off", "return", confidence=2, rationale=SIGN_OFF)
+    case.decide("housing-referral", "visit", confidence=4, rationale=HOUSING, change_mind="A word from the health visitor.")
+    case.decide("manager-sign-off", "return", confidence=2, rationale=SIGN_OFF, change_mind="A word from the health visitor.")
     yaml = example_pack / "pack.yaml"
     text = yaml.read_text()
     text = text.replace("      - id: visit\n", "      - id: home-visit\n", 1)
@@ -45,7 +45,7 @@ def test_the_session_keeps_both_answers_locked_and_never_substitutes_an_option(a
     with pytest.raises(SessionError, match="no longer in this case"):
         case.reveal("housing-referral")
     with pytest.raises(SessionError, match="already committed"):
-        case.decide("housing-referral", "close", confidence=3, rationale="a different answer with hindsight now")
+        case.decide("housing-referral", "close", confidence=3, rationale="a different answer with hindsight now", change_mind="A word from the health visitor.")
     gone = case.gone_answers
     assert [(g.point_label is None, g.decision.option_id, g.decision.rationale) for g in gone] == [
         (False, "visit", HOUSING), (True, "return", SIGN_OFF)]
@@ -99,7 +99,7 @@ def test_validate_against_finds_a_shared_apps_journals(kit_home, example_pack, t
         monkeypatch.setenv("KIT_HOME", str(home))
         case = open_case(example_pack, learner=name)
         case.acknowledge()
-        case.decide("housing-referral", "phone", confidence=3, rationale="a call first, to the midwife as well")
+        case.decide("housing-referral", "phone", confidence=3, rationale="a call first, to the midwife as well", change_mind="A word from the health visitor.")
     assert main(["validate", str(example_pack), "--against", str(tmp_path / "shared")]) == 0
     assert "0 warning(s)" in capsys.readouterr().out
     yaml = example_pack / "pack.yaml"

@@ -344,7 +344,7 @@ def test_the_room_moves_between_votes_on_the_console(kit_home):
     for name, first in (("Ash", "explore"), ("Bo", "explore")):
         case = open_case(PACK, learner=name, room=room.folder)
         case.acknowledge()
-        case.decide("health-concerns", first, confidence=3, rationale="Because of the history in this family.")
+        case.decide("health-concerns", first, confidence=3, rationale="Because of the history in this family.", change_mind="A word from the health visitor.")
         sessions.append(case)
     console = RoomConsole(room, live_seconds=None)
     console.revote.click()

@@ -37,7 +37,7 @@ def _work(name, example_pack, points=1):
     case = open_case(example_pack, learner=name)
     case.acknowledge()
     for p in case.pack.decision_points[:points]:
-        case.decide(p.id, p.options[0].id, confidence=4, rationale="my reason for choosing this option")
+        case.decide(p.id, p.options[0].id, confidence=4, rationale="my reason for choosing this option", change_mind="A word from the health visitor.")
     return case
 
 
@@ -126,7 +126,7 @@ def test_newer_is_decided_by_the_counter_not_the_clock(kit_home, example_pack, t
     case = _work("Ash", example_pack, points=1)
     first = submit("Ash", folder=ex)
     p = case.current_point
-    case.decide(p.id, p.options[0].id, confidence=2, rationale="my reason for the second point here")
+    case.decide(p.id, p.options[0].id, confidence=2, rationale="my reason for the second point here", change_mind="A word from the health visitor.")
     yesterday = (datetime.now(timezone.utc) - timedelta(days=1)).isoformat(timespec="microseconds")
     monkeypatch.setattr(record, "_now", lambda: yesterday)
     second = submit("Ash", folder=ex)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from ..errors import KitError
 from ..journal import Journal
 from ..session import CaseSession
+from ..vocabulary import OTHER_CONSIDERATION
 from .base import Status, View, box, button, html
 from .case import CaseView, PointView
 from .parts import Choice, actions
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
 
 PREVIEWER = "Preview"
 REASON = "Committed by the preview, to show what a learner sees next."
+CHANGE_MIND = "Whatever the preview's author writes next."
 
 
 class Preview(View):
@@ -70,14 +72,19 @@ class Preview(View):
         session.acknowledge()
         point = pack.decision_points[self.point.value]
         for earlier in pack.decision_points[:self.point.value]:  # a learner reaches it past the ones before
-            session.decide(earlier.id, earlier.actual_option.id, confidence=3, rationale=REASON)
+            session.decide(earlier.id, earlier.actual_option.id, confidence=3, rationale=REASON,
+                           change_mind=CHANGE_MIND)
+            session.rely_on(earlier.id, [OTHER_CONSIDERATION])
         case = CaseView(session)
         view = case.points[point.id]
         if committed:
             view.choice.value = view.point.actual_option.id
             view.confidence.value = 3
             view.rationale.value = REASON
+            view.change_mind.value = CHANGE_MIND
             view.decide()
+            session.rely_on(point.id, [OTHER_CONSIDERATION])  # the learner's ticks, then the reveal
+            view.refresh()
         self.view = view
         self.shown.children = [view.widget]
         return view
