@@ -133,6 +133,17 @@ def test_too_few_points_and_the_anonymisation_lint_show_beside_their_fields(pack
     assert any("words in a row with the outcome" in p.sentence for p in c.at("decision_points[0].title"))
 
 
+def test_a_content_note_that_tells_the_outcome_shows_beside_the_content_note(packs_root):
+    """The content-note rule of kit lint (issue 24) runs on the page too: a note that says what happened is
+    an error under the content note, in kit lint's words; kinds of harm and themes pass."""
+    d = fill(Draft.new(packs_root))
+    d.set(("content_note",), "Injury to a baby; both children were later taken into care.")
+    said = " ".join(p.sentence for p in d.check().at("content_note"))
+    assert "taken into care" in said or "later" in said
+    d.set(("content_note",), "Serious injury to a baby; neglect; domestic abuse.")
+    assert d.check().at("content_note") == []
+
+
 def test_copied_runs_are_marked_and_twelve_words_is_the_line(packs_root):
     """12 words in a row from the pasted source are marked where they stand; 11 are not."""
     d = fill(Draft.new(packs_root))
