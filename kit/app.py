@@ -40,8 +40,8 @@ LOOPBACK = "127.0.0.1"
 TEMPLATE = "kit-app"  # the Voila template of a shared app: carries the learner key on every link
 
 
-CODE_FILE_ENV = "KIT_APP_CODE_FILE"  # names the file holding the workshop code: never on the command line
-READY_ENV = "KIT_APP_READY"  # the line the server prints last, once it is up: the address to open or give
+CODE_FILE_ENV = settings.APP_CODE_FILE_ENV  # names the file holding the workshop code: never the command line
+READY_ENV = settings.APP_READY_ENV  # the line the server prints last, once it is up
 
 
 @dataclass

@@ -28,7 +28,6 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import hmac
-import os
 import posixpath
 import time
 from collections import deque
@@ -48,7 +47,7 @@ from voila.tornado.handler import TornadoVoilaHandler
 from voila.voila_identity_provider import VoilaLoginHandler
 
 from . import settings
-from .app import CODE_FILE_ENV, READY_ENV, START_PAGE
+from .app import START_PAGE
 from .identity import Registry, normal_code
 
 START_PATH = f"/voila/render/{START_PAGE}"
@@ -381,14 +380,14 @@ class KitIdentityProvider(PasswordIdentityProvider):
         kwargs["login_handler_class"] = WorkshopLogin  # Voila passes its own; ours words the door
         super().__init__(**kwargs)
         self.door = Door()
-        ready = os.environ.get(READY_ENV)
+        ready = settings.app_ready_line()
         if ready:  # runs once the server loop starts: after Voila's own "running at" lines
             IOLoop.current().add_callback(print, ready, flush=True)
 
     @default("token")
     def _token_from_file(self) -> str:
         """The workshop code, from the file kit app names in the environment (never the command line)."""
-        path = os.environ.get(CODE_FILE_ENV)
+        path = settings.app_code_file()
         if not path:
             return super()._token_default()
         self.token_generated = False

@@ -198,6 +198,21 @@ def page_path() -> str:
     return os.environ.get("SCRIPT_NAME", "")
 
 
+# What kit app hands the Voila server it starts (the server's own environment, never a learner's):
+APP_CODE_FILE_ENV = "KIT_APP_CODE_FILE"  # names the file holding the workshop code: never on the command line
+APP_READY_ENV = "KIT_APP_READY"  # the line the server prints last, once it is up: the address to open or give
+
+
+def app_code_file() -> str | None:
+    """The file kit app named for the workshop code (in the server kit app started), or None."""
+    return os.environ.get(APP_CODE_FILE_ENV) or None
+
+
+def app_ready_line() -> str | None:
+    """The line kit app asked its server to print once it is up, or None."""
+    return os.environ.get(APP_READY_ENV) or None
+
+
 def voila_preheated() -> bool:
     """True in a kernel Voila started before any browser asked for its page (a ready-kernel pool)."""
     return os.environ.get("VOILA_PREHEAT") == "True"

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from kit.cli import main
 from kit.errors import SessionError
-from kit.export import export_name, export_record
+from kit.export import export_name, export_record, md_escape
 from kit.learner import check_learner, learner_id
 from kit.session import open_case
 from tests.conftest import ROOT
@@ -129,7 +129,7 @@ def test_names_differing_in_punctuation_get_their_own_export_files(kit_home, exa
         paths.append(export_record(name, fmt="md"))
     assert len({p.name.lower() for p in paths}) == len(names)  # apart even on a disk that ignores case
     for name, path in zip(names, paths, strict=True):
-        assert f"by {name}".replace(".", "\\.").replace("-", "\\-") in path.read_text()
+        assert md_escape(f"by {name}") in path.read_text()
 
 
 @PROPERTY

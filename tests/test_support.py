@@ -146,17 +146,18 @@ def test_the_facilitator_dashboard_shows_the_notice_only_for_the_default_list(ki
     assert cohort_report(cohort).notice.value == ""
 
 
-def test_kit_room_open_prints_the_notice_only_for_the_default_list(kit_home, tmp_path, capsys):
+def test_kit_room_open_prints_the_notice_only_for_the_default_list(kit_home, tmp_path, capsys, monkeypatch):
     """`kit room open` ends with the notice while the default list is showing, and not otherwise."""
     from kit.cli import main
 
     pack = "robyn-front-door"
-    assert main(["room", "open", "--dir", str(tmp_path / "r1"), "--pack", pack]) == 0
+    monkeypatch.setenv("KIT_ROOMS", str(tmp_path / "rooms"))
+    assert main(["room", "open", "--pack", pack]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[-1] == DEFAULT_NOTICE
     kit_home.mkdir(parents=True, exist_ok=True)
     (kit_home / "support.yaml").write_text("contacts:\n  - name: Course office\n    for: help\n    how: ext 42\n")
-    assert main(["room", "open", "--dir", str(tmp_path / "r2"), "--pack", pack]) == 0
+    assert main(["room", "open", "--pack", pack]) == 0
     assert "KIT_SUPPORT_FILE" not in capsys.readouterr().out
 
 
@@ -181,7 +182,10 @@ def test_a_learner_page_never_shows_the_notice(kit_home, example_pack):
     for point, option in [("housing-referral", "close"), ("manager-sign-off", "return"), ("police-callout", "refer")]:
         pv = view.points[point]
         pv.choice.value, pv.confidence.value, pv.rationale.value = option, 3, "I would want to see the home first."
+        pv.change_mind.value = "A word from the health visitor."
         pv.commit.click()
+        pv.relied_on.ticks["other"].value = True  # what the reasons rested on, before the reveal
+        pv.relied_on.save.click()
         seen.append(_page_text(view.widget))
     view.step_out_button.click()
     seen.append(_page_text(view.widget))

@@ -219,7 +219,7 @@ def test_each_stage_of_the_reveal_waits_for_its_release(kit_home):
     view.room_tick()
     view.compare_button.click()
     assert "What the review found" in pv.reveal.value
-    assert "you chose what was actually done" in view.compare_out.value
+    assert "same as what was done" in view.compare_out.value
     assert "will share what became of the children" in view.end.children[2].value
     view.read_outcome.click()
     assert view.outcome.value == ""
