@@ -50,7 +50,7 @@ def server(tmp_path_factory):
     proc = subprocess.Popen(voila_command(port, folder, idle_minutes=0), cwd=ROOT, env=env, stdout=log,
                             stderr=subprocess.STDOUT)
     try:
-        wait_http(f"http://127.0.0.1:{port}/", proc)
+        wait_http(f"http://127.0.0.1:{port}/voila/static/voila.js", proc)
         yield {"url": page_url(port), "packs": packs, "home": home, "base": base}
     finally:
         stop(proc)
