@@ -34,7 +34,8 @@ def servers(tmp_path_factory):
             proc = subprocess.Popen(voila_command(port, prepare(home / "app")), cwd=ROOT, env=env, stdout=log,
                                     stderr=subprocess.STDOUT)
             procs.append((proc, log))
-            out[who] = f"http://127.0.0.1:{port}/voila/render/notebooks"
+            folder = "facilitator" if who == "facilitator" else "notebooks"  # the console is the facilitator's page
+            out[who] = f"http://127.0.0.1:{port}/voila/render/{folder}"
             wait_http(f"http://127.0.0.1:{port}/", proc)
         yield out
     finally:
