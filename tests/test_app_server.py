@@ -16,6 +16,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -152,10 +153,29 @@ class Browser:
         return await websocket_connect(HTTPRequest(url, headers={"Cookie": cookies}))
 
 
+def _on_a_thread(loop, coro):
+    """Run coro on loop in a worker thread: Playwright's sync API (the browser tests, earlier in the same
+    run) leaves the main thread's loop marked running, so no loop can run there."""
+    out = {}
+
+    def run():
+        try:
+            out["value"] = loop.run_until_complete(coro)
+        except BaseException as exc:  # noqa: BLE001  (raised again in the caller's thread)
+            out["error"] = exc
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    worker.join()
+    if "error" in out:
+        raise out["error"]
+    return out.get("value")
+
+
 def connected(browser: Browser, kernel_id: str):
     """A websocket to the kernel, opened on its own event loop (closed by the caller with closing())."""
     loop = asyncio.new_event_loop()
-    ws = loop.run_until_complete(browser.connect(kernel_id))
+    ws = _on_a_thread(loop, browser.connect(kernel_id))
     return loop, ws
 
 
@@ -164,7 +184,7 @@ def closing(loop, ws) -> None:
         ws.close()
         await asyncio.sleep(0.3)  # let the close frame go out
 
-    loop.run_until_complete(close())
+    _on_a_thread(loop, close())
     loop.close()
 
 
