@@ -43,6 +43,20 @@ def _can_run() -> str | None:
     return None
 
 
+def _let_others_through(*paths: Path) -> list[tuple[Path, int]]:
+    """The accounts read the checkout and its packages: a folder on the way that others cannot pass
+    (a fresh clone in `mktemp -d` is mode 700) gets o+x, pass only, not list, until the test ends.
+    Returns each folder changed with its mode before."""
+    changed = []
+    for path in paths:
+        for folder in [*reversed(path.parents), path]:
+            mode = folder.stat().st_mode & 0o7777
+            if not mode & 0o001:
+                folder.chmod(mode | 0o001)
+                changed.append((folder, mode))
+    return changed
+
+
 @pytest.fixture(scope="module")
 def hub():
     """Accounts (learner1, learner2, facilitator), a 1777 exchange and a home each; removed afterwards."""
@@ -53,6 +67,7 @@ def hub():
     free = (u for u in range(1801, 1900) if u not in taken)
     made: dict[str, int] = {}
     base = Path(tempfile.mkdtemp(prefix="kit-hub-", dir="/tmp"))
+    opened = _let_others_through(ROOT, SITE)
     try:
         for who, name in NAMES.items():
             subprocess.run(["userdel", name], capture_output=True)  # left by an interrupted run
@@ -70,6 +85,8 @@ def hub():
             home.chmod(0o700)
         yield {"base": base, "exchange": exchange, "uid": made}
     finally:
+        for folder, mode in opened:
+            folder.chmod(mode)
         shutil.rmtree(base, ignore_errors=True)
         for name in NAMES.values():
             subprocess.run(["userdel", name], capture_output=True)

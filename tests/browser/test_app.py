@@ -38,12 +38,12 @@ CHANGE = "A home visit that found the baby's needs were met."
 HISTORY = "The history: what had happened before"
 
 
-@pytest.fixture(scope="module")
-def pack():
+@pytest.fixture
+def pack():  # per test: the tests of this module can run on different workers (each with its own app)
     return load_pack(CASE)
 
 
-@pytest.fixture(scope="module", autouse=True)
+@pytest.fixture(autouse=True)
 def need_axe():
     if not AXE.exists():
         pytest.fail("axe-core is missing: bash kit.sh test installs it into .cache/axe")
