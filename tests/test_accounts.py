@@ -44,15 +44,16 @@ def _can_run() -> str | None:
 
 
 def _let_others_through(*paths: Path) -> list[tuple[Path, int]]:
-    """The accounts read the checkout and its packages: a folder on the way that others cannot pass
-    (a fresh clone in `mktemp -d` is mode 700) gets o+x, pass only, not list, until the test ends.
-    Returns each folder changed with its mode before."""
+    """The accounts import from the checkout and its packages: a folder others cannot pass on the way
+    (a fresh clone in `mktemp -d` is mode 700) gets o+x (pass, not list) and each path itself o+rx
+    (Python lists a folder on its path to import from it), until the test ends. Returns each folder
+    changed with its mode before."""
     changed = []
     for path in paths:
-        for folder in [*reversed(path.parents), path]:
+        for folder, need in [*((p, 0o001) for p in reversed(path.parents)), (path, 0o005)]:
             mode = folder.stat().st_mode & 0o7777
-            if not mode & 0o001:
-                folder.chmod(mode | 0o001)
+            if mode & need != need:
+                folder.chmod(mode | need)
                 changed.append((folder, mode))
     return changed
 
@@ -85,7 +86,7 @@ def hub():
             home.chmod(0o700)
         yield {"base": base, "exchange": exchange, "uid": made}
     finally:
-        for folder, mode in opened:
+        for folder, mode in reversed(opened):
             folder.chmod(mode)
         shutil.rmtree(base, ignore_errors=True)
         for name in NAMES.values():
