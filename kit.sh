@@ -133,8 +133,8 @@ run_tests() {
   compgen -G "facilitator/*.ipynb" >/dev/null && targets+=(facilitator)  # the room console and the dashboard
   # Workers (pytest-xdist): the browser tests and servers mostly wait on pages and kernels, so three
   # workers keep two cores busy. A notebook, and a module that shares a server, stays on one worker
-  # (tests/conftest.py marks the groups; --dist loadgroup keeps them together). KIT_TEST_WORKERS=0: one process.
-  "$py" -m pytest "${targets[@]}" --nbval-lax --nbval-current-env -n "${KIT_TEST_WORKERS:-3}" --dist loadgroup "$@" \
+  # (conftest.py says what goes together). KIT_TEST_WORKERS=0: one process.
+  "$py" -m pytest "${targets[@]}" --nbval-lax --nbval-current-env -n "${KIT_TEST_WORKERS:-3}" --dist loadscope "$@" \
     || status=$?
   [ "$status" = 0 ] || say "tests failed (ruff, mypy or pytest above)"
   return "$status"

@@ -14,20 +14,6 @@ FIXTURES = Path(__file__).resolve().parent / "packs"
 EXAMPLE = FIXTURES / "example-baby-k"
 
 
-def pytest_collection_modifyitems(config, items):
-    """Keep together what must run on one pytest-xdist worker (bash kit.sh test runs `-n` workers with
-    `--dist loadgroup`): a notebook's cells share one kernel, in order, so each notebook is one group; the
-    tests of a module with a module-scoped fixture (a server, accounts, a built wheel) share it, so the
-    module is one group, started once. Every other test goes to whichever worker is free."""
-    for item in items:
-        if item.path.suffix == ".ipynb":
-            item.add_marker(pytest.mark.xdist_group(item.path.name))
-            continue
-        defs = getattr(getattr(item, "_fixtureinfo", None), "name2fixturedefs", {})
-        if any(d.scope == "module" for fixturedefs in defs.values() for d in fixturedefs):
-            item.add_marker(pytest.mark.xdist_group(item.path.stem))
-
-
 @pytest.fixture(autouse=True)
 def fresh_page():
     """Every test starts on a fresh page, as a new kernel would: who the page is for, its shared
