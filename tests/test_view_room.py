@@ -401,8 +401,10 @@ def test_the_debate_on_the_room_page_and_its_chart_on_the_console(kit_home):
     debate.compare.click()
     console.refresh(force=True)
     chart = console.debate.value
-    author = room.pack().debates[0].comment(first).author
-    assert "how the room placed each comment" in chart and f"How the room placed {author}" in chart
+    comment = room.pack().debates[0].comment(first)
+    assert "how the room placed each comment" in chart and f"How the room placed {comment.author}" in chart
+    opening = " ".join(comment.text.split()[:10])  # a commenter's comments are told apart by their words
+    assert f"<strong>{comment.author}</strong>, “{opening}" in chart
     assert "1 placed it. Holds individuals accountable: most often a great deal" in chart
     assert "Ash" not in chart
 
