@@ -266,6 +266,7 @@ def test_a_second_vote_after_talking_in_pairs(kit_home):
     pv.revote.confidence.value = 4
     pv.revote.vote.click()
     assert pv.revote.vote.disabled and "second vote is saved" in pv.revote.status.text
+    assert ".." not in pv.revote.status.text  # the option's own full stop is not doubled
     assert view.session.decision("health-concerns").option_id == "explore"
     point = room.status()["points"][0]
     assert point["options"]["explore"] == 1 and point["second"]["options"]["refer"] == 1

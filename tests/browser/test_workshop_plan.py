@@ -270,6 +270,7 @@ def test_a_sixty_minute_plan_from_the_first_minute_to_the_handout(workshop, cont
     ending.wait_for()
     assert flat(pack.outcome)[:120] not in body(phone)
     assert phone.get_by_role("button", name="Read it now").count() == 0
+    assert "did not say what your reasons rested on" not in body(phone)  # the ticks saved with each vote are read
     look(phone, "plan-07-learner-end-held", looks)
     console.get_by_role("button", name="Share what became of the children").click()
     phone.get_by_role("button", name="Read it now").click()  # each learner still chooses to read it
