@@ -135,13 +135,14 @@ def debate_board_html(pack: Pack, status: dict) -> str:
             continue
         cells = Counter(got)
         label = _html.escape(f"How the room placed {c.author}'s comment “{opening(c.text)}”", quote=True)
-        svg = [f'<svg role="img" aria-label="{label}" viewBox="0 0 130 130" '
-               'width="130" height="130"><rect x="25" y="5" width="100" height="100" fill="none" stroke="#666"/>']
+        svg = [f'<svg role="img" aria-label="{label}" viewBox="0 0 130 140" '
+               'width="130" height="140"><rect x="25" y="5" width="100" height="100" fill="none" stroke="#666"/>']
         for (a, ctx), n in cells.items():
             x, y = 37 + 25 * a, 93 - 25 * ctx
             svg.append(f'<circle cx="{x}" cy="{y}" r="{min(11, 4 + 2 * n)}" fill="{BAR}" opacity="0.8"/>'
                        f'<text x="{x}" y="{y + 4}" font-size="10" text-anchor="middle" fill="#fff">{n}</text>')
-        svg.append('<text x="75" y="122" font-size="9" text-anchor="middle">holds individuals accountable →</text>'
+        svg.append('<text x="75" y="119" font-size="9" text-anchor="middle">holds individuals</text>'  # two lines: whole
+                   '<text x="75" y="130" font-size="9" text-anchor="middle">accountable →</text>'
                    '<text x="10" y="55" font-size="9" text-anchor="middle" transform="rotate(-90 10 55)">'
                    "context and system →</text></svg>")
         mean_a = sum(a for a, _ in got) / len(got)
