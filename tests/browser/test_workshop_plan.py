@@ -20,6 +20,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 
@@ -104,6 +105,20 @@ def join(page, workshop, name: str) -> None:
     page.goto(workshop["join"])
     page.get_by_placeholder("e.g. Robin, or Student 7").fill(name)
     page.get_by_role("button", name="Join as this learner").click()
+    page.get_by_role("button", name="I have read this: open the case").click()
+    page.get_by_text(f"You are in workshop room {workshop['code']}").wait_for()
+
+
+def join_by_typing(page, workshop, name: str) -> None:
+    """No camera: the room page's address, then both codes typed as someone might (lower case, a space)."""
+    door = parse_qs(urlparse(workshop["join"]).query)["token"][0]
+    page.goto(workshop["base"] + joininfo.ROOM_PAGE)
+    page.get_by_label("Workshop code").fill(door.lower().replace("-", " "))
+    page.get_by_role("button", name="Enter the workshop").click()
+    page.get_by_placeholder("e.g. Robin, or Student 7").fill(name)
+    page.get_by_role("button", name="Join as this learner").click()
+    page.get_by_placeholder("e.g. K7Q-4XP").fill(workshop["code"].lower().replace("-", " "))
+    page.get_by_role("button", name="Join the room").click()
     page.get_by_role("button", name="I have read this: open the case").click()
     page.get_by_text(f"You are in workshop room {workshop['code']}").wait_for()
 
@@ -255,7 +270,7 @@ def test_a_sixty_minute_plan_from_the_first_minute_to_the_handout(workshop, cont
 
             # 5. A late joiner decides point 1 after its reveal: counted apart.
             late = contexts()
-            join(late, workshop, LATE)
+            join_by_typing(late, workshop, LATE)
             first = card(late, 1)
             first.wait_for()
             assert flat(point.what_happened)[:120] not in body(late)  # they decide before they read it
@@ -291,6 +306,12 @@ def test_a_sixty_minute_plan_from_the_first_minute_to_the_handout(workshop, cont
     placed.get_by_text("3 placed it. Holds individuals accountable: most often a great deal (average 2.3 of 3). "
                        "Points to context and system: most often a fair amount (average 2.0 of 3).").wait_for()
     assert placed.get_by_role("img", name=re.compile("^How the room placed")).count() == 1
+    cut = placed.locator("svg").evaluate(  # the chart's words sit whole inside it
+        """svg => { const v = svg.getBoundingClientRect();
+             return [...svg.querySelectorAll('text')].filter(t => { const b = t.getBoundingClientRect();
+               return b.left < v.left - 1 || b.top < v.top - 1 || b.right > v.right + 1 || b.bottom > v.bottom + 1; })
+             .map(t => t.textContent); }""")
+    assert cut == [], cut
     look(phone, "plan-08-learner-debate", looks)
 
     # 8. The handout: exactly this room.
@@ -308,13 +329,20 @@ def test_a_sixty_minute_plan_from_the_first_minute_to_the_handout(workshop, cont
     assert plain.count("Decided after the reveal (counted apart)") == 1
     assert SHARED in plain and PRIVATE not in plain
     assert "4 learners joined this room" in plain
+    assert plain.count("3 placed it.") == 1 and "The debate: how the room placed each comment" in plain
     for name in [*LEARNERS, LATE]:
         assert not re.search(rf"\b{name}\b", plain), name
     for empty in ("<ul></ul>", "<p></p>", "<li></li>", "<td></td>"):
         assert empty not in handout
     for wording in ("file(s)", "skipped", "hand in", "handed in", "submission"):
         assert wording not in plain.lower(), wording
+    seen = body(console)
+    assert not [n for n in [*LEARNERS, LATE] if re.search(rf"\b{n}\b", seen)]  # the console never names a learner
     shot(console, "plan-09-console-end")
     looks["console-end"] = problems(console)
+    printed = console.context.new_page()  # the handout as the facilitator opens it to print
+    printed.goto(path.as_uri())
+    shot(printed, "plan-10-handout")
+    looks["handout"] = problems(printed)
     assert not {k: v for k, v in looks.items() if v}, looks
     print(f"workshop plan: {time.time() - started:.0f} s in the browser")
