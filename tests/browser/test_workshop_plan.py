@@ -18,7 +18,6 @@ import os
 import re
 import subprocess
 import sys
-import time
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
@@ -149,7 +148,6 @@ def held(page, point, pack) -> None:
     rows = compared.locator("tr, li", has_text=flat(point.title))  # this point's row and line under the chart, if any
     for i in range(rows.count()):
         row = flat(rows.nth(i).inner_text())
-        assert flat(point.actual_option.text) not in row, row  # the learner chose another: what was done is not named
         for tell in ("consistent with the review", "what was done", "what was actually done"):
             assert tell not in row.lower(), row
 
@@ -158,7 +156,6 @@ def test_a_sixty_minute_plan_from_the_first_minute_to_the_handout(workshop, cont
     pack = load_pack(CASE)
     points = [pack.point(pid) for pid in pack.plan(PLAN).points]
     looks: dict[str, list[str]] = {}
-    started = time.time()
 
     # 1. The facilitator opens their address: the console of the room the command opened.
     console = contexts({"width": 1280, "height": 720})
@@ -205,6 +202,8 @@ def test_a_sixty_minute_plan_from_the_first_minute_to_the_handout(workshop, cont
             card(page, n).wait_for()  # the point appears by itself
             commit(page, n, choices[name].text, share=name == "Ash", reasons=SHARED if name == "Ash" else PRIVATE)
             card(page, n).get_by_text("The room is waiting").wait_for()
+        if n == len(points):  # the last commit: the end of the case is on the page, the outcome held
+            bo.get_by_role("heading", name="You have reached the end of the case").wait_for()
         held(bo, point, pack)  # Bo chose another option than what was done
         if n == len(points):  # 7a. the debate (minute 45): the facilitator opens it while the last point waits
             assert bo.get_by_role("heading", name="The debate in the room").count() == 0
@@ -345,4 +344,3 @@ def test_a_sixty_minute_plan_from_the_first_minute_to_the_handout(workshop, cont
     shot(printed, "plan-10-handout")
     looks["handout"] = problems(printed)
     assert not {k: v for k, v in looks.items() if v}, looks
-    print(f"workshop plan: {time.time() - started:.0f} s in the browser")
