@@ -158,5 +158,6 @@ def test_once_a_point_is_open_the_board_comes_first_and_the_address_sits_small_b
     assert "kit-room-board" in console.board.value
     assert _html.escape(shop.join_url) in strip and "ROOM-4TUE" in strip and shop.room_code in strip
     assert 'alt="QR code: scan it to open the workshop room"' in strip
+    assert "Typing it instead? The workshop code <strong" in strip
     css = (ROOT / "kit" / "data" / "kit.css").read_text()
     assert "body:has(.kit-room-board) .kit .kit-join-full { display: none; }" in css

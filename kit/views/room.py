@@ -202,7 +202,8 @@ def join_strip_html(info: dict[str, str]) -> str:
     the board once a point is open (kit.css hides it), so the board is on the projector without scrolling."""
     codes = [f"{w} <strong style='white-space:nowrap'>{_html.escape(info[k])}</strong>"
              for k, w in (("door_code", "the workshop code"), ("room", "the room code")) if info.get(k)]
-    typed = f" Typing it instead? {' and '.join(codes)}." if codes else ""
+    said = " and ".join(codes)
+    typed = f" Typing it instead? {said[:1].upper()}{said[1:]}." if codes else ""
     return ("<div class='kit-join kit-join-strip'>"
             + img_html(qr_svg(info["join_url"]).encode("utf-8"), "QR code: scan it to open the workshop room")
             + f"<p>Joining late? Scan the code or open <strong class='kit-join-address-small'>"
