@@ -113,6 +113,12 @@ def board_html(pack: Pack, status: dict, p: dict, index: int) -> str:
             f'<div class="kit-room-situation">{situation}</div>')
 
 
+def ended(text: str) -> str:
+    """A title as a sentence: a full stop unless it ends with its own (a question keeps its mark)."""
+    text = " ".join(text.split())
+    return text if text.endswith((".", "?", "!")) else text + "."
+
+
 def opening(text: str, n: int = 10) -> str:
     """A comment's first words, enough to tell one comment by a commenter from another."""
     said = text.split()
@@ -136,7 +142,7 @@ def debate_board_html(pack: Pack, status: dict) -> str:
         cells = Counter(got)
         label = _html.escape(f"How the room placed {c.author}'s comment “{opening(c.text)}”", quote=True)
         svg = [f'<svg role="img" aria-label="{label}" viewBox="0 0 130 140" '
-               'width="130" height="140"><rect x="25" y="5" width="100" height="100" fill="none" stroke="#666"/>']
+               'width="195" height="210"><rect x="25" y="5" width="100" height="100" fill="none" stroke="#666"/>']
         for (a, ctx), n in cells.items():
             x, y = 37 + 25 * a, 93 - 25 * ctx
             svg.append(f'<circle cx="{x}" cy="{y}" r="{min(11, 4 + 2 * n)}" fill="{BAR}" opacity="0.8"/>'
@@ -154,7 +160,7 @@ def debate_board_html(pack: Pack, status: dict) -> str:
         blocks.append('<figure style="display:inline-block;vertical-align:top;width:17em;margin:0 1em 1em 0">'
                       + "".join(svg) + f"<figcaption>{name}. "
                       f"{_html.escape(said)}</figcaption></figure>")
-    return (f"<h3>The debate: how the room placed each comment</h3><p>{_html.escape(debate.title)}. "
+    return (f"<h3>The debate: how the room placed each comment</h3><p>{_html.escape(ended(debate.title))} "
             "Each comment on two scales, 0 (not at all) to 3 (a great deal); a circle is how many placed it there.</p>"
             + "".join(blocks))
 

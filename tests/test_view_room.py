@@ -406,6 +406,7 @@ def test_the_debate_on_the_room_page_and_its_chart_on_the_console(kit_home):
     assert "how the room placed each comment" in chart and f"How the room placed {comment.author}" in chart
     opening = " ".join(comment.text.split()[:10])  # a commenter's comments are told apart by their words
     assert f"<strong>{comment.author}</strong>, “{opening}" in chart
+    assert "?." not in chart and ".." not in chart.replace("…", "")  # a title's own mark is not doubled
     assert "1 placed it. Holds individuals accountable: most often a great deal" in chart
     assert "Ash" not in chart
 
