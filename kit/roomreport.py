@@ -113,6 +113,18 @@ def board_html(pack: Pack, status: dict, p: dict, index: int) -> str:
             f'<div class="kit-room-situation">{situation}</div>')
 
 
+def ended(text: str) -> str:
+    """A title as a sentence: a full stop unless it ends with its own (a question keeps its mark)."""
+    text = " ".join(text.split())
+    return text if text.endswith((".", "?", "!")) else text + "."
+
+
+def opening(text: str, n: int = 10) -> str:
+    """A comment's first words, enough to tell one comment by a commenter from another."""
+    said = text.split()
+    return " ".join(said[:n]) + (" …" if len(said) > n else "")
+
+
 def debate_board_html(pack: Pack, status: dict) -> str:
     """The room's placings of each comment on the two scales: a small grid per comment, with its words."""
     debate = pack.debates[0] if pack.debates else None
@@ -122,17 +134,21 @@ def debate_board_html(pack: Pack, status: dict) -> str:
     blocks = []
     for c in debate.comments:
         got = [tuple(x) for x in placed.get(c.id, [])]
+        # One commenter may write several comments: each is named by its opening words too.
+        name = f"<strong>{_html.escape(c.author)}</strong>, “{_html.escape(opening(c.text))}”"
         if not got:
-            blocks.append(f"<p><strong>{_html.escape(c.author)}</strong>: nobody has placed this comment yet.</p>")
+            blocks.append(f"<p>{name}: nobody has placed this comment yet.</p>")
             continue
         cells = Counter(got)
-        svg = [f'<svg role="img" aria-label="How the room placed {_html.escape(c.author)}" viewBox="0 0 130 130" '
-               'width="130" height="130"><rect x="25" y="5" width="100" height="100" fill="none" stroke="#666"/>']
+        label = _html.escape(f"How the room placed {c.author}'s comment “{opening(c.text)}”", quote=True)
+        svg = [f'<svg role="img" aria-label="{label}" viewBox="0 0 130 140" '
+               'width="195" height="210"><rect x="25" y="5" width="100" height="100" fill="none" stroke="#666"/>']
         for (a, ctx), n in cells.items():
             x, y = 37 + 25 * a, 93 - 25 * ctx
             svg.append(f'<circle cx="{x}" cy="{y}" r="{min(11, 4 + 2 * n)}" fill="{BAR}" opacity="0.8"/>'
                        f'<text x="{x}" y="{y + 4}" font-size="10" text-anchor="middle" fill="#fff">{n}</text>')
-        svg.append('<text x="75" y="122" font-size="9" text-anchor="middle">holds individuals accountable →</text>'
+        svg.append('<text x="75" y="119" font-size="9" text-anchor="middle">holds individuals</text>'  # two lines: whole
+                   '<text x="75" y="130" font-size="9" text-anchor="middle">accountable →</text>'
                    '<text x="10" y="55" font-size="9" text-anchor="middle" transform="rotate(-90 10 55)">'
                    "context and system →</text></svg>")
         mean_a = sum(a for a, _ in got) / len(got)
@@ -142,9 +158,9 @@ def debate_board_html(pack: Pack, status: dict) -> str:
                 f"Points to context and system: most often {RATING_SCALE[Counter(b for _, b in got).most_common(1)[0][0]]} "
                 f"(average {mean_c:.1f} of 3).")
         blocks.append('<figure style="display:inline-block;vertical-align:top;width:17em;margin:0 1em 1em 0">'
-                      + "".join(svg) + f"<figcaption><strong>{_html.escape(c.author)}</strong>. "
+                      + "".join(svg) + f"<figcaption>{name}. "
                       f"{_html.escape(said)}</figcaption></figure>")
-    return (f"<h3>The debate: how the room placed each comment</h3><p>{_html.escape(debate.title)}. "
+    return (f"<h3>The debate: how the room placed each comment</h3><p>{_html.escape(ended(debate.title))} "
             "Each comment on two scales, 0 (not at all) to 3 (a great deal); a circle is how many placed it there.</p>"
             + "".join(blocks))
 

@@ -165,7 +165,7 @@ class RoomSession(CaseSession):
     def reasoning(self) -> Reasoning:
         from .reasoning import case_reasoning
 
-        return case_reasoning(self.pack, self._seen_in_full())
+        return case_reasoning(self.pack, self._seen_in_full(), relied_on=self.state.relied_on)  # what they said, too
 
     @property
     def debate_open(self) -> bool:

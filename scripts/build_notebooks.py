@@ -379,9 +379,10 @@ names never appear here.
 The room works through one of the five cases (serious harm to children). Shared reasons may be
 personal: read them to the room with care. Learners' names never appear here.
 
-**Which room.** Left empty, `ROOM` shows your open room (after a reload too), or a form to open one;
-set it to a room's folder or code to show that room. Learners join only through one shared app
-(`kit app --shared`) or a JupyterHub whose workshop folder holds the rooms.
+**Which room.** This page shows your open room (after a reload, or in a second tab, too), or a form
+to open one. Learners join only through one shared app (`kit workshop start`, or `kit app --shared`)
+or a JupyterHub whose workshop folder holds the rooms. In JupyterLab, to show another room, set ROOM
+in the page's first code cell to that room's folder or code.
 
 ## Key points
 - Ask why each option made sense at the time before you release what happened.

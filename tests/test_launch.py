@@ -138,3 +138,26 @@ def test_the_console_shows_the_address_and_qr_code_kept_by_the_command(shop, mon
     assert b"<svg" in svg and 'alt="QR code: scan it to open the workshop room"' in card
     (shop.serving.shared / joininfo.JOIN_FILE).unlink()
     assert join_card().card.value == ""
+
+
+def test_once_a_point_is_open_the_board_comes_first_and_the_address_sits_small_below(shop, monkeypatch):
+    """Before a point opens the large join card leads the console (no strip); once one is open the console
+    carries a small strip with the address and both codes below its buttons, and the large card is the one
+    kit.css hides beside a board, so the board is on a 1280x720 projector without scrolling."""
+    import html as _html
+
+    from kit.views.joincard import join_card_html
+    from kit.views.room import RoomConsole
+
+    monkeypatch.setenv("KIT_SHARED", str(shop.serving.shared))
+    console = RoomConsole(shop.room, live_seconds=None)
+    assert console.join_strip.value == "" and "kit-join-full" in join_card_html(joininfo.joining())
+    shop.room.open_point()
+    console.refresh(force=True)
+    strip = console.join_strip.value
+    assert "kit-room-board" in console.board.value
+    assert _html.escape(shop.join_url) in strip and "ROOM-4TUE" in strip and shop.room_code in strip
+    assert 'alt="QR code: scan it to open the workshop room"' in strip
+    assert "Typing it instead? The workshop code <strong" in strip
+    css = (ROOT / "kit" / "data" / "kit.css").read_text()
+    assert "body:has(.kit-room-board) .kit .kit-join-full { display: none; }" in css

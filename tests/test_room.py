@@ -683,3 +683,18 @@ def test_the_record_and_hand_in_hold_a_room_point_only_once_its_finding_is_relea
     case.reveal("health-concerns")
     record = render_export("Ash", PACK, "md")
     assert done in " ".join(record.split()) and "What the review found" in record
+
+
+def test_the_reasoning_at_the_end_keeps_what_the_learner_said_their_reasons_rested_on(room):
+    """In a room, the end of the case reads the learner's own ticks beside the option (not 'you did not say')."""
+    case = open_case(PACK, learner="Ash", room=room.folder)
+    case.acknowledge()
+    room.open_point()
+    option = case.pack.point("health-concerns").options[0].id
+    decide(case, "health-concerns", option)
+    case.rely_on("health-concerns", ["history-informed"])
+    room.release("health-concerns")
+    room.release_finding("health-concerns")
+    (own,) = case.reasoning().own
+    assert own.said and own.choice.said == ("history-informed",)
+    assert not any("did not say what your reasons rested on" in line for line in own.body())

@@ -266,6 +266,7 @@ def test_a_second_vote_after_talking_in_pairs(kit_home):
     pv.revote.confidence.value = 4
     pv.revote.vote.click()
     assert pv.revote.vote.disabled and "second vote is saved" in pv.revote.status.text
+    assert ".." not in pv.revote.status.text  # the option's own full stop is not doubled
     assert view.session.decision("health-concerns").option_id == "explore"
     point = room.status()["points"][0]
     assert point["options"]["explore"] == 1 and point["second"]["options"]["refer"] == 1
@@ -401,8 +402,11 @@ def test_the_debate_on_the_room_page_and_its_chart_on_the_console(kit_home):
     debate.compare.click()
     console.refresh(force=True)
     chart = console.debate.value
-    author = room.pack().debates[0].comment(first).author
-    assert "how the room placed each comment" in chart and f"How the room placed {author}" in chart
+    comment = room.pack().debates[0].comment(first)
+    assert "how the room placed each comment" in chart and f"How the room placed {comment.author}" in chart
+    opening = " ".join(comment.text.split()[:10])  # a commenter's comments are told apart by their words
+    assert f"<strong>{comment.author}</strong>, “{opening}" in chart
+    assert "?." not in chart and ".." not in chart.replace("…", "")  # a title's own mark is not doubled
     assert "1 placed it. Holds individuals accountable: most often a great deal" in chart
     assert "Ash" not in chart
 

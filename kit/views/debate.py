@@ -72,7 +72,9 @@ class DebateView(View):
             whom.add_class("kit-checks")
             row = card(head, self.accountability[c.id], self.context[c.id], older,
                        W.HTML(f"<p class='kit-lead'>Whom does {html.escape(c.author)} hold accountable?</p>"), whom)
-            row.layout.margin = f"0.75rem 0 0.75rem {1.25 * min(depth[c.id], 3)}rem"  # replies sit under their comment
+            indent = 1.25 * min(depth[c.id], 3)  # replies sit under their comment, within the page's width
+            row.layout.margin = f"0.75rem 0 0.75rem {indent}rem"
+            row.layout.width = f"calc(100% - {indent}rem)" if indent else "100%"
             rows.append(row)
         self.compare = button("Compare my placings with the kit's coding", primary=True)
         self.status = Status()

@@ -29,7 +29,7 @@ def join_card_html(info: dict[str, str]) -> str:
     if info.get("room"):
         codes.append(f"room code <strong>{_html.escape(info['room'])}</strong>")
     typed = f"<p class='kit-join-codes'>Typing it instead? The {' and the '.join(codes)}.</p>" if codes else ""
-    return ("<div class='kit-join'><h2>Join the room</h2>"
+    return ("<div class='kit-join kit-join-full'><h2>Join the room</h2>"
             + img_html(qr_svg(url).encode("utf-8"), "QR code: scan it to open the workshop room")
             + f"<p class='kit-join-address'>{_html.escape(url)}</p>{typed}</div>")
 

@@ -12,7 +12,8 @@ from pathlib import Path
 
 from .. import settings
 from ..errors import KitError
-from ..html import download_link, message
+from ..html import download_link, img_html, message
+from ..joininfo import joining, qr_svg
 from ..packs import load_packs
 from ..room import VOTES, Room, find_room, open_rooms
 from ..roomreport import board_html, debate_board_html, room_handout
@@ -52,6 +53,7 @@ class RoomConsole(View):
         self.ask_box = box()
         self.debate = html()
         self.summary = html()
+        self.join_strip = html()  # once a point is on the board: the address, small, for anyone joining late
         self.open_next.on_click(lambda _b: self._open_next())
         self.confirm_open.on_click(lambda _b: self._confirmed_open())
         self.cancel_open.on_click(lambda _b: self._act(lambda: None))
@@ -70,7 +72,7 @@ class RoomConsole(View):
         self.widget = box(self.heading, self.board, self.status.widget, self.ask_box, self.which,
                           actions(self.open_next, self.release, self.release_finding, self.revote),
                           actions(self.release_outcome, self.open_debate, self.handout, self.close),
-                          self.debate, self.summary)
+                          self.join_strip, self.debate, self.summary)
         self.refresh()
         # Learners' votes change votes/ and the facilitator's actions room.json: redraw within live_seconds.
         self.live = (Watch(lambda: [room.file, room.folder / VOTES], self.refresh, live_seconds)
@@ -163,12 +165,15 @@ class RoomConsole(View):
         alone = not settings.ROOMS.raw() and settings.exchange_dir() is None
         self.heading.value = (f'<h2 style="margin:0.2em 0">Room {code}: {_html.escape(status["title"])}</h2>'
                               f'<p style="font-size:1.3em;margin:0.2em 0">{where}. Join with the code '
-                              f"<strong>{code}</strong>.{' The room is closed.' if status['closed'] else ''}</p>"
+                              f'<strong style="white-space:nowrap">{code}</strong>.'
+                              f"{' The room is closed.' if status['closed'] else ''}</p>"
                               + (message(ONE_COMPUTER, "warning") if alone else ""))
         self.board.value = board_html(pack, status, shown, points.index(shown)) if shown else ""
         skipped = skipped_sentence(status["skipped"])
         self.board.value += message(skipped, "warning") if skipped else ""
         self._buttons(pack, status, shown)
+        info = joining() if opened else None
+        self.join_strip.value = join_strip_html(info) if info else ""
         self.debate.value = (debate_board_html(pack, status)
                              if status["debate_open"] or all(p["released"] for p in points) else "")
         return not status["closed"]
@@ -190,6 +195,19 @@ class RoomConsole(View):
         self.release_outcome.disabled = done or status["outcome_released"] or not all(p["released"] for p in points)
         self.open_debate.disabled = done or status["debate_open"] or not pack.debates
         self.close.disabled = done
+
+
+def join_strip_html(info: dict[str, str]) -> str:
+    """The workshop's address in small, below the board: the large join card above the console gives way to
+    the board once a point is open (kit.css hides it), so the board is on the projector without scrolling."""
+    codes = [f"{w} <strong style='white-space:nowrap'>{_html.escape(info[k])}</strong>"
+             for k, w in (("door_code", "the workshop code"), ("room", "the room code")) if info.get(k)]
+    said = " and ".join(codes)
+    typed = f" Typing it instead? {said[:1].upper()}{said[1:]}." if codes else ""
+    return ("<div class='kit-join kit-join-strip'>"
+            + img_html(qr_svg(info["join_url"]).encode("utf-8"), "QR code: scan it to open the workshop room")
+            + f"<p>Joining late? Scan the code or open <strong class='kit-join-address-small'>"
+              f"{_html.escape(info['join_url'])}</strong>.{typed}</p></div>")
 
 
 class RoomOpener(View):

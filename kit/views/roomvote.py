@@ -48,7 +48,7 @@ class RevoteView(View):
         self.confidence.value = second.confidence
         self.vote.description = "Second vote sent (locked)"
         words = " ".join(option.text.split()) if option else "an option no longer in this case"
-        self.status.say(f"Your second vote is saved: {words}.", "ok")
+        self.status.say(f"Your second vote is saved: {words.rstrip('.')}.", "ok")  # an option's words may end in a full stop
 
     def send(self) -> None:
         try:
