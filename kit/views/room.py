@@ -185,7 +185,7 @@ class RoomConsole(View):
         self.open_next.description = (f"Open point {points.index(rest[0]) + 1}: {rest[0]['title']}" if rest
                                       else "Every point is open")
         self.open_next.disabled = done or not rest
-        label = shown["title"] if shown else "the point"
+        label = f"point {points.index(shown) + 1}: {shown['title']}" if shown else "the point"
         self.release.description = f"Show what happened at {label}"
         self.release_finding.description = f"Release the review's finding for {label}"
         self.revote.description = f"Ask the room to talk in pairs and vote again on {label}"

@@ -225,7 +225,7 @@ def test_a_sixty_minute_plan_from_the_first_minute_to_the_handout(workshop, cont
                 shot(console, f"plan-04-console-{width}x{height}")
             console.set_viewport_size({"width": 1280, "height": 720})
             # The re-vote: talk in pairs and vote again; the first answer stays locked.
-            console.get_by_role("button", name=f"Ask the room to talk in pairs and vote again on {point.title}").click()
+            console.get_by_role("button", name=f"Ask the room to talk in pairs and vote again on point {n}: {point.title}").click()
             for name, page in learners.items():
                 again = page.locator(".kit-card", has=page.get_by_text("Vote again after talking in pairs")).last
                 again.wait_for()
@@ -248,11 +248,11 @@ def test_a_sixty_minute_plan_from_the_first_minute_to_the_handout(workshop, cont
             assert again.get_by_role("radio", name=flat(choices["Ash"].text), exact=True).is_checked()
             look(phone, "plan-05-learner-revoted", looks)
         # Release in stages: what happened, then the finding; each reaches learners without a reload.
-        console.get_by_role("button", name=f"Show what happened at {point.title}").click()
+        console.get_by_role("button", name=f"Show what happened at point {n}: {point.title}").click()
         for page in learners.values():
             card(page, n).get_by_role("heading", name="What happened").wait_for()
             assert flat(point.review_finding)[:120] not in body(page)
-        console.get_by_role("button", name=f"Release the review's finding for {point.title}").click()
+        console.get_by_role("button", name=f"Release the review's finding for point {n}: {point.title}").click()
         for page in learners.values():
             card(page, n).get_by_role("heading", name="What the review found").wait_for()
         assert flat(point.review_finding)[:120] in flat(card(phone, n).inner_text())
