@@ -1,7 +1,7 @@
 """End to end in a real browser: the code-free app (Voila), as a learner uses it.
 
-A whole case, from the start page to the exported record, at desktop width (1280 px) and on a
-phone held upright (390 px), with the mouse; the same journey with the keyboard alone; zoomed to
+A whole case, from the start page to the exported record, with the mouse on a phone held upright
+(390 px), each step also looked at on a desktop (1280 px); the same journey with the keyboard alone; zoomed to
 200%; printed; and in the dark theme. Each step is saved as a full-page screenshot
 (tests/browser/looks.py says where) and its structure is checked: nothing wider than the screen,
 no text spilling out of its box or cut off, no internal id or literal escape in what a learner
@@ -92,15 +92,38 @@ def commit_point(card, option: str, confidence: str = "3 - fairly confident", re
     rest_on(card, *rested_on)
 
 
-@pytest.mark.parametrize("where", list(WIDTHS))
-def test_a_case_from_start_to_exported_record(app, browser, pack, tmp_path, where):
-    """The whole journey at one width: pseudonym, content note, every point committed (a commit
-    without a confidence refused with a message read out), step out and back, a reload that keeps
-    the commits, the comparison, the debate, the record exported and downloaded; screenshots of each
-    step with nothing too wide, cut off, or internal; axe-core finds no violation of any impact."""
-    width = WIDTHS[where]
+def look_both(page, name: str, found: dict) -> None:
+    """Look at this step at the page's width (a phone's) and on a desktop: one journey, both screens."""
+    look(page, name, found)
+    size = page.viewport_size
+    page.set_viewport_size({"width": WIDTHS["desktop"], "height": size["height"]})
+    try:
+        look(page, name, found)
+    finally:
+        page.set_viewport_size(size)
+
+
+def axe_both(page) -> list:
+    """axe-core at the page's width and on a desktop."""
+    size = page.viewport_size
+    found = axe(page)
+    page.set_viewport_size({"width": WIDTHS["desktop"], "height": size["height"]})
+    try:
+        return found + [v for v in axe(page) if v not in found]
+    finally:
+        page.set_viewport_size(size)
+
+
+def test_a_case_from_start_to_exported_record(app, browser, pack, tmp_path):
+    """The whole journey, with the mouse on a phone: pseudonym, content note, every point committed (a
+    commit without a confidence refused with a message read out), step out and back, a reload that
+    keeps the commits, the comparison, the debate, the record exported and downloaded; screenshots of
+    each step at phone and desktop width with nothing too wide, cut off, or internal; axe-core finds no
+    violation of any impact at either width. (Desktop clicks: the keyboard journey below, and the
+    other browser tests.)"""
+    width = WIDTHS["phone"]
     page = new_page(browser, width)
-    who = f"Learner {where.capitalize()}"
+    who = "Learner Phone"
     found: dict[str, list[str]] = {}
     violations: dict[str, list] = {}
     try:
@@ -108,20 +131,20 @@ def test_a_case_from_start_to_exported_record(app, browser, pack, tmp_path, wher
         assert page.locator(".jp-InputArea-editor, .CodeMirror, .cm-editor").count() == 0  # no code shown
         assert page.get_by_role("main").count() == 1
         assert page.title().startswith("Start here")
-        look(page, "01-start", found)
-        violations["start"] = axe(page)
+        look_both(page, "01-start", found)
+        violations["start"] = axe_both(page)
         choose_pseudonym(page, who)
 
         page.get_by_role("link", name=pack.title).click()
         go_on = page.get_by_role("button", name="I have read this: open the case")
         go_on.wait_for()
         assert page.get_by_text(pack.decision_points[0].situation.split(".")[0][:40]).count() == 0
-        look(page, "02-content-note", found)
+        look_both(page, "02-content-note", found)
         go_on.click()
         first = point_card(page, 1)
         first.wait_for()
-        look(page, "03-decision-point", found)
-        violations["case before a commit"] = axe(page)
+        look_both(page, "03-decision-point", found)
+        violations["case before a commit"] = axe_both(page)
 
         option = " ".join(pack.decision_points[0].supported_options[0].text.split())
         first.get_by_role("radio", name=option, exact=True).check()
@@ -130,7 +153,7 @@ def test_a_case_from_start_to_exported_record(app, browser, pack, tmp_path, wher
         first.get_by_role("button", name="Commit my decision").click()
         refused = first.get_by_role("status").filter(has_text="Choose how confident you are")
         refused.wait_for()  # in a live region: read out as it appears
-        look(page, "04-commit-refused", found)
+        look_both(page, "04-commit-refused", found)
         first.get_by_role("radio", name="4 - quite confident").check()
         first.get_by_role("button", name="Commit my decision").click()
         first.get_by_role("status").filter(has_text="Your decision is committed and saved.").wait_for()
@@ -138,13 +161,13 @@ def test_a_case_from_start_to_exported_record(app, browser, pack, tmp_path, wher
         assert first.get_by_role("heading", name="What the review found").count() == 0  # the ticks come first
         rest_on(first, HISTORY, "What I still needed to find out, and from whom")
         first.get_by_role("heading", name="What the review found").wait_for()
-        look(page, "05-reveal", found)
-        violations["case after a commit"] = axe(page)
+        look_both(page, "05-reveal", found)
+        violations["case after a commit"] = axe_both(page)
 
         page.get_by_role("button", name="Step out of this case").click()
         page.get_by_role("heading", name="You have stepped out of this case").wait_for()
         assert page.get_by_role("heading", name="What the review found").count() == 0
-        look(page, "06-stepped-out", found)
+        look_both(page, "06-stepped-out", found)
         page.get_by_role("button", name="Come back to this case").click()
         page.get_by_role("button", name="Decision committed (locked)").wait_for()
         page.reload()  # a reload opens the case where the learner left it: at the point they are on
@@ -162,7 +185,7 @@ def test_a_case_from_start_to_exported_record(app, browser, pack, tmp_path, wher
         assert page.get_by_role("radio", name=option, exact=True).is_checked()
         page.get_by_role("button", name="Read it now").click()
         page.get_by_role("heading", name="You have reached the end of the case").wait_for()
-        look(page, "07-end-of-case", found)
+        look_both(page, "07-end-of-case", found)
         feedback = page.locator(".widget-html", has=page.get_by_role("heading", name="Your reasoning in this case"))
         size = grow(page)  # Voila scrolls an inner panel: the whole feedback is drawn only at full height
         try:
@@ -185,8 +208,8 @@ def test_a_case_from_start_to_exported_record(app, browser, pack, tmp_path, wher
         assert table.get_by_role("rowheader").count() == len(pack.decision_points)
         page.locator("figure.kit-chart img").first.wait_for()
         assert page.locator("figure.kit-chart img").first.get_attribute("alt")  # the chart keeps its words
-        look(page, "08-comparison", found)
-        violations["comparison"] = axe(page)
+        look_both(page, "08-comparison", found)
+        violations["comparison"] = axe_both(page)
 
         comment = page.locator(".kit-card", has=page.get_by_role("heading", name="Commenter A"))
         comment.get_by_label("How far it holds individuals accountable").select_option(label="2 a fair amount")
@@ -199,8 +222,8 @@ def test_a_case_from_start_to_exported_record(app, browser, pack, tmp_path, wher
             "Supervision should have caught it: a manager who read the file would have seen the gaps and asked.")
         page.get_by_role("button", name="Save my position").click()
         page.get_by_text("Your position and the case for the other side are saved.").wait_for()
-        look(page, "09-debate", found)
-        violations["debate"] = axe(page)
+        look_both(page, "09-debate", found)
+        violations["debate"] = axe_both(page)
 
         page.get_by_label("Organisation", exact=True).select_option(label="3 a great deal")
         page.get_by_role("button", name="Save where I place the reasons").click()
@@ -218,21 +241,20 @@ def test_a_case_from_start_to_exported_record(app, browser, pack, tmp_path, wher
         info.value.save_as(saved)
         record = saved.read_text()
         assert REASONS in record and option in record and "Uneasy that no one saw the baby." in record
-        look(page, "10-record-exported", found)
-        violations["record"] = axe(page)
+        look_both(page, "10-record-exported", found)
+        violations["record"] = axe_both(page)
 
         page.emulate_media(media="print")
-        look(page, "11-printed", found)
+        look_both(page, "11-printed", found)
         assert page.get_by_role("button", name="Export my record").is_hidden()  # buttons are not printed
-        if where == "desktop":
-            pdf = page.pdf(format="A4")
-            assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page") > 3  # the whole page, not one screen
+        pdf = page.pdf(format="A4")
+        assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page") > 3  # the whole page, not one screen
         page.emulate_media(media="screen")
 
         page.goto(f"{app['base']}/voila/render/notebooks/06_accountability_vs_context.ipynb")
         page.get_by_text("Your placing of the debates").wait_for()  # the learner's own, beside the reviews'
         page.locator("figure.kit-chart img").nth(1).wait_for()
-        look(page, "12-across-the-cases", found)
+        look_both(page, "12-across-the-cases", found)
     finally:
         page.context.close()
     bad = {k: v for k, v in violations.items() if v}
