@@ -17,9 +17,12 @@ longer reads the test ids xdist rewrites.)
 import atexit
 import functools
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent
 
@@ -37,9 +40,10 @@ for _var, _sub in (("JUPYTER_CONFIG_DIR", "config"), ("JUPYTER_DATA_DIR", "data"
 def shares_a_module_fixture(path: str) -> bool:
     """Whether the test module at this path (from the repository's root) has a module-scoped fixture."""
     try:
-        return 'scope="module"' in (ROOT / path).read_text(encoding="utf-8")
+        text = (ROOT / path).read_text(encoding="utf-8")
     except OSError:
         return False
+    return re.search(r'^@pytest\.fixture\(scope="module"', text, re.MULTILINE) is not None
 
 
 def work_unit(nodeid: str) -> str:
@@ -50,6 +54,7 @@ def work_unit(nodeid: str) -> str:
     return path if shares_a_module_fixture(path) else nodeid
 
 
+@pytest.hookimpl(optionalhook=True)  # a run without pytest-xdist never calls it
 def pytest_xdist_make_scheduler(config, log):
     """With `--dist loadscope`: xdist's scope scheduling, with the work units above."""
     if config.getvalue("dist") != "loadscope":

@@ -67,3 +67,18 @@ def test_only_settings_reads_settings_and_finds_files():
         text = f.read_text()
         assert "__file__" not in text, f"{f.name} locates files itself: use kit.settings"
         assert not re.search(r"os\.(environ|getenv)", text), f"{f.name} reads the environment: use kit.settings"
+
+
+def test_workers_get_a_notebook_or_a_server_module_whole_and_other_tests_alone(pytestconfig):
+    """bash kit.sh test shares the suite among pytest-xdist workers by conftest.py's work units: a
+    notebook's cells (one kernel, in order) and a module with a module-scoped fixture (one server)
+    go to one worker whole; any other test alone."""
+    root = next(m for m in pytestconfig.pluginmanager.get_plugins()  # the repository's conftest.py
+                if getattr(m, "__file__", None) == str(ROOT / "conftest.py"))
+    assert root.work_unit("notebooks/01_nadiya.ipynb::Cell 3") == "notebooks/01_nadiya.ipynb"
+    assert root.work_unit("notebooks/01_nadiya::ipynb::Cell 3") == "notebooks/01_nadiya::ipynb"
+    assert root.work_unit("tests/test_wheel.py::test_installed_wheel_works_outside_the_checkout") == \
+        "tests/test_wheel.py"  # its built wheel is a module-scoped fixture
+    one = "tests/test_packaging.py::test_readme_opens_with_the_two_commands"
+    assert root.work_unit(one) == one
+    assert 'test --latest' in (ROOT / "kit.sh").read_text() and "--dist loadscope" in (ROOT / "kit.sh").read_text()

@@ -108,8 +108,10 @@ def test_learner_in_a_room_waits_then_sees_the_release(kit_home, tmp_path):
     _commit(pv, "explore")
     assert pv.waiting and "The room is waiting" in pv.reveal.value
     assert "What the review found" not in pv.reveal.value
+    assert "waiting for the facilitator to show what happened" in case.room_note.value  # not "the next point"
     room.release()
     case.room_tick()
+    assert "waiting for the facilitator to open the next point" in case.room_note.value
     assert "What happened" in pv.reveal.value and "What the review found" not in pv.reveal.value
     assert pv.waiting and "will share what the review found" in pv.reveal.value
     room.release_finding("health-concerns")

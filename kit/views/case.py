@@ -331,7 +331,9 @@ def room_note_html(s: RoomSession) -> str:
     line = (f"You are in workshop room {st.code}. Your facilitator opens each point and shows what happened "
             "when the room has decided; this page updates by itself.")
     if s.acknowledged and s.waiting_for_room:
-        line += " The room is waiting for the facilitator to open the next point."
+        held = [p for p in st.opened if p in s.state.decisions and s.stage(p, st) == 0]
+        line += (" The room is waiting for the facilitator to show what happened." if held else
+                 " The room is waiting for the facilitator to open the next point.")
     if s.before_note:
         line += " " + s.before_note
     return message(line, "info")
