@@ -75,10 +75,12 @@ def point_card(page, n: int):
 
 
 def rest_on(card, *considerations: str) -> None:
-    """Tick what the reasons rested on (after the commit, before the reveal) and save."""
+    """Tick what the reasons rested on (after the commit, before the reveal), save, and wait for the
+    reveal it opens (a reload before the kernel has saved would lose the ticks)."""
     for words in considerations or (HISTORY,):
         card.get_by_role("checkbox", name=words).check()
     card.get_by_role("button", name="Save what my reasons rested on").click()
+    card.get_by_role("heading", name="What the review found").wait_for()
 
 
 def commit_point(card, option: str, confidence: str = "3 - fairly confident", reasons: str = REASONS,
