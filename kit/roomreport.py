@@ -125,19 +125,23 @@ def opening(text: str, n: int = 10) -> str:
     return " ".join(said[:n]) + (" …" if len(said) > n else "")
 
 
-def debate_board_html(pack: Pack, status: dict) -> str:
-    """The room's placings of each comment on the two scales: a small grid per comment, with its words."""
+def debate_board_html(pack: Pack, status: dict, placed_only: bool = False) -> str:
+    """The room's placings of each comment on the two scales: a small grid per comment, with its words.
+    The console names each comment nobody has placed yet; a handout (`placed_only`) counts them in a line."""
     debate = pack.debates[0] if pack.debates else None
     placed = status.get("debate") or {}
     if debate is None:
         return ""
     blocks = []
+    unplaced = 0
     for c in debate.comments:
         got = [tuple(x) for x in placed.get(c.id, [])]
         # One commenter may write several comments: each is named by its opening words too.
         name = f"<strong>{_html.escape(c.author)}</strong>, “{_html.escape(opening(c.text))}”"
         if not got:
-            blocks.append(f"<p>{name}: nobody has placed this comment yet.</p>")
+            unplaced += 1
+            if not placed_only:
+                blocks.append(f"<p>{name}: nobody has placed this comment yet.</p>")
             continue
         cells = Counter(got)
         label = _html.escape(f"How the room placed {c.author}'s comment “{opening(c.text)}”", quote=True)
@@ -162,7 +166,9 @@ def debate_board_html(pack: Pack, status: dict) -> str:
                       f"{_html.escape(said)}</figcaption></figure>")
     return (f"<h3>The debate: how the room placed each comment</h3><p>{_html.escape(ended(debate.title))} "
             "Each comment on two scales, 0 (not at all) to 3 (a great deal); a circle is how many placed it there.</p>"
-            + "".join(blocks))
+            + "".join(blocks)
+            + (f"<p>The room did not place the other {unplaced} comment{'s' if unplaced != 1 else ''}.</p>"
+               if placed_only and unplaced else ""))
 
 
 def patterns_html(pack: Pack, counted_options: list[tuple[str, str]]) -> str:
@@ -222,7 +228,7 @@ def handout_html(pack: Pack, status: dict, counted_options: list[tuple[str, str]
     joined = status["joined"]
     intro = (f"<p>{joined} {'learner' if joined == 1 else 'learners'} joined this room. The counts are of the room's "
              "choices, never of anyone by name; a letter marks each option in the order the case gives them.</p>")
-    debate = debate_board_html(pack, status) if status.get("debate") else ""
+    debate = debate_board_html(pack, status, placed_only=True) if status.get("debate") else ""
     return ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
             f"<title>Workshop room: {words(pack.title)}</title><style>{HANDOUT_STYLE}</style></head><body>"
             f"<h1>How the room decided: {words(pack.title)}</h1>{intro}" + "".join(sections)

@@ -698,3 +698,20 @@ def test_the_reasoning_at_the_end_keeps_what_the_learner_said_their_reasons_rest
     (own,) = case.reasoning().own
     assert own.said and own.choice.said == ("history-informed",)
     assert not any("did not say what your reasons rested on" in line for line in own.body())
+
+
+def test_the_handout_counts_the_comments_nobody_placed_in_one_line():
+    """The console names each comment the room has not placed yet (the facilitator sees what is left);
+    the handout shows only the placed ones and counts the rest in one sentence (nothing empty)."""
+    from kit.packs import load_pack
+    from kit.roomreport import debate_board_html
+
+    pack = load_pack("nadiya-plans-ended-early")
+    comments = pack.debates[0].comments
+    status = {"debate": {comments[0].id: [[2, 3], [1, 3]]}}
+    console = debate_board_html(pack, status)
+    handout = debate_board_html(pack, status, placed_only=True)
+    assert console.count("nobody has placed this comment yet") == len(comments) - 1
+    assert "nobody has placed" not in handout and "2 placed it." in handout
+    rest = len(comments) - 1
+    assert f"The room did not place the other {rest} comment{'s' if rest != 1 else ''}." in handout
