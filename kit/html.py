@@ -19,6 +19,13 @@ STATUS = {  # kind -> what it is called in words (the stylesheet adds a colour; 
 }
 
 
+def sentence(text: str) -> str:
+    """Text as one sentence: white space folded, a full stop unless it ends with its own (a question keeps
+    its mark)."""
+    text = " ".join(text.split())
+    return text if text.endswith((".", "?", "!")) else text + "."
+
+
 def esc(text: str | None) -> str:
     """Escaped text with its paragraphs and line breaks kept."""
     if not text:

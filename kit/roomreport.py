@@ -15,7 +15,7 @@ from __future__ import annotations
 import html as _html
 from collections import Counter
 
-from .html import bullet_list, esc
+from .html import bullet_list, esc, sentence
 from .models import DecisionPoint, Pack
 from .vocabulary import CONFIDENCE_SCALE, RATING_SCALE, load_vocabulary
 
@@ -113,12 +113,6 @@ def board_html(pack: Pack, status: dict, p: dict, index: int) -> str:
             f'<div class="kit-room-situation">{situation}</div>')
 
 
-def ended(text: str) -> str:
-    """A title as a sentence: a full stop unless it ends with its own (a question keeps its mark)."""
-    text = " ".join(text.split())
-    return text if text.endswith((".", "?", "!")) else text + "."
-
-
 def opening(text: str, n: int = 10) -> str:
     """A comment's first words, enough to tell one comment by a commenter from another."""
     said = text.split()
@@ -164,7 +158,7 @@ def debate_board_html(pack: Pack, status: dict, placed_only: bool = False) -> st
         blocks.append('<figure style="display:inline-block;vertical-align:top;width:17em;margin:0 1em 1em 0">'
                       + "".join(svg) + f"<figcaption>{name}. "
                       f"{_html.escape(said)}</figcaption></figure>")
-    return (f"<h3>The debate: how the room placed each comment</h3><p>{_html.escape(ended(debate.title))} "
+    return (f"<h3>The debate: how the room placed each comment</h3><p>{_html.escape(sentence(debate.title))} "
             "Each comment on two scales, 0 (not at all) to 3 (a great deal); a circle is how many placed it there.</p>"
             + "".join(blocks)
             + (f"<p>The room did not place the other {unplaced} comment{'s' if unplaced != 1 else ''}.</p>"

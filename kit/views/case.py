@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from ..errors import KitError
-from ..html import Markup, bullet_list, callout, esc, message, table_html
+from ..html import Markup, bullet_list, callout, esc, message, sentence, table_html
 from ..identity import page_param
 from ..reasoning import learner_reasoning
 from ..roomsession import RoomSession, join
@@ -340,8 +340,7 @@ def room_note_html(s: RoomSession) -> str:
 
 
 def _lower_first(text: str) -> str:
-    text = " ".join(text.split())
-    text = text if text.endswith((".", "?", "!")) else text + "."
+    text = sentence(text)
     return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text
 
 
