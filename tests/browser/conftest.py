@@ -112,15 +112,21 @@ def app(app_home):
         log.close()
 
 
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
-    pg = context.new_page()
+def open_page(browser, width: int = 1280, height: int = 900, *, timeout: float = 90_000, **context):
+    """A page in a new browser context (its own cookies: one person), the web fonts and CDN left out
+    (no internet here), waiting up to `timeout` ms; `context` goes to new_context (accept_downloads...)."""
+    pg = browser.new_context(viewport={"width": width, "height": height}, **context).new_page()
     pg.route("**/fonts.googleapis.com/**", lambda r: r.abort())
     pg.route("**/cdn.jsdelivr.net/**", lambda r: r.abort())
-    pg.set_default_timeout(90_000)
+    pg.set_default_timeout(timeout)
+    return pg
+
+
+@pytest.fixture
+def page(browser):
+    pg = open_page(browser, accept_downloads=True)
     yield pg
-    context.close()
+    pg.context.close()
 
 
 def shot(page, name: str) -> Path:

@@ -18,7 +18,7 @@ import subprocess
 import pytest
 
 from kit.packs import load_pack
-from tests.browser.conftest import ROOT, free_port, stop, wait_http
+from tests.browser.conftest import ROOT, free_port, open_page, stop, wait_http
 from tests.browser.looks import (
     AXE,
     SCREENSHOTS,
@@ -50,13 +50,7 @@ def need_axe():
 
 
 def new_page(browser, width: int, *, scale: float = 1):
-    context = browser.new_context(viewport={"width": width, "height": 900}, device_scale_factor=scale,
-                                  accept_downloads=True)
-    page = context.new_page()
-    page.route("**/fonts.googleapis.com/**", lambda r: r.abort())
-    page.route("**/cdn.jsdelivr.net/**", lambda r: r.abort())
-    page.set_default_timeout(90_000)
-    return page
+    return open_page(browser, width, device_scale_factor=scale, accept_downloads=True)
 
 
 def open_start(page, app) -> None:

@@ -18,7 +18,7 @@ from playwright.sync_api import expect
 
 from kit.authorapp import PAGE, page_url, prepare
 from kit.cli import main
-from tests.browser.conftest import ROOT, free_port, stop, wait_http
+from tests.browser.conftest import ROOT, free_port, open_page, stop, wait_http
 from tests.browser.looks import AXE, axe, look, report
 from tests.conftest import CASEPACKS
 
@@ -93,11 +93,8 @@ def write_point(page, n: int) -> None:
 
 def test_a_lecturer_builds_previews_and_publishes_a_case(server, browser, tmp_path):
     """From an empty page to a published case that passes kit lint and opens in a case notebook."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.route("**/fonts.googleapis.com/**", lambda r: r.abort())
-    page.route("**/cdn.jsdelivr.net/**", lambda r: r.abort())
-    page.set_default_timeout(90_000)
+    page = open_page(browser)
+    context = page.context
     found: dict[str, list[str]] = {}
     violations: dict[str, list] = {}
     try:

@@ -11,7 +11,7 @@ import subprocess
 
 import pytest
 
-from tests.browser.conftest import ROOT, free_port, shot, stop, wait_http
+from tests.browser.conftest import ROOT, free_port, open_page, shot, stop, wait_http
 
 LEARNERS = ["Ash", "Bo"]  # the whole plan, four learners on one app: test_workshop_plan.py
 
@@ -45,12 +45,8 @@ def servers(tmp_path_factory):
 
 
 def _page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.route("**/fonts.googleapis.com/**", lambda r: r.abort())
-    page.route("**/cdn.jsdelivr.net/**", lambda r: r.abort())
-    page.set_default_timeout(90_000)
-    return context, page
+    page = open_page(browser)
+    return page.context, page
 
 
 def test_release_reaches_learners_on_their_own_servers_without_a_reload(browser, servers):

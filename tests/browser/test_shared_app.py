@@ -25,7 +25,16 @@ import pytest
 
 from kit.identity import Registry
 from kit.packs import load_pack
-from tests.browser.conftest import ARTIFACTS, ROOT, _need_browser, free_port, shot, stop, wait_http
+from tests.browser.conftest import (
+    ARTIFACTS,
+    ROOT,
+    _need_browser,
+    free_port,
+    open_page,
+    shot,
+    stop,
+    wait_http,
+)
 from tests.browser.looks import AXE, axe, report
 from tests.browser.test_app import commit_point, point_card
 
@@ -87,12 +96,8 @@ def new_context(browser):
     contexts = []
 
     def make():
-        ctx = browser.new_context(viewport={"width": 1280, "height": 900})
-        page = ctx.new_page()
-        page.route("**/fonts.googleapis.com/**", lambda r: r.abort())
-        page.route("**/cdn.jsdelivr.net/**", lambda r: r.abort())
-        page.set_default_timeout(180_000)
-        contexts.append(ctx)
+        page = open_page(browser, timeout=180_000)
+        contexts.append(page.context)
         return page
 
     yield make

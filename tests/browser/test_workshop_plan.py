@@ -25,8 +25,18 @@ import pytest
 
 from kit import joininfo
 from kit.packs import load_pack
-from tests.browser.conftest import ARTIFACTS, ROOT, _need_browser, free_port, shot, stop, wait_http
+from tests.browser.conftest import (
+    ARTIFACTS,
+    ROOT,
+    _need_browser,
+    free_port,
+    open_page,
+    shot,
+    stop,
+    wait_http,
+)
 from tests.browser.looks import look, problems
+from tests.browser.test_app import point_card
 
 CASE = "nadiya-plans-ended-early"  # three points and a debate: the shortest bundled plan with both
 PLAN = "sixty-minutes"
@@ -81,12 +91,9 @@ def contexts(browser):
     made = []
 
     def make(viewport=None):
-        ctx = browser.new_context(viewport=viewport or {"width": 1280, "height": 900}, accept_downloads=True)
-        page = ctx.new_page()
-        page.route("**/fonts.googleapis.com/**", lambda r: r.abort())
-        page.route("**/cdn.jsdelivr.net/**", lambda r: r.abort())
-        page.set_default_timeout(120_000)
-        made.append(ctx)
+        size = viewport or {"width": 1280, "height": 900}
+        page = open_page(browser, size["width"], size["height"], timeout=120_000, accept_downloads=True)
+        made.append(page.context)
         return page
 
     yield make
@@ -95,8 +102,6 @@ def contexts(browser):
             ctx.close()
 
 
-def card(page, n: int):
-    return page.locator(".kit-card", has=page.locator("h3", has_text=f"Decision point {n} of"))
 
 
 def join(page, workshop, name: str) -> None:
@@ -123,7 +128,7 @@ def join_by_typing(page, workshop, name: str) -> None:
 
 
 def commit(page, n: int, option: str, *, share: bool = False, reasons: str = PRIVATE) -> None:
-    c = card(page, n)
+    c = point_card(page, n)
     c.get_by_role("radio", name=flat(option), exact=True).check()
     c.get_by_role("radio", name="3 - fairly confident").check()
     c.get_by_label("Your reasons").fill(reasons)
@@ -190,7 +195,7 @@ def test_a_sixty_minute_plan_from_the_first_minute_to_the_handout(workshop, cont
         if path.endswith("91_room_console.ipynb"):
             shot(bo, "plan-02-learner-refused")
     bo.goto(own)  # back to the room: the learner carries on
-    card(bo, 1).or_(bo.get_by_text("The room is waiting for the facilitator")).first.wait_for()
+    point_card(bo, 1).or_(bo.get_by_text("The room is waiting for the facilitator")).first.wait_for()
 
     # 3. Each point of the plan.
     for n, point in enumerate(points, start=1):
@@ -199,9 +204,9 @@ def test_a_sixty_minute_plan_from_the_first_minute_to_the_handout(workshop, cont
         others = [o for o in point.options if not o.actual]
         choices = {"Ash": point.actual_option, "Bo": others[0], "Cy": others[-1]}
         for name, page in learners.items():
-            card(page, n).wait_for()  # the point appears by itself
+            point_card(page, n).wait_for()  # the point appears by itself
             commit(page, n, choices[name].text, share=name == "Ash", reasons=SHARED if name == "Ash" else PRIVATE)
-            card(page, n).get_by_text("The room is waiting").wait_for()
+            point_card(page, n).get_by_text("The room is waiting").wait_for()
         if n == len(points):  # the last commit: the end of the case is on the page, the outcome held
             bo.get_by_role("heading", name="You have reached the end of the case").wait_for()
         held(bo, point, pack)  # Bo chose another option than what was done
@@ -240,7 +245,7 @@ def test_a_sixty_minute_plan_from_the_first_minute_to_the_handout(workshop, cont
             cy_from, cy_to = (letters[point.options.index(choices["Cy"])], letters[point.options.index(choices["Ash"])])
             assert f"1 from {cy_from} to {cy_to}" in moved
             phone.reload()  # the locked first answer is as Cy made it
-            first = card(phone, 1)
+            first = point_card(phone, 1)
             first.get_by_role("button", name="Decision committed (locked)").wait_for()
             vote = first.get_by_role("group", name=flat(point.question))
             assert vote.get_by_role("radio", name=flat(choices["Cy"].text), exact=True).is_checked()
@@ -250,13 +255,13 @@ def test_a_sixty_minute_plan_from_the_first_minute_to_the_handout(workshop, cont
         # Release in stages: what happened, then the finding; each reaches learners without a reload.
         console.get_by_role("button", name=f"Show what happened at point {n}: {point.title}").click()
         for page in learners.values():
-            card(page, n).get_by_role("heading", name="What happened").wait_for()
+            point_card(page, n).get_by_role("heading", name="What happened").wait_for()
             assert flat(point.review_finding)[:120] not in body(page)
         console.get_by_role("button", name=f"Release the review's finding for point {n}: {point.title}").click()
         for page in learners.values():
-            card(page, n).get_by_role("heading", name="What the review found").wait_for()
-        assert flat(point.review_finding)[:120] in flat(card(phone, n).inner_text())
-        assert flat(point.what_happened)[:120] in flat(card(phone, n).inner_text())
+            point_card(page, n).get_by_role("heading", name="What the review found").wait_for()
+        assert flat(point.review_finding)[:120] in flat(point_card(phone, n).inner_text())
+        assert flat(point.what_happened)[:120] in flat(point_card(phone, n).inner_text())
         if n == 1:
             look(phone, "plan-06-learner-released", looks)
 
@@ -270,7 +275,7 @@ def test_a_sixty_minute_plan_from_the_first_minute_to_the_handout(workshop, cont
             # 5. A late joiner decides point 1 after its reveal: counted apart.
             late = contexts()
             join_by_typing(late, workshop, LATE)
-            first = card(late, 1)
+            first = point_card(late, 1)
             first.wait_for()
             assert flat(point.what_happened)[:120] not in body(late)  # they decide before they read it
             commit(late, 1, others[0].text)
