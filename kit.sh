@@ -70,8 +70,10 @@ ensure_env() {
   say "installing the kit and the locked dependencies (uv.lock) into $venv"
   if have_uv; then
     # --locked: stop if uv.lock no longer matches pyproject.toml; --inexact: keep uv and anything
-    # else already in an activated virtualenv.
-    UV_PROJECT_ENVIRONMENT="$venv" uv sync -q --locked --inexact --extra test || {
+    # else already in an activated virtualenv; --compile-bytecode: every kernel, server and test
+    # process then reads compiled modules instead of compiling its imports again (where
+    # PYTHONDONTWRITEBYTECODE is set, as on the project's machines, Python never keeps them itself).
+    UV_PROJECT_ENVIRONMENT="$venv" uv sync -q --locked --inexact --extra test --compile-bytecode || {
       say "uv.lock does not match pyproject.toml (or PyPI could not be reached): run 'bash kit.sh lock', then this again."
       exit 1
     }
@@ -88,7 +90,7 @@ ensure_latest_env() {
   ensure_venv
   have_uv || { say "--latest needs uv"; exit 1; }
   say "installing the newest releases pyproject.toml allows into $venv"
-  uv pip install -q --python "$py" --upgrade -e ".[test]"
+  uv pip install -q --python "$py" --upgrade --compile-bytecode -e ".[test]"
   rm -f "$venv/.kit-installed"
 }
 
@@ -129,6 +131,9 @@ run_tests() {
   "$venv/bin/ruff" check . || status=1
   say "mypy (the type checker; its settings are [tool.mypy] in pyproject.toml)"
   "$venv/bin/mypy" || status=1
+  # The kit's own modules compiled once for the hundreds of kernels and servers the tests start
+  # (uv sync compiled the dependencies; PYTHONDONTWRITEBYTECODE would stop each process keeping them).
+  "$py" -m compileall -q kit >/dev/null || say "could not compile kit/ ahead: the tests will be slower"
   compgen -G "notebooks/*.ipynb" >/dev/null && targets+=(notebooks)
   compgen -G "facilitator/*.ipynb" >/dev/null && targets+=(facilitator)  # the room console and the dashboard
   # Workers (pytest-xdist): the browser tests and servers mostly wait on pages and kernels, so three
