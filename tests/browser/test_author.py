@@ -57,10 +57,35 @@ def server(tmp_path_factory):
         log.close()
 
 
+# Resolves once the page has not changed for `ms` (at most 15 s): the kernel's answer to a field
+# (a problem line appearing or going under it) moves what is below, and a click aimed before the
+# move lands beside its target.
+QUIET_JS = """(ms) => new Promise(resolve => {
+  let timer;
+  const obs = new MutationObserver(() => { clearTimeout(timer); timer = setTimeout(done, ms); });
+  const cap = setTimeout(done, 15000);
+  function done() { obs.disconnect(); clearTimeout(cap); resolve(); }
+  obs.observe(document.body, {subtree: true, childList: true, attributes: true, characterData: true});
+  timer = setTimeout(done, ms);
+})"""
+
+
+def settle(page, ms: int = 400) -> None:
+    page.evaluate(QUIET_JS, ms)
+
+
+def tick(page, label: str, nth: int = 0) -> None:
+    settle(page)
+    box = page.get_by_label(label, exact=True).nth(nth)
+    box.check()
+    expect(box).to_be_checked()
+
+
 def type_into(page, label: str, text: str, nth: int = 0) -> None:
     box = page.get_by_label(label, exact=True).nth(nth)
     box.fill(text)
     box.press("Tab")  # the page takes a field's words when the educator moves on
+    settle(page)
 
 
 def section(page, name: str) -> None:
@@ -69,6 +94,7 @@ def section(page, name: str) -> None:
 
 
 def write_point(page, n: int) -> None:
+    settle(page)
     page.get_by_role("button", name="Add a decision point").click()
     expect(page.get_by_role("radio", name=f"{n}. A new point")).to_be_checked()
     expect(page.get_by_label("Short title (a few words naming the moment, no outcome)", exact=True)).to_have_value("")
@@ -80,10 +106,10 @@ def write_point(page, n: int) -> None:
               "A housing officer rings about a pregnant tenant who seems frightened of her partner.")
     type_into(page, "The question learners answer", "You are the duty social worker. What do you do next?")
     type_into(page, "The choice, in a sentence", "Record the call and close it with advice to the caller.", 0)
-    page.get_by_label("This is what was done", exact=True).nth(0).check()
+    tick(page, "This is what was done", 0)
     type_into(page, "The choice, in a sentence", "Arrange a home visit with a colleague within the week.", 1)
-    page.get_by_label("Consistent with the review's findings", exact=True).nth(1).check()
-    page.get_by_label("Professional curiosity", exact=True).nth(1).check()
+    tick(page, "Consistent with the review's findings", 1)
+    tick(page, "Professional curiosity", 1)
     type_into(page, "What happened (shown after the learner commits)", "The call was logged and closed that day.")
     type_into(page, "The review's finding, in your own words",
               "The review said a visit would have let someone see the home and meet the partner.")
