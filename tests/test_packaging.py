@@ -3,7 +3,12 @@ module owns the settings; the README gives the two commands and how to test the 
 
 from __future__ import annotations
 
+import os
 import re
+import struct
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 import yaml
@@ -84,32 +89,34 @@ def test_workers_get_a_notebook_or_a_server_module_whole_and_other_tests_alone(p
     assert 'test --latest' in (ROOT / "kit.sh").read_text() and "--dist loadscope" in (ROOT / "kit.sh").read_text()
 
 
+def _fresh(source: str, cached: str) -> bool:
+    """A compiled file Python would use for `source`: it exists and its header's mtime and size are
+    the source's (or it is checked by hash instead)."""
+    try:
+        head, st = Path(cached).read_bytes()[:16], os.stat(source)
+    except OSError:
+        return False
+    if len(head) < 16:
+        return False
+    flags, mtime, size = struct.unpack("<4xIII", head)  # PEP 552: magic, flags, then mtime and size
+    return bool(flags & 1) or (mtime, size) == (int(st.st_mtime) & 0xFFFFFFFF, st.st_size & 0xFFFFFFFF)
+
+
 def test_kit_sh_leaves_what_a_kernel_imports_compiled(tmp_path):
     """Every test starts kernels and servers, and where PYTHONDONTWRITEBYTECODE is set (the project's
     machines) Python never keeps what it compiles: kit.sh's install compiles the dependencies and its
     test command the kit, so a kernel opening a case page compiles next to nothing (it halved a
     page's kernel CPU: docs/figures.md)."""
-    import os
-    import subprocess
-    import sys
-
     if os.environ.get("KIT_BROWSER_TESTS") != "required":
         pytest.skip("checks the environment bash kit.sh test installs")
-    probe = ("import sys, importlib.util, ipykernel.ipkernel, kit; kit.case_view\n"
+    probe = ("import sys, ipykernel.ipkernel, kit; kit.case_view\n"
              "for m in list(sys.modules.values()):\n"
              "    spec = getattr(m, '__spec__', None)\n"
              "    if spec and spec.origin and spec.origin.endswith('.py') and spec.cached:\n"
-             "        import os\n"
-             "        try:\n"
-             "            head = open(spec.cached, 'rb').read(16); st = os.stat(spec.origin)\n"
-             "            fresh = int.from_bytes(head[4:8], 'little') & 1 or (\n"
-             "                int.from_bytes(head[8:12], 'little') == int(st.st_mtime) & 0xFFFFFFFF\n"
-             "                and int.from_bytes(head[12:16], 'little') == st.st_size & 0xFFFFFFFF)\n"
-             "        except OSError:\n"
-             "            fresh = False\n"
-             "        fresh or print(spec.origin)\n")
+             "        print(spec.origin, spec.cached, sep='\\t')\n")
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "KIT_HOME": str(tmp_path)}
     done = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
-    uncompiled = done.stdout.split()
-    assert not uncompiled, f"{len(uncompiled)} modules compiled at every start, e.g. {uncompiled[:5]}"
+    modules = [line.split("\t") for line in done.stdout.splitlines()]
+    uncompiled = [source for source, cached in modules if not _fresh(source, cached)]
+    assert modules and not uncompiled, f"{len(uncompiled)} modules compiled at every start, e.g. {uncompiled[:5]}"
