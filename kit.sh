@@ -132,8 +132,12 @@ run_tests() {
   local status=0 targets=(tests)
   say "ruff check"
   "$venv/bin/ruff" check . || status=1
-  say "mypy (the type checker; its settings are [tool.mypy] in pyproject.toml)"
-  "$venv/bin/mypy" || status=1
+  # mypy (the type checker; its settings are [tool.mypy] in pyproject.toml) checks beside the tests, on
+  # the CPU they leave idle while they wait on pages and kernels; its report follows theirs.
+  local typed mypy_pid
+  typed=$(mktemp)
+  "$venv/bin/mypy" >"$typed" 2>&1 &
+  mypy_pid=$!
   # The kit's own modules compiled once for the hundreds of kernels and servers the tests start
   # (uv sync compiled the dependencies; PYTHONDONTWRITEBYTECODE would stop each process keeping them).
   "$py" -m compileall -q kit >/dev/null || say "could not compile kit/ ahead: the tests will be slower"
@@ -144,6 +148,10 @@ run_tests() {
   # (conftest.py says what goes together). KIT_TEST_WORKERS=0: one process.
   "$py" -m pytest "${targets[@]}" --nbval-lax --nbval-current-env -n "${KIT_TEST_WORKERS:-3}" --dist loadscope "$@" \
     || status=$?
+  say "mypy (the type checker; its settings are [tool.mypy] in pyproject.toml)"
+  wait "$mypy_pid" || status=1
+  cat "$typed"
+  rm -f "$typed"
   [ "$status" = 0 ] || say "tests failed (ruff, mypy or pytest above)"
   return "$status"
 }

@@ -218,6 +218,20 @@ def voila_preheated() -> bool:
     return os.environ.get("VOILA_PREHEAT") == "True"
 
 
+def voila_request_address() -> str:
+    """Where a pre-heated kernel hears about the request that took it: Voila's query websocket for this
+    kernel, from the variables Voila gives its kernels (as voila.utils.wait_for_request reads them)."""
+    env = os.environ
+    base = env.get("VOILA_WS_BASE_URL", env.get("VOILA_SERVER_URL", "/"))
+    return (f"{env.get('VOILA_WS_PROTOCOL', 'ws')}://{env.get('VOILA_APP_IP', '127.0.0.1')}:"
+            f"{env.get('VOILA_APP_PORT', '8866')}{base}voila/query/{env.get('VOILA_KERNEL_ID', '')}")
+
+
+def adopt_request(info: dict[str, str]) -> None:
+    """Take on the request's variables (its QUERY_STRING among them), as Voila's own helper does."""
+    os.environ.update({str(k): str(v) for k, v in info.items()})
+
+
 def environment() -> dict[str, str]:
     """A copy of this process's environment, for a process the kit starts (kit app's Voila)."""
     return dict(os.environ)

@@ -183,3 +183,130 @@ def test_a_shared_folder_that_cannot_be_written_is_said_on_the_page(tmp_path, mo
     assert view.view is None and identity.entered() is None
     assert "Tell your facilitator" in view.form.status.text
     _fresh_kernel()
+
+
+@pytest.fixture
+def voila_query_socket(monkeypatch):
+    """Voila's own query websocket (the handler its server mounts at /voila/query/<kernel id>), served
+    on a loopback port from a thread, with the variables Voila gives a kernel it keeps ready."""
+    import asyncio
+    import threading
+
+    from tornado.httpserver import HTTPServer
+    from tornado.netutil import bind_sockets
+    from tornado.web import Application
+    from voila.request_info_handler import RequestInfoSocketHandler
+
+    sockets = bind_sockets(0, "127.0.0.1")
+    port = sockets[0].getsockname()[1]
+    ready, loop_box = threading.Event(), []
+
+    def serve():
+        loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
+        server = HTTPServer(Application([(r"/voila/query/(.*)", RequestInfoSocketHandler)]))
+        server.add_sockets(sockets)
+        loop_box.append(loop)
+        ready.set()
+        loop.run_forever()
+        server.stop()
+        loop.close()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    ready.wait(10)
+    kernel = "5f2c8a9e-0000-4000-8000-00000000beef"
+    for name, value in {"VOILA_PREHEAT": "True", "VOILA_APP_IP": "127.0.0.1", "VOILA_APP_PORT": str(port),
+                        "VOILA_SERVER_URL": "/", "VOILA_KERNEL_ID": kernel}.items():
+        monkeypatch.setenv(name, value)
+
+    def take(query: str, after: float = 0.0) -> None:
+        """A browser takes the page: Voila's handler hands the kernel its request (after a while)."""
+        payload = {"kernel_id": kernel, "payload": {"QUERY_STRING": query, "SCRIPT_NAME": "/voila/render/x"}}
+        loop_box[0].call_soon_threadsafe(loop_box[0].call_later, after, RequestInfoSocketHandler.send_updates,
+                                         payload)
+
+    yield take
+    loop_box[0].call_soon_threadsafe(loop_box[0].stop)
+    thread.join(10)
+    RequestInfoSocketHandler._cache.clear()
+
+
+
+def test_a_page_kept_ready_learns_its_learner_key_when_a_browser_takes_it(shared, monkeypatch, voila_query_socket):
+    """A pre-heated start page (Voila's ready-kernel pool) runs before anyone asks for it, waits on Voila's
+    query socket, and opens as the learner whose key the taking browser's address carries."""
+    joined = shared.join("Sam")
+    _fresh_kernel()
+    monkeypatch.delenv("QUERY_STRING", raising=False)  # a kernel kept ready has no request yet
+    voila_query_socket(f"learner={joined.key}", after=0.5)  # the browser comes after the page has run
+    card = learner_picker().view
+    assert isinstance(card, join.LearnerCard) and "You are working as 'Sam'" in html.unescape(card.who.value)
+    assert key_in(card) == joined.key
+
+
+def test_a_page_kept_ready_that_hears_nothing_opens_the_join_form(shared, monkeypatch):
+    """No query socket to ask (nothing listens at the address): the start page asks who you are, in
+    words, instead of failing."""
+    import socket
+
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    for name, value in {"VOILA_PREHEAT": "True", "VOILA_APP_PORT": str(port), "VOILA_KERNEL_ID": "k"}.items():
+        monkeypatch.setenv(name, value)
+    _fresh_kernel()
+    monkeypatch.delenv("QUERY_STRING", raising=False)
+    view = learner_picker()
+    assert view.view is None and view.form is not None
+
+
+def test_the_ready_pages_address_is_the_one_voilas_own_helper_would_ask(monkeypatch):
+    """The kit waits for a page's request as voila.utils.wait_for_request does (without importing Voila's
+    server into every kernel); the address it asks must stay the one Voila's helper builds."""
+    import asyncio
+
+    from voila import utils
+
+    asked, loops = [], []
+    new_loop = asyncio.new_event_loop
+
+    async def capture(url):
+        asked.append(url)
+        return None
+
+    def tracked_loop():  # Voila's helper leaves its loop open: closed here after it
+        loops.append(new_loop())
+        return loops[-1]
+
+    monkeypatch.setattr(utils, "_get_request_info", capture)
+    monkeypatch.setattr(asyncio, "new_event_loop", tracked_loop)
+    for name, value in {"VOILA_PREHEAT": "True", "VOILA_APP_IP": "10.1.2.3", "VOILA_APP_PORT": "8123",
+                        "VOILA_WS_PROTOCOL": "wss", "VOILA_SERVER_URL": "/hub/user/ash/",
+                        "VOILA_KERNEL_ID": "abc-123"}.items():
+        monkeypatch.setenv(name, value)
+    try:
+        utils.wait_for_request()
+    finally:
+        for loop in loops:
+            loop.close()
+    from kit import settings
+
+    assert asked == [settings.voila_request_address()] == ["wss://10.1.2.3:8123/hub/user/ash/voila/query/abc-123"]
+
+
+def test_a_page_kept_ready_does_not_load_voilas_server_into_its_kernel(tmp_path):
+    """Voila's helper imports Voila's whole server (about two seconds of CPU for every kernel a room keeps
+    ready); the kit's wait loads neither Voila nor the Jupyter server into the page's kernel."""
+    import os
+    import subprocess
+    import sys
+
+    probe = ("import sys\nfrom kit.views.case import learner_picker\nlearner_picker()\n"
+             "print(sorted(m for m in ('voila', 'jupyter_server', 'jsonschema') if m in sys.modules))\n")
+    env = {**os.environ, "KIT_HOME": str(tmp_path / "home"), "KIT_SHARED": str(tmp_path / "shared"),
+           "VOILA_PREHEAT": "True", "VOILA_APP_PORT": "9", "VOILA_KERNEL_ID": "k"}  # port 9: nothing answers
+    env.pop("QUERY_STRING", None)
+    done = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]", done.stdout

@@ -12,11 +12,15 @@ the learner stays themselves from page to page and on reload.
 
 from __future__ import annotations
 
+import asyncio
 import html as _html
+import json
+import threading
 from collections.abc import Callable
 from typing import Any, cast
 
 import ipywidgets as W
+from tornado.websocket import WebSocketError, websocket_connect
 
 from .. import context, identity, settings
 from ..errors import KitError
@@ -183,11 +187,45 @@ def page_learner_view(build: Callable[[str], View]) -> View:
 
 def arrived() -> None:
     """Wait, once, for the browser that takes this page: a pre-heated app page (Voila's ready-kernel
-    pool) runs before anyone asks for it, and learns its address, with the learner key, only then."""
-    if context.current().query is None and settings.voila_preheated():
-        from voila.utils import wait_for_request
+    pool) runs before anyone asks for it, and learns its address, with the learner key, only then.
 
-        wait_for_request()
+    This is what voila.utils.wait_for_request does, without importing Voila's server into the kernel
+    (two seconds of CPU for each page kept ready, mostly a grammar the server's schemas compile)."""
+    if context.current().query is None and settings.voila_preheated():
+        info = _request_info(settings.voila_request_address())
+        if info is not None:
+            settings.adopt_request(info)
+
+
+def _request_info(address: str) -> dict[str, str] | None:
+    """The one message Voila sends this kernel's query websocket when a browser takes the page (read on a
+    loop of its own: the kernel's loop is running the cell that waits); None if it cannot be had."""
+    async def hear() -> str | bytes | None:
+        conn = await websocket_connect(address, connect_timeout=5)
+        try:
+            return await conn.read_message()
+        finally:
+            conn.close()
+
+    heard: list[str | bytes | None] = []
+
+    def run() -> None:
+        loop = asyncio.new_event_loop()
+        try:
+            heard.append(loop.run_until_complete(hear()))
+        except (OSError, TimeoutError, WebSocketError):
+            pass  # no request to learn from: the page goes on as one without a learner key
+        finally:
+            loop.close()
+
+    thread = threading.Thread(target=run, name="kit-wait-for-request")
+    thread.start()
+    thread.join()
+    try:
+        info = json.loads(heard[0]) if heard and heard[0] is not None else None
+    except ValueError:
+        return None
+    return {str(k): str(v) for k, v in info.items()} if isinstance(info, dict) else None
 
 
 def page_picker() -> View:

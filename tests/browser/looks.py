@@ -18,7 +18,7 @@ from pathlib import Path
 from kit.packs import load_packs
 from kit.settings import packs_dir
 from kit.vocabulary import load_vocabulary
-from tests.browser.conftest import ROOT
+from tests.browser.conftest import ROOT, png
 
 SCREENSHOTS = Path(os.environ.get("KIT_SCREENSHOTS") or ROOT / "test-artifacts" / "screenshots")
 AXE = ROOT / ".cache" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
@@ -161,8 +161,7 @@ def look(page, name: str, found: dict[str, list[str]] | None = None, root: str |
         page.wait_for_timeout(150)  # let the layout settle at the new height
         folder = SCREENSHOTS / str(size["width"])
         folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"{name}.png"
-        page.screenshot(path=str(path), full_page=True)
+        path = png(page, folder / f"{name}.png")  # the viewport is the whole page now
         if found is not None:
             bad = problems(page, root)
             if bad:
