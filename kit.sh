@@ -22,6 +22,10 @@ cd "$(dirname "$0")"
 UV_VERSION=0.13.9
 venv="${VIRTUAL_ENV:-$PWD/.venv}"
 export UV_PYTHON_DOWNLOADS=never  # use the machine's Python, never a downloaded one
+# The kit's processes keep what they compile (__pycache__ in the virtualenv and the checkout, git-ignored),
+# whatever the shell says: where PYTHONDONTWRITEBYTECODE is set (as on the project's machines) every kernel
+# a page starts, and every server, would compile its several hundred imports again (half a kernel's CPU).
+unset PYTHONDONTWRITEBYTECODE
 
 say() { printf '[kit] %s\n' "$*" >&2; }
 
@@ -70,10 +74,9 @@ ensure_env() {
   say "installing the kit and the locked dependencies (uv.lock) into $venv"
   if have_uv; then
     # --locked: stop if uv.lock no longer matches pyproject.toml; --inexact: keep uv and anything
-    # else already in an activated virtualenv; --compile-bytecode: every kernel, server and test
-    # process then reads compiled modules instead of compiling its imports again (where
-    # PYTHONDONTWRITEBYTECODE is set, as on the project's machines, Python never keeps them itself).
-    UV_PROJECT_ENVIRONMENT="$venv" uv sync -q --locked --inexact --extra test --compile-bytecode || {
+    # else already in an activated virtualenv. (Not --compile-bytecode: compiling all of it takes 14 s,
+    # and the first process to import a module keeps it compiled for the rest; see the top.)
+    UV_PROJECT_ENVIRONMENT="$venv" uv sync -q --locked --inexact --extra test || {
       say "uv.lock does not match pyproject.toml (or PyPI could not be reached): run 'bash kit.sh lock', then this again."
       exit 1
     }
@@ -90,7 +93,7 @@ ensure_latest_env() {
   ensure_venv
   have_uv || { say "--latest needs uv"; exit 1; }
   say "installing the newest releases pyproject.toml allows into $venv"
-  uv pip install -q --python "$py" --upgrade --compile-bytecode -e ".[test]"
+  uv pip install -q --python "$py" --upgrade -e ".[test]"
   rm -f "$venv/.kit-installed"
 }
 
@@ -138,15 +141,12 @@ run_tests() {
   typed=$(mktemp)
   "$venv/bin/mypy" >"$typed" 2>&1 &
   mypy_pid=$!
-  # The kit's own modules compiled once for the hundreds of kernels and servers the tests start
-  # (uv sync compiled the dependencies; PYTHONDONTWRITEBYTECODE would stop each process keeping them).
-  "$py" -m compileall -q kit >/dev/null || say "could not compile kit/ ahead: the tests will be slower"
   compgen -G "notebooks/*.ipynb" >/dev/null && targets+=(notebooks)
   compgen -G "facilitator/*.ipynb" >/dev/null && targets+=(facilitator)  # the room console and the dashboard
-  # Workers (pytest-xdist): the browser tests and servers mostly wait on pages and kernels, so three
+  # Workers (pytest-xdist): the browser tests and servers mostly wait on pages and kernels, so four
   # workers keep two cores busy. A notebook, and a module that shares a server, stays on one worker
   # (conftest.py says what goes together). KIT_TEST_WORKERS=0: one process.
-  "$py" -m pytest "${targets[@]}" --nbval-lax --nbval-current-env -n "${KIT_TEST_WORKERS:-3}" --dist loadscope "$@" \
+  "$py" -m pytest "${targets[@]}" --nbval-lax --nbval-current-env -n "${KIT_TEST_WORKERS:-4}" --dist loadscope "$@" \
     || status=$?
   say "mypy (the type checker; its settings are [tool.mypy] in pyproject.toml)"
   wait "$mypy_pid" || status=1

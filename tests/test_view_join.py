@@ -245,20 +245,21 @@ def test_a_page_kept_ready_learns_its_learner_key_when_a_browser_takes_it(shared
     assert key_in(card) == joined.key
 
 
-def test_a_page_kept_ready_that_hears_nothing_opens_the_join_form(shared, monkeypatch):
-    """No query socket to ask (nothing listens at the address): the start page asks who you are, in
-    words, instead of failing."""
+def test_a_page_kept_ready_that_hears_nothing_opens_the_join_form(shared, monkeypatch, voila_query_socket):
+    """No request to learn from (nothing listens at the address; a server that answers "not found"): the
+    start page asks who you are, in words, instead of failing."""
     import socket
 
     with socket.socket() as s:  # a port nothing listens on
         s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    for name, value in {"VOILA_PREHEAT": "True", "VOILA_APP_PORT": str(port), "VOILA_KERNEL_ID": "k"}.items():
-        monkeypatch.setenv(name, value)
-    _fresh_kernel()
-    monkeypatch.delenv("QUERY_STRING", raising=False)
-    view = learner_picker()
-    assert view.view is None and view.form is not None
+        closed = s.getsockname()[1]
+    for settings in ({"VOILA_SERVER_URL": "/not-voila/"}, {"VOILA_APP_PORT": str(closed)}):  # a 404, then no one
+        for name, value in settings.items():
+            monkeypatch.setenv(name, value)
+        _fresh_kernel()
+        monkeypatch.delenv("QUERY_STRING", raising=False)
+        view = learner_picker()
+        assert view.view is None and view.form is not None, settings
 
 
 def test_the_ready_pages_address_is_the_one_voilas_own_helper_would_ask(monkeypatch):

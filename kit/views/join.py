@@ -20,6 +20,7 @@ from collections.abc import Callable
 from typing import Any, cast
 
 import ipywidgets as W
+from tornado.httpclient import HTTPClientError
 from tornado.websocket import WebSocketError, websocket_connect
 
 from .. import context, identity, settings
@@ -213,7 +214,7 @@ def _request_info(address: str) -> dict[str, str] | None:
         loop = asyncio.new_event_loop()
         try:
             heard.append(loop.run_until_complete(hear()))
-        except (OSError, TimeoutError, WebSocketError):
+        except (OSError, TimeoutError, asyncio.TimeoutError, WebSocketError, HTTPClientError):
             pass  # no request to learn from: the page goes on as one without a learner key
         finally:
             loop.close()

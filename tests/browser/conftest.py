@@ -14,6 +14,7 @@ import socket
 import subprocess
 import time
 import urllib.request
+import weakref
 from pathlib import Path
 
 import pytest
@@ -131,14 +132,16 @@ def page(browser):
     pg.context.close()
 
 
+_CDP: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # a page's own DevTools session, kept with it
+
+
 def png(page, path: Path) -> Path:
     """Save what the viewport shows as a PNG, encoded for speed (chromium's optimizeForSpeed: a larger
-    file, about half the time of Playwright's screenshot on a page tens of thousands of pixels tall)."""
-    cdp = page.context.new_cdp_session(page)
-    try:
-        data = cdp.send("Page.captureScreenshot", {"format": "png", "optimizeForSpeed": True})["data"]
-    finally:
-        cdp.detach()
+    file, about half the time of Playwright's screenshot on a page tens of thousands of pixels tall).
+    The DevTools session stays open with the page: detaching one drops the page's emulated print media."""
+    if page not in _CDP:
+        _CDP[page] = page.context.new_cdp_session(page)
+    data = _CDP[page].send("Page.captureScreenshot", {"format": "png", "optimizeForSpeed": True})["data"]
     path.write_bytes(base64.b64decode(data))
     return path
 
