@@ -4,8 +4,8 @@
 #                               exercises (workspace/, made by kit init) with the start notebook open, on
 #                               127.0.0.1; --port N chooses the port; --facilitator opens the whole
 #                               checkout (the facilitator's pages and model answers) instead
-#   bash kit.sh test            ruff, mypy, then the whole suite (unit tests, every notebook under nbval,
-#                               the wheel test, browser tests, a real JupyterHub), with the versions
+#   bash kit.sh test            ruff, then the whole suite (unit tests, every notebook under nbval, the
+#                               wheel test, browser tests, a real JupyterHub) with mypy beside it, with the versions
 #                               locked in uv.lock; screenshots of each step go to
 #                               test-artifacts/screenshots/<width>/
 #   bash kit.sh test --latest   the same suite against the newest releases pyproject.toml allows,
