@@ -301,14 +301,17 @@ def test_the_workshop_code_is_never_on_a_command_line(tmp_path):
         stop_server(proc, log)
 
 
-def tries_per_second(who: Browser, seconds: float, code: str = "WRONG-CODE") -> tuple[float, int]:
-    """Wrong codes the door checked per second, and how many it answered with a wait instead."""
+def tries_per_second(who: Browser, seconds: float, code: str = "WRONG-CODE", every: float = 0.05) -> tuple[float, int]:
+    """Wrong codes the door checked per second, and how many it answered with a wait instead, trying one
+    every `every` s (20 a second: forty times what the door should check, without a loop that takes
+    both cores from the rest of the suite)."""
     checked = waited = 0
     end = time.monotonic() + seconds
     while time.monotonic() < end:
         status, _ = who.post("/login", password=code)
         checked += status == 401
         waited += status == 429
+        time.sleep(every)
     return checked / seconds, waited
 
 
