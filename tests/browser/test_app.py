@@ -329,6 +329,9 @@ def test_the_journey_with_the_keyboard_alone(app, browser, pack):
         page.get_by_text("Point by point").wait_for()
         tab_until(page, "el.textContent.trim() === 'Export my record'", rings=rings)
         page.keyboard.press("Enter")
+        # as a person would, wait until the link is there (the kernel writes the record first): Tab
+        # pressed before it appears passes the place where it will be
+        page.get_by_role("link", name="Download your record: A web page to print or keep (HTML)").wait_for()
         tab_until(page, "el.tagName === 'A' && el.textContent.startsWith('Download your record')",
                   rings=rings)
         with page.expect_download() as info:
