@@ -227,7 +227,7 @@ def voila_request_address() -> str:
             f"{env.get('VOILA_APP_PORT', '8866')}{base}voila/query/{env.get('VOILA_KERNEL_ID', '')}")
 
 
-def adopt_request(info: dict[str, str]) -> None:
+def adopt_request(info: dict[str, object]) -> None:
     """Take on the request's variables (its QUERY_STRING among them), as Voila's own helper does."""
     os.environ.update({str(k): str(v) for k, v in info.items()})
 

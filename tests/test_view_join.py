@@ -17,6 +17,7 @@ from kit.views import join
 from kit.views.case import CaseView, case_view, learner_picker
 from kit.views.debate import debate_view
 from kit.views.reflection import record_view
+from tests.browser.conftest import free_port
 
 CASE = "robyn-front-door"  # a repository pack with a debate
 
@@ -232,7 +233,6 @@ def voila_query_socket(monkeypatch):
     RequestInfoSocketHandler._cache.clear()
 
 
-
 def test_a_page_kept_ready_learns_its_learner_key_when_a_browser_takes_it(shared, monkeypatch, voila_query_socket):
     """A pre-heated start page (Voila's ready-kernel pool) runs before anyone asks for it, waits on Voila's
     query socket, and opens as the learner whose key the taking browser's address carries."""
@@ -248,11 +248,7 @@ def test_a_page_kept_ready_learns_its_learner_key_when_a_browser_takes_it(shared
 def test_a_page_kept_ready_that_hears_nothing_opens_the_join_form(shared, monkeypatch, voila_query_socket):
     """No request to learn from (nothing listens at the address; a server that answers "not found"): the
     start page asks who you are, in words, instead of failing."""
-    import socket
-
-    with socket.socket() as s:  # a port nothing listens on
-        s.bind(("127.0.0.1", 0))
-        closed = s.getsockname()[1]
+    closed = free_port()  # a port nothing listens on
     for settings in ({"VOILA_SERVER_URL": "/not-voila/"}, {"VOILA_APP_PORT": str(closed)}):  # a 404, then no one
         for name, value in settings.items():
             monkeypatch.setenv(name, value)

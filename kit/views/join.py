@@ -198,7 +198,7 @@ def arrived() -> None:
             settings.adopt_request(info)
 
 
-def _request_info(address: str) -> dict[str, str] | None:
+def _request_info(address: str) -> dict[str, object] | None:
     """The one message Voila sends this kernel's query websocket when a browser takes the page (read on a
     loop of its own: the kernel's loop is running the cell that waits); None if it cannot be had."""
     async def hear() -> str | bytes | None:
@@ -226,7 +226,7 @@ def _request_info(address: str) -> dict[str, str] | None:
         info = json.loads(heard[0]) if heard and heard[0] is not None else None
     except ValueError:
         return None
-    return {str(k): str(v) for k, v in info.items()} if isinstance(info, dict) else None
+    return info if isinstance(info, dict) else None
 
 
 def page_picker() -> View:
